@@ -1,0 +1,310 @@
+package io.lmsingest.simulator.api;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated LMS activity API over real HTTP. {@code GET /v1/activities} serves every change
+ * with {@code updated_at} at or after {@code since}, ordered by (updated_at, activity_id), in pages
+ * of at most {@code max-page-size}, each streamed as it is computed. See docs/lms-api.md.
+ */
+public final class LmsApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LmsApiServer.class);
+  private static final JsonFactory JSON = new JsonFactory();
+  public static final String API_KEY_HEADER = "X-Api-Key";
+
+  private final ActivityTimeline timeline;
+  private final int maxPageSize;
+  private final byte[] apiKey;
+  private final Faults faults;
+  private final Clock clock;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final SplittableRandom random;
+  private final AtomicLong servedSlots = new AtomicLong();
+  private final Map<String, AtomicLong> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private LmsApiServer(
+      ActivityTimeline timeline, int maxPageSize, String apiKey, Faults faults, Clock clock, HttpServer server) {
+    this.timeline = timeline;
+    this.maxPageSize = maxPageSize;
+    this.apiKey = apiKey.getBytes(StandardCharsets.UTF_8);
+    this.faults = faults;
+    this.clock = clock;
+    this.server = server;
+    this.random = new SplittableRandom(timeline.settings().seed() ^ 0x5EED_FA17L);
+    this.executor = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "lms-api");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/v1/activities", this::activities);
+    server.createContext("/v1/stats", this::stats);
+    server.createContext("/health", exchange -> respond(exchange, 200, "{\"status\":\"UP\"}"));
+  }
+
+  /**
+   * Starts the API on 127.0.0.1:{@code port} (0 = any free port).
+   *
+   * @param apiKey the key clients must send in {@value #API_KEY_HEADER}; never logged
+   */
+  public static LmsApiServer start(
+      ActivityTimeline timeline, int port, int maxPageSize, String apiKey, Faults faults, Clock clock)
+      throws IOException {
+    if (maxPageSize < 1) {
+      throw new IllegalArgumentException("max-page-size must be >= 1, got " + maxPageSize);
+    }
+    if (apiKey == null || apiKey.length() < 8) {
+      throw new IllegalArgumentException("the API key must have at least 8 characters");
+    }
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    LmsApiServer api = new LmsApiServer(timeline, maxPageSize, apiKey, faults, clock, http);
+    http.start();
+    LOG.info("LMS simulator listening on {} (seed={}, rate/day={}, faults={})",
+        api.baseUrl(), timeline.settings().seed(), timeline.settings().ratePerDay(), faults.any() ? faults : "none");
+    return api;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public ActivityTimeline timeline() {
+    return timeline;
+  }
+
+  /**
+   * Number of slots (from slot 0) that complete responses have covered: the ground truth is the
+   * latest version of every activity among them.
+   */
+  public long servedSlots() {
+    return servedSlots.get();
+  }
+
+  /** Slots visible now (their time has come). */
+  public long visibleSlots() {
+    return timeline.slotsUpTo(clock.millis());
+  }
+
+  public long count(String counter) {
+    AtomicLong value = counters.get(counter);
+    return value == null ? 0 : value.get();
+  }
+
+  private void activities(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      increment("requests");
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        error(exchange, 405, "method_not_allowed", "use GET");
+        return;
+      }
+      if (!authorized(exchange)) {
+        increment("unauthorized");
+        error(exchange, 401, "unauthorized", "missing or wrong " + API_KEY_HEADER + " header");
+        return;
+      }
+      Map<String, String> query = query(exchange);
+      long first;
+      int limit;
+      boolean viaCursor = query.containsKey("cursor");
+      try {
+        limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : maxPageSize;
+        if (limit < 1) {
+          throw new IllegalArgumentException("limit must be >= 1");
+        }
+        limit = Math.min(limit, maxPageSize);
+        if (viaCursor) {
+          first = PageCursor.decode(query.get("cursor")).nextSlot();
+        } else if (query.containsKey("since")) {
+          first = timeline.firstSlotAtOrAfter(Instant.parse(query.get("since")).toEpochMilli());
+        } else {
+          first = 0;
+        }
+      } catch (DateTimeParseException e) {
+        error(exchange, 400, "bad_request", "since must be an ISO-8601 instant such as 2026-11-20T00:00:00Z");
+        return;
+      } catch (IllegalArgumentException e) {
+        error(exchange, 400, "bad_request", e.getMessage());
+        return;
+      }
+
+      double roll;
+      synchronized (random) {
+        roll = random.nextDouble();
+      }
+      if (roll < faults.tooManyRequests()) {
+        increment("fault_429");
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(faults.retryAfterSeconds()));
+        error(exchange, 429, "rate_limited", "too many requests; retry after " + faults.retryAfterSeconds() + " s");
+        return;
+      }
+      roll -= faults.tooManyRequests();
+      if (roll < faults.serverError()) {
+        increment("fault_5xx");
+        error(exchange, roll < faults.serverError() / 2 ? 500 : 503, "unavailable", "simulated server error");
+        return;
+      }
+      roll -= faults.serverError();
+      boolean truncate = roll < faults.truncated();
+      double second;
+      synchronized (random) {
+        second = random.nextDouble();
+      }
+      if (second < faults.slow()) {
+        increment("fault_slow");
+        sleep(faults.slowMillis());
+      }
+      if (viaCursor && first > 0 && second < faults.repeatBoundary()) {
+        increment("fault_repeat_boundary");
+        first--; // the previous page's last record, once more
+      }
+
+      long visible = visibleSlots();
+      long end = Math.min(visible, first + limit);
+      long next = Math.max(end, first);
+      boolean hasMore = next < visible;
+      String nextCursor = new PageCursor(next).encode();
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      if (hasMore) {
+        exchange.getResponseHeaders().set("Link", "</v1/activities?cursor=" + nextCursor + "&limit=" + limit + ">; rel=\"next\"");
+      }
+      exchange.sendResponseHeaders(200, 0); // chunked: the page is streamed, never buffered whole
+      OutputStream body = new BufferedOutputStream(exchange.getResponseBody(), 16 * 1024);
+      JsonGenerator json = JSON.createGenerator(body, JsonEncoding.UTF8);
+      json.writeStartObject();
+      json.writeArrayFieldStart("data");
+      long cutAt = truncate ? first + (end - first) / 2 : Long.MAX_VALUE;
+      for (long slot = first; slot < end; slot++) {
+        if (slot == cutAt) {
+          break;
+        }
+        ActivityJson.write(json, timeline.recordAt(slot));
+      }
+      if (truncate) {
+        increment("fault_truncated");
+        json.flush();
+        body.write("{\"activity_id\":\"act_".getBytes(StandardCharsets.US_ASCII));
+        body.flush();
+        return; // the body ends mid-record: the client sees malformed JSON
+      }
+      json.writeEndArray();
+      json.writeBooleanField("has_more", hasMore);
+      json.writeStringField("next_cursor", nextCursor);
+      if (hasMore) {
+        json.writeStringField("next", "/v1/activities?cursor=" + nextCursor + "&limit=" + limit);
+      } else {
+        json.writeNullField("next");
+      }
+      json.writeEndObject();
+      json.close();
+      servedSlots.accumulateAndGet(end, Math::max);
+      increment("pages");
+      add("records", end - first);
+    } catch (IOException e) {
+      // The client went away mid-page; nothing to answer, and the page does not count as served.
+      LOG.debug("response aborted: {}", e.toString());
+    }
+  }
+
+  private void stats(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!authorized(exchange)) {
+        error(exchange, 401, "unauthorized", "missing or wrong " + API_KEY_HEADER + " header");
+        return;
+      }
+      StringBuilder body = new StringBuilder("{");
+      body.append("\"visible_records\":").append(visibleSlots());
+      body.append(",\"served_records\":").append(servedSlots());
+      body.append(",\"seed\":").append(timeline.settings().seed());
+      for (Map.Entry<String, AtomicLong> e : new java.util.TreeMap<>(counters).entrySet()) {
+        body.append(",\"").append(e.getKey()).append("\":").append(e.getValue().get());
+      }
+      body.append('}');
+      respond(exchange, 200, body.toString());
+    }
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    String given = exchange.getRequestHeaders().getFirst(API_KEY_HEADER);
+    return given != null && MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, String> query(HttpExchange exchange) {
+    Map<String, String> params = new HashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        params.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return params;
+  }
+
+  private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+    respond(exchange, status, "{\"error\":\"" + code + "\",\"message\":\"" + message.replace("\"", "'") + "\"}");
+  }
+
+  private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  private void increment(String counter) {
+    add(counter, 1);
+  }
+
+  private void add(String counter, long delta) {
+    counters.computeIfAbsent(counter, c -> new AtomicLong()).addAndGet(delta);
+  }
+
+  private static void sleep(int millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

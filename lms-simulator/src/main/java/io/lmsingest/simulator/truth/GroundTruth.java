@@ -1,0 +1,72 @@
+package io.lmsingest.simulator.truth;
+
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import org.apache.avro.specific.SpecificData;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * The latest version of every activity among the first {@code horizon} changes: what the warehouse
+ * must hold once everything served so far has been ingested. Deleted activities are included, with
+ * {@code is_deleted = true}, so a test can check soft deletes too.
+ */
+public final class GroundTruth {
+  private GroundTruth() {}
+
+  /** Summary of a written ground truth. */
+  public record Summary(long changes, long activities, long deleted, Path file) {}
+
+  /**
+   * Writes the ground truth as zstd Parquet (LearnerActivity columns, one row per activity) to
+   * {@code target}, atomically. Memory: 4 bytes per change up to the horizon.
+   */
+  public static Summary write(ActivityTimeline timeline, long horizon, Path target) throws IOException {
+    if (horizon > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("ground truth supports at most " + (Integer.MAX_VALUE - 8) + " changes");
+    }
+    int n = (int) horizon;
+    // latest[a] = slot of the newest change of the activity created at slot a, as an offset from a;
+    // -1 where slot a created no activity.
+    int[] latest = new int[n];
+    Arrays.fill(latest, -1);
+    for (int slot = 0; slot < n; slot++) {
+      long activity = timeline.activityOf(slot);
+      latest[(int) activity] = (int) (slot - activity);
+    }
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    Files.deleteIfExists(partial);
+    long activities = 0;
+    long deleted = 0;
+    try (ParquetWriter<LearnerActivity> writer =
+        AvroParquetWriter.<LearnerActivity>builder(new LocalOutputFile(partial))
+            .withSchema(LearnerActivity.getClassSchema())
+            .withDataModel(SpecificData.getForSchema(LearnerActivity.getClassSchema()))
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .build()) {
+      for (int a = 0; a < n; a++) {
+        if (latest[a] < 0) {
+          continue;
+        }
+        LearnerActivity record = timeline.recordAt((long) a + latest[a]);
+        writer.write(record);
+        activities++;
+        if (record.getIsDeleted()) {
+          deleted++;
+        }
+      }
+    }
+    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return new Summary(horizon, activities, deleted, target);
+  }
+}
