@@ -46,6 +46,7 @@ public final class LmsApiServer implements AutoCloseable {
   private final SplittableRandom random;
   private final AtomicLong servedSlots = new AtomicLong();
   private final Map<String, AtomicLong> counters = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile java.util.Optional<java.nio.file.Path> groundTruthTarget = java.util.Optional.empty();
 
   private LmsApiServer(
       ActivityTimeline timeline, int maxPageSize, String apiKey, Faults faults, Clock clock, HttpServer server) {
@@ -64,6 +65,7 @@ public final class LmsApiServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/v1/activities", this::activities);
     server.createContext("/v1/stats", this::stats);
+    server.createContext("/v1/admin/ground-truth", this::groundTruth);
     server.createContext("/health", exchange -> respond(exchange, 200, "{\"status\":\"UP\"}"));
   }
 
@@ -245,6 +247,39 @@ public final class LmsApiServer implements AutoCloseable {
       }
       body.append('}');
       respond(exchange, 200, body.toString());
+    }
+  }
+
+  /**
+   * Enables {@code POST /v1/admin/ground-truth}, which writes the ground truth of everything served
+   * so far to {@code target} (fixed here, never taken from a request).
+   */
+  public LmsApiServer withGroundTruthTarget(java.nio.file.Path target) {
+    this.groundTruthTarget = java.util.Optional.of(target);
+    return this;
+  }
+
+  private void groundTruth(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!authorized(exchange)) {
+        error(exchange, 401, "unauthorized", "missing or wrong " + API_KEY_HEADER + " header");
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        error(exchange, 405, "method_not_allowed", "use POST");
+        return;
+      }
+      if (groundTruthTarget.isEmpty()) {
+        error(exchange, 404, "not_enabled", "this simulator was started without a ground-truth file");
+        return;
+      }
+      io.lmsingest.simulator.truth.GroundTruth.Summary summary =
+          io.lmsingest.simulator.truth.GroundTruth.write(timeline, servedSlots(), groundTruthTarget.get());
+      respond(
+          exchange,
+          200,
+          "{\"changes\":" + summary.changes() + ",\"activities\":" + summary.activities() + ",\"deleted\":"
+              + summary.deleted() + ",\"file\":\"" + summary.file().toString().replace("\"", "'") + "\"}");
     }
   }
 

@@ -1,0 +1,227 @@
+package io.lmsingest.cli;
+
+import io.lmsingest.localstack.KafkaBroker;
+import io.lmsingest.localstack.Ports;
+import io.lmsingest.localstack.RegistryServer;
+import io.lmsingest.localstack.S3Endpoint;
+import io.lmsingest.localstack.ServiceProcess;
+import io.lmsingest.localstack.StackLayout;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * The embedded default infrastructure — Kafka broker, schema registry, S3 server, LMS simulator —
+ * each its own process under one data directory, started and stopped as a unit.
+ */
+final class LocalStack {
+  static final List<String> SERVICES = List.of("kafka", "registry", "s3", "simulator");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  private final StackLayout layout;
+  private final Properties settings;
+
+  LocalStack(StackLayout layout, Properties settings) {
+    this.layout = layout;
+    this.settings = settings;
+  }
+
+  int port(String service) {
+    return Integer.parseInt(settings.getProperty(service + ".port"));
+  }
+
+  KafkaBroker kafka() {
+    return new KafkaBroker(layout.kafkaHome(), port("kafka"), port("kafka.controller"));
+  }
+
+  RegistryServer registry() {
+    return new RegistryServer(layout.registryHome(), port("registry"), true);
+  }
+
+  S3Endpoint s3() throws IOException {
+    return new S3Endpoint(
+        URI.create("http://127.0.0.1:" + port("s3")),
+        "us-east-1",
+        layout.secret("s3-access-key-id", 8),
+        layout.secret("s3-secret-access-key", 20));
+  }
+
+  String simulatorUrl() {
+    return "http://127.0.0.1:" + port("simulator");
+  }
+
+  Optional<ServiceProcess> running(String service) {
+    return switch (service) {
+      case "kafka" -> kafka().running();
+      case "registry" -> registry().running();
+      default -> ServiceProcess.running(service, layout.pidFile(service), layout.logFile(service));
+    };
+  }
+
+  /** Starts whatever is not running yet, in dependency order. */
+  void up(PrintWriter out) throws IOException {
+    for (String service : SERVICES) {
+      Optional<ServiceProcess> existing = running(service);
+      if (existing.isPresent()) {
+        out.printf("%-10s already running (pid %d)%n", service, existing.get().pid());
+        continue;
+      }
+      requireFreePort(service);
+      out.printf("%-10s starting...%n", service);
+      out.flush();
+      ServiceProcess process =
+          switch (service) {
+            case "kafka" -> startKafka();
+            case "registry" -> registry().start(START_TIMEOUT);
+            case "s3" -> startS3();
+            case "simulator" -> startSimulator();
+            default -> throw new IllegalStateException(service);
+          };
+      out.printf("%-10s up (pid %d)%n", service, process.pid());
+    }
+    writeEndpoints();
+  }
+
+  /** Stops every running service, last started first. Returns how many were stopped. */
+  int down(PrintWriter out) throws IOException {
+    int stopped = 0;
+    List<String> reverse = new ArrayList<>(SERVICES);
+    java.util.Collections.reverse(reverse);
+    for (String service : reverse) {
+      Optional<ServiceProcess> process = running(service);
+      if (process.isEmpty()) {
+        continue;
+      }
+      out.printf("%-10s stopping (pid %d)...%n", service, process.get().pid());
+      out.flush();
+      process.get().stop(STOP_GRACE);
+      stopped++;
+    }
+    return stopped;
+  }
+
+  void printEndpoints(PrintWriter out) throws IOException {
+    S3Endpoint s3 = s3();
+    out.printf("%-10s %-44s %s%n", "kafka", kafka().bootstrapServers(), state("kafka"));
+    out.printf("%-10s %-44s %s%n", "registry", registry().confluentApiUrl(), state("registry"));
+    out.printf("%-10s %-44s %s%n", "s3", s3.uri() + " bucket " + StackLayout.BUCKET, state("s3"));
+    out.printf("%-10s %-44s %s%n", "simulator", simulatorUrl() + "/v1/activities", state("simulator"));
+    out.printf("%-10s %s%n", "warehouse", layout.warehouse());
+    out.printf("%-10s %s (S3 keys, LMS API key; never printed)%n", "secrets", layout.secrets());
+    out.printf("%-10s %s%n", "logs", layout.logs() + ", " + layout.kafkaHome() + "/kafka.log, " + layout.registryHome() + "/registry.log");
+  }
+
+  private String state(String service) {
+    return running(service).map(p -> "running (pid " + p.pid() + ")").orElse("stopped");
+  }
+
+  private void requireFreePort(String service) throws IOException {
+    List<String> keys = service.equals("kafka") ? List.of("kafka", "kafka.controller") : List.of(service);
+    for (String key : keys) {
+      if (Ports.listening(port(key))) {
+        throw new IOException(
+            "port " + port(key) + " (" + key + ") is already in use by another process; stop it, or choose another port with"
+                + " 'infra up --" + key.replace('.', '-') + "-port N' on a new --data-dir");
+      }
+    }
+  }
+
+  private ServiceProcess startKafka() throws IOException {
+    Files.createDirectories(layout.kafkaHome());
+    return kafka().start(START_TIMEOUT);
+  }
+
+  private ServiceProcess startS3() throws IOException {
+    S3Endpoint endpoint = s3();
+    ServiceProcess process =
+        ServiceProcess.start(
+            "s3",
+            ServiceProcess.javaCommand(
+                jvm("s3"), LmsIngest.class.getName(),
+                List.of("s3-server", "--data-dir", layout.root().toString(), "--port", Integer.toString(port("s3")))),
+            Map.of(),
+            layout.logFile("s3"),
+            layout.pidFile("s3"));
+    process.awaitReady(() -> Ports.listening(port("s3")), START_TIMEOUT);
+    try (S3Client client = endpoint.newClient()) {
+      client.createBucket(b -> b.bucket(StackLayout.BUCKET));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      // kept from an earlier run: that is the point of the data directory
+    }
+    return process;
+  }
+
+  private ServiceProcess startSimulator() throws IOException {
+    layout.secret("lms-api-key", 24);
+    List<String> args = new ArrayList<>(List.of(
+        "simulator",
+        "--port", Integer.toString(port("simulator")),
+        "--seed", settings.getProperty("simulator.seed"),
+        "--rate", settings.getProperty("simulator.rate"),
+        "--start", settings.getProperty("simulator.start"),
+        "--api-key-file", layout.secretFile("lms-api-key").toString(),
+        "--ground-truth", layout.groundTruth().toString()));
+    if (settings.containsKey("simulator.records")) {
+      args.add("--records");
+      args.add(settings.getProperty("simulator.records"));
+    }
+    ServiceProcess process =
+        ServiceProcess.start(
+            "simulator",
+            ServiceProcess.javaCommand(jvm("simulator"), LmsIngest.class.getName(), args),
+            Map.of(),
+            layout.logFile("simulator"),
+            layout.pidFile("simulator"));
+    process.awaitReady(this::simulatorHealthy, START_TIMEOUT);
+    return process;
+  }
+
+  private boolean simulatorHealthy() {
+    try {
+      return HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(URI.create(simulatorUrl() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private List<String> jvm(String service) {
+    return List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dlms.log.format=json", "-Dlms.service=" + service,
+        "-D" + RegistryServer.APP_PROPERTY + "=" + System.getProperty(RegistryServer.APP_PROPERTY, ""));
+  }
+
+  private void writeEndpoints() throws IOException {
+    Properties endpoints = new Properties();
+    endpoints.setProperty("bootstrap.servers", kafka().bootstrapServers());
+    endpoints.setProperty("schema.registry.url", registry().confluentApiUrl());
+    endpoints.setProperty("s3.endpoint", s3().uri().toString());
+    endpoints.setProperty("s3.bucket", StackLayout.BUCKET);
+    endpoints.setProperty("s3.access-key-id.file", layout.secretFile("s3-access-key-id").toString());
+    endpoints.setProperty("s3.secret-access-key.file", layout.secretFile("s3-secret-access-key").toString());
+    endpoints.setProperty("lms.api.url", simulatorUrl());
+    endpoints.setProperty("lms.api.key.file", layout.secretFile("lms-api-key").toString());
+    endpoints.setProperty("warehouse.duckdb", layout.warehouse().toString());
+    Files.createDirectories(layout.run());
+    try (var writer = Files.newBufferedWriter(layout.run().resolve("endpoints.properties"))) {
+      endpoints.store(writer, "lms-ingest local stack endpoints (secrets are named by file, never stored here)");
+    }
+  }
+}
