@@ -1,0 +1,27 @@
+package io.lmsingest.testkit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The same broker contract against Apache Kafka in a container. Skipped (JUnit reports it as
+ * disabled because no Docker engine is available) on machines without Docker, such as this
+ * project's CI; the in-JVM broker of {@link KafkaFixtureIT} covers it there.
+ */
+@Tag("integration")
+@Testcontainers(disabledWithoutDocker = true)
+class TestcontainersKafkaIT {
+  @Container static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
+
+  @Test
+  void containerBrokerSupportsTransactionsAndReadCommitted() throws Exception {
+    String topic = "tc-" + java.util.UUID.randomUUID();
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", KAFKA.getBootstrapServers()))) {
+      admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    TransactionalRoundTrip.check(KAFKA.getBootstrapServers(), topic);
+  }
+}
