@@ -33,6 +33,10 @@ final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any).")
   int port;
 
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+  String host;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated history (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -108,7 +112,7 @@ final class SimulatorCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     try (LmsApiServer api =
-        LmsApiServer.start(new ActivityTimeline(timeline), port, maxPageSize, apiKey, faults, Clock.systemUTC())) {
+        LmsApiServer.start(new ActivityTimeline(timeline), host, port, maxPageSize, apiKey, faults, Clock.systemUTC())) {
       if (groundTruth != null) {
         api.withGroundTruthTarget(groundTruth);
       }

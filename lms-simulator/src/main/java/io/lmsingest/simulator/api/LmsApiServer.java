@@ -77,13 +77,20 @@ public final class LmsApiServer implements AutoCloseable {
   public static LmsApiServer start(
       ActivityTimeline timeline, int port, int maxPageSize, String apiKey, Faults faults, Clock clock)
       throws IOException {
+    return start(timeline, "127.0.0.1", port, maxPageSize, apiKey, faults, clock);
+  }
+
+  /** As above, listening on {@code host} (e.g. 0.0.0.0 inside a container). */
+  public static LmsApiServer start(
+      ActivityTimeline timeline, String host, int port, int maxPageSize, String apiKey, Faults faults, Clock clock)
+      throws IOException {
     if (maxPageSize < 1) {
       throw new IllegalArgumentException("max-page-size must be >= 1, got " + maxPageSize);
     }
     if (apiKey == null || apiKey.length() < 8) {
       throw new IllegalArgumentException("the API key must have at least 8 characters");
     }
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
     LmsApiServer api = new LmsApiServer(timeline, maxPageSize, apiKey, faults, clock, http);
     http.start();
     LOG.info("LMS simulator listening on {} (seed={}, rate/day={}, faults={})",
@@ -92,7 +99,8 @@ public final class LmsApiServer implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : server.getAddress().getHostString();
+    return "http://" + host + ":" + server.getAddress().getPort();
   }
 
   public ActivityTimeline timeline() {
