@@ -1,0 +1,162 @@
+package io.lmsingest.poller;
+
+import io.lmsingest.poller.alert.AlertSink;
+import io.lmsingest.poller.api.ActivityApiClient;
+import io.lmsingest.poller.api.ApiFailure;
+import io.lmsingest.poller.api.PageRequest;
+import io.lmsingest.poller.kafka.PageWriter;
+import io.lmsingest.poller.retry.Backoff;
+import io.lmsingest.poller.retry.RateLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop: page after page, back to back while the API has more, then every idle interval.
+ * Each page is one Kafka transaction ({@link PageWriter}); a failed page is retried from the same
+ * request with nothing of it visible, so the API's data reaches Kafka exactly once.
+ */
+public final class Poller implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+
+  /** What the loop needs besides its parts. */
+  public record Settings(
+      String source, Duration idleInterval, Backoff backoff, Duration outageAlertAfter) {}
+
+  private final Settings settings;
+  private final ActivityApiClient api;
+  private final PageWriter writer;
+  private final RateLimiter rateLimiter;
+  private final Runnable refreshApiKey;
+  private final AlertSink alerts;
+  private final Clock clock;
+  private final PollerMetrics metrics;
+  private volatile boolean stopping;
+  private HighWaterMark mark;
+
+  public Poller(
+      Settings settings, ActivityApiClient api, PageWriter writer, HighWaterMark start, RateLimiter rateLimiter,
+      Runnable refreshApiKey, AlertSink alerts, Clock clock, PollerMetrics metrics) {
+    this.settings = settings;
+    this.api = api;
+    this.writer = writer;
+    this.mark = start;
+    this.rateLimiter = rateLimiter;
+    this.refreshApiKey = refreshApiKey;
+    this.alerts = alerts;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  public HighWaterMark mark() {
+    return mark;
+  }
+
+  /** Asks the loop to stop after the current page. */
+  public void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    LOG.info("poller source={} starting after updated_at={} activity_id={}", settings.source(), mark.updatedAt(), mark.activityId());
+    PageRequest request = PageRequest.since(mark.updatedAt());
+    int attempt = 0;
+    boolean keyRefreshed = false;
+    Instant failingSince = null;
+    boolean alerted = false;
+    while (!stopping) {
+      pause(rateLimiter.reserve(System.nanoTime()));
+      long started = System.nanoTime();
+      final PageRequest current = request;
+      try {
+        PageWriter.Committed page = writer.write(mark, sink -> api.fetch(current, sink));
+        metrics.add("lms_poller_api_latency_ms_total", (System.nanoTime() - started) / 1_000_000);
+        metrics.increment("lms_poller_pages_total");
+        metrics.add("lms_poller_records_total", page.written());
+        mark = page.mark();
+        metrics.set("lms_poller_cursor_lag_ms", Duration.between(mark.updatedAt(), clock.instant()).toMillis());
+        if (failingSince != null) {
+          LOG.info("poller source={} recovered after {} s of failures", settings.source(),
+              Duration.between(failingSince, clock.instant()).toSeconds());
+        }
+        attempt = 0;
+        keyRefreshed = false;
+        failingSince = null;
+        alerted = false;
+        if (page.page().hasMore()) {
+          request = page.page().next().orElseThrow();
+        } else {
+          request = PageRequest.since(mark.updatedAt());
+          pause(settings.idleInterval());
+        }
+      } catch (ApiFailure e) {
+        metrics.increment("lms_poller_retries_total{cause=" + e.kind().name().toLowerCase() + "}");
+        if (failingSince == null) {
+          failingSince = clock.instant();
+        }
+        Duration wait;
+        switch (e.kind()) {
+          case RATE_LIMITED -> wait = e.retryAfter().orElseGet(() -> settings.backoff().delay(1, ThreadLocalRandom.current()::nextDouble));
+          case UNAUTHORIZED -> {
+            if (!keyRefreshed) {
+              keyRefreshed = true;
+              LOG.warn("poller source={} API key rejected; reading it again from its secret store", settings.source());
+              refreshApiKey.run();
+              continue;
+            }
+            alerts.raise(settings.source(), "LMS API rejects the API key", e.getMessage());
+            alerted = true;
+            wait = settings.backoff().max();
+          }
+          case REJECTED -> {
+            alerts.raise(settings.source(), "LMS API rejects the poller's requests", e.getMessage());
+            alerted = true;
+            wait = settings.backoff().max();
+          }
+          default -> wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
+        }
+        LOG.warn("poller source={} page failed ({}): {}; retrying in {} ms", settings.source(), e.kind(), e.getMessage(), wait.toMillis());
+        alerted = alertOnOutage(failingSince, alerted, e.getMessage());
+        pause(wait);
+      } catch (PageWriter.FatalProducerException e) {
+        throw e;
+      } catch (KafkaException e) {
+        metrics.increment("lms_poller_retries_total{cause=kafka}");
+        if (failingSince == null) {
+          failingSince = clock.instant();
+        }
+        Duration wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
+        LOG.warn("poller source={} Kafka write failed: {}; page aborted, retrying in {} ms", settings.source(), e.toString(), wait.toMillis());
+        alerted = alertOnOutage(failingSince, alerted, e.toString());
+        pause(wait);
+      }
+    }
+    LOG.info("poller source={} stopped at updated_at={} activity_id={}", settings.source(), mark.updatedAt(), mark.activityId());
+  }
+
+  private boolean alertOnOutage(Instant failingSince, boolean alerted, String detail) {
+    if (!alerted && Duration.between(failingSince, clock.instant()).compareTo(settings.outageAlertAfter()) >= 0) {
+      alerts.raise(settings.source(), "LMS ingestion failing for over " + settings.outageAlertAfter().toSeconds() + " s", detail);
+      metrics.increment("lms_poller_alerts_total");
+      return true;
+    }
+    return alerted;
+  }
+
+  private void pause(Duration duration) {
+    if (duration.isZero() || duration.isNegative()) {
+      return;
+    }
+    try {
+      Thread.sleep(duration.toMillis(), 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
+  }
+}

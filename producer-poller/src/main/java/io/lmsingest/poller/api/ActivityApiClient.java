@@ -1,0 +1,173 @@
+package io.lmsingest.poller.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.secrets.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one page of the LMS activity API as a stream: each activity is handed to the caller as soon
+ * as it is parsed, so no page is ever held whole in memory. A page that breaks off or is not of the
+ * expected shape fails as {@link ApiFailure.Kind#MALFORMED_PAGE} after its records were handed out,
+ * which is why the caller writes them into a transaction it can abort.
+ */
+public final class ActivityApiClient {
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+
+  /** Receives the page's activities in order. */
+  @FunctionalInterface
+  public interface ActivitySink {
+    void accept(LearnerActivity activity) throws ApiFailure;
+  }
+
+  private final URI activitiesUrl;
+  private final String keyHeader;
+  private final Supplier<Secret> apiKey;
+  private final int pageSize;
+  private final Duration timeout;
+  private final Pagination pagination;
+  private final HttpClient http;
+
+  public ActivityApiClient(
+      URI activitiesUrl, String keyHeader, Supplier<Secret> apiKey, int pageSize, Duration timeout, Pagination pagination) {
+    this.activitiesUrl = activitiesUrl;
+    this.keyHeader = keyHeader;
+    this.apiKey = apiKey;
+    this.pageSize = pageSize;
+    this.timeout = timeout;
+    this.pagination = pagination;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  /** Fetches the page {@code request} names, streaming its activities into {@code sink}. */
+  public PageResult fetch(PageRequest request, ActivitySink sink) throws ApiFailure {
+    URI uri = uriOf(request);
+    HttpRequest httpRequest =
+        HttpRequest.newBuilder(uri).timeout(timeout).header(keyHeader, apiKey.get().reveal()).header("Accept", "application/json").GET().build();
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "timeout after " + timeout.toMillis() + " ms on " + request, Optional.empty(), e);
+    } catch (IOException e) {
+      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "I/O error on " + request + ": " + e, Optional.empty(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "interrupted", Optional.empty(), e);
+    }
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status != 200) {
+        throw failureFor(status, response, request);
+      }
+      return readPage(body, response, sink);
+    } catch (IOException e) {
+      // Closing a broken stream; the page itself has already succeeded or failed.
+      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "I/O error reading " + request + ": " + e, Optional.empty(), e);
+    }
+  }
+
+  private PageResult readPage(InputStream body, HttpResponse<?> response, ActivitySink sink) throws ApiFailure {
+    int records = 0;
+    boolean hasMore = false;
+    String nextCursor = null;
+    String nextLink = null;
+    try (JsonParser json = JSON.createParser(body)) {
+      expect(json.nextToken(), JsonToken.START_OBJECT);
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        JsonToken value = json.nextToken();
+        switch (field) {
+          case "data" -> {
+            expect(value, JsonToken.START_ARRAY);
+            while (json.nextToken() != JsonToken.END_ARRAY) {
+              sink.accept(ActivityJsonReader.read(json));
+              records++;
+            }
+          }
+          case "has_more" -> hasMore = json.getValueAsBoolean();
+          case "next_cursor" -> nextCursor = json.getValueAsString();
+          case "next" -> nextLink = json.getValueAsString();
+          default -> json.skipChildren();
+        }
+      }
+      if (json.currentToken() != JsonToken.END_OBJECT) {
+        throw new JsonProcessingException("page does not end with '}'") {};
+      }
+    } catch (IOException e) {
+      // Truncated or malformed: the records already handed out must not be committed.
+      throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE, "malformed page after " + records + " records: " + e.getMessage(), Optional.empty(), e);
+    }
+    return new PageResult(records, hasMore ? nextRequest(nextCursor, nextLink, response) : Optional.empty());
+  }
+
+  private Optional<PageRequest> nextRequest(String nextCursor, String nextLink, HttpResponse<?> response) throws ApiFailure {
+    String target =
+        switch (pagination) {
+          case CURSOR -> nextCursor == null ? null
+              : "?cursor=" + URLEncoder.encode(nextCursor, StandardCharsets.UTF_8) + "&limit=" + pageSize;
+          case NEXT_LINK -> nextLink;
+          case LINK_HEADER -> response.headers().allValues("Link").stream()
+              .map(NEXT_LINK::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null);
+        };
+    if (target == null) {
+      throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE,
+          "page says has_more but gives no next page for pagination " + pagination, Optional.empty(), null);
+    }
+    return Optional.of(PageRequest.next(activitiesUrl.resolve(target)));
+  }
+
+  private URI uriOf(PageRequest request) {
+    if (request.next().isPresent()) {
+      return request.next().get();
+    }
+    String since = URLEncoder.encode(request.since().orElseThrow().toString(), StandardCharsets.UTF_8);
+    return URI.create(activitiesUrl + "?since=" + since + "&limit=" + pageSize);
+  }
+
+  private static ApiFailure failureFor(int status, HttpResponse<?> response, PageRequest request) {
+    String what = "HTTP " + status + " on " + request;
+    if (status == 429) {
+      Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(ActivityApiClient::seconds);
+      return new ApiFailure(ApiFailure.Kind.RATE_LIMITED, what, retryAfter, null);
+    }
+    if (status == 401 || status == 403) {
+      return new ApiFailure(ApiFailure.Kind.UNAUTHORIZED, what + " (API key rejected)", Optional.empty(), null);
+    }
+    if (status >= 500 || status == 408) {
+      return new ApiFailure(ApiFailure.Kind.TRANSIENT, what, Optional.empty(), null);
+    }
+    return new ApiFailure(ApiFailure.Kind.REJECTED, what, Optional.empty(), null);
+  }
+
+  private static Optional<Duration> seconds(String value) {
+    try {
+      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // an HTTP-date; the caller's own backoff applies
+    }
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new JsonProcessingException("expected " + expected + " but found " + actual) {};
+    }
+  }
+}
