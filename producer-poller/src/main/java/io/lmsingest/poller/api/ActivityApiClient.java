@@ -131,7 +131,10 @@ public final class ActivityApiClient {
       throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE,
           "page says has_more but gives no next page for pagination " + pagination, Optional.empty(), null);
     }
-    return Optional.of(PageRequest.next(activitiesUrl.resolve(target)));
+    // java.net.URI.resolve follows RFC 2396, which drops the last path segment for a query-only
+    // reference ("?cursor=…"); append those to the endpoint itself.
+    URI next = target.startsWith("?") ? URI.create(activitiesUrl + target) : activitiesUrl.resolve(target);
+    return Optional.of(PageRequest.next(next));
   }
 
   private URI uriOf(PageRequest request) {

@@ -1,0 +1,195 @@
+package io.lmsingest.poller;
+
+import io.lmsingest.poller.alert.AlertSink;
+import io.lmsingest.poller.api.ActivityApiClient;
+import io.lmsingest.poller.api.Pagination;
+import io.lmsingest.poller.config.PollerConfig;
+import io.lmsingest.poller.kafka.CursorStore;
+import io.lmsingest.poller.kafka.PageWriter;
+import io.lmsingest.poller.retry.Backoff;
+import io.lmsingest.poller.retry.RateLimiter;
+import io.lmsingest.schemas.PollerCursor;
+import io.lmsingest.secrets.AwsSecretsManagerSource;
+import io.lmsingest.secrets.EnvironmentSecretSource;
+import io.lmsingest.secrets.FileSecretSource;
+import io.lmsingest.secrets.SecretReference;
+import io.lmsingest.secrets.SecretSource;
+import io.lmsingest.secrets.SecretsProvider;
+import io.lmsingest.serde.RegistryAvroDeserializer;
+import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** Builds a running poller from its config: secrets, topics, the transactional producer, the cursor. */
+public final class PollerApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PollerApp.class);
+
+  private final Poller poller;
+  private final PageWriter writer;
+  private final PollerMetrics metrics;
+
+  private PollerApp(Poller poller, PageWriter writer, PollerMetrics metrics) {
+    this.poller = poller;
+    this.writer = writer;
+    this.metrics = metrics;
+  }
+
+  public static PollerApp create(PollerConfig config, AlertSink alerts, Clock clock) throws Exception {
+    LOG.info("poller config {}", config.printable());
+    SecretsProvider secrets = secrets(config, clock);
+    SecretReference keyRef = SecretReference.parse(PollerConfig.API_KEY, config.getString(PollerConfig.API_KEY));
+    secrets.get(keyRef); // fail at start, not at the first page, if the key cannot be read
+
+    Map<String, Object> kafka = new HashMap<>(config.kafkaOverrides());
+    kafka.put("bootstrap.servers", config.getString(PollerConfig.BOOTSTRAP_SERVERS));
+    String rawTopic = config.getString(PollerConfig.RAW_TOPIC);
+    String cursorTopic = config.getString(PollerConfig.CURSOR_TOPIC);
+    if (config.getBoolean(PollerConfig.CREATE_TOPICS)) {
+      createTopics(kafka, rawTopic, config.getInt(PollerConfig.RAW_PARTITIONS), cursorTopic);
+    }
+    Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(PollerConfig.REGISTRY_URL),
+        RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
+
+    Map<String, Object> producerConfig = new HashMap<>(kafka);
+    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+    producerConfig.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    RegistryAvroSerializer<IndexedRecord> valueSerializer = new RegistryAvroSerializer<>();
+    valueSerializer.configure(serde, false);
+    KafkaProducer<String, IndexedRecord> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
+    // Fences an older poller with the same transactional.id and aborts its open page, so the cursor
+    // read next is the last one really committed.
+    producer.initTransactions();
+
+    Optional<PollerCursor> cursor;
+    Map<String, Object> consumerConfig = new HashMap<>(kafka);
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    RegistryAvroDeserializer<IndexedRecord> valueDeserializer = new RegistryAvroDeserializer<>();
+    valueDeserializer.configure(serde, false);
+    try (KafkaConsumer<String, IndexedRecord> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer)) {
+      cursor = CursorStore.latest(consumer, cursorTopic, config.getString(PollerConfig.SOURCE), Duration.ofSeconds(60));
+    }
+    HighWaterMark start = cursor
+        .map(c -> new HighWaterMark(c.getUpdatedAt(), c.getActivityId()))
+        .orElseGet(() -> HighWaterMark.before(config.startFrom()));
+    LOG.info("poller source={} {} ", config.getString(PollerConfig.SOURCE),
+        cursor.map(c -> "resumes from committed cursor updated_at=" + c.getUpdatedAt() + " activity_id=" + c.getActivityId()
+            + " (" + c.getRecords() + " records so far)").orElse("has no cursor yet; starts from " + config.getString(PollerConfig.START_FROM)));
+
+    PageWriter writer = new PageWriter(producer, rawTopic, cursorTopic, config.getString(PollerConfig.SOURCE), clock, cursor.orElse(null));
+    ActivityApiClient api = new ActivityApiClient(
+        URI.create(config.getString(PollerConfig.API_URL)),
+        config.getString(PollerConfig.API_KEY_HEADER),
+        () -> secrets.get(keyRef),
+        config.getInt(PollerConfig.PAGE_SIZE),
+        Duration.ofMillis(config.getLong(PollerConfig.API_TIMEOUT_MS)),
+        Pagination.valueOf(config.getString(PollerConfig.PAGINATION).toUpperCase().replace('-', '_')));
+    double rate = config.getDouble(PollerConfig.RATE_LIMIT);
+    PollerMetrics metrics = new PollerMetrics();
+    Poller poller = new Poller(
+        new Poller.Settings(
+            config.getString(PollerConfig.SOURCE),
+            Duration.ofMillis(config.getLong(PollerConfig.IDLE_INTERVAL_MS)),
+            new Backoff(Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_INITIAL_MS)), Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_MAX_MS))),
+            Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS))),
+        api, writer, start, new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate))),
+        () -> secrets.refresh(keyRef), alerts, clock, metrics);
+    return new PollerApp(poller, writer, metrics);
+  }
+
+  private static SecretsProvider secrets(PollerConfig config, Clock clock) {
+    Map<SecretReference.Scheme, SecretSource> sources = new EnumMap<>(SecretReference.Scheme.class);
+    sources.put(SecretReference.Scheme.ENV, new EnvironmentSecretSource());
+    sources.put(SecretReference.Scheme.FILE, new FileSecretSource());
+    sources.put(SecretReference.Scheme.AWS_SECRETS_MANAGER, reference -> awsSource(config).fetch(reference));
+    return new SecretsProvider(sources, Duration.ofMillis(config.getLong(PollerConfig.SECRETS_TTL_MS)), clock);
+  }
+
+  private static volatile AwsSecretsManagerSource aws;
+
+  private static synchronized AwsSecretsManagerSource awsSource(PollerConfig config) {
+    if (aws == null) {
+      var builder = SecretsManagerClient.builder()
+          .region(Region.of(config.getString(PollerConfig.AWS_REGION)))
+          .httpClient(UrlConnectionHttpClient.create());
+      String endpoint = config.getString(PollerConfig.SECRETS_MANAGER_ENDPOINT);
+      if (!endpoint.isEmpty()) {
+        builder.endpointOverride(URI.create(endpoint));
+      }
+      aws = new AwsSecretsManagerSource(builder.build());
+    }
+    return aws;
+  }
+
+  private static void createTopics(Map<String, Object> kafka, String rawTopic, int partitions, String cursorTopic)
+      throws InterruptedException, ExecutionException {
+    try (Admin admin = Admin.create(kafka)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = new java.util.ArrayList<>();
+      if (!existing.contains(rawTopic)) {
+        missing.add(new NewTopic(rawTopic, Optional.of(partitions), Optional.empty()));
+      }
+      if (!existing.contains(cursorTopic)) {
+        missing.add(new NewTopic(cursorTopic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")));
+      }
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get();
+          LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  public Poller poller() {
+    return poller;
+  }
+
+  public PollerMetrics metrics() {
+    return metrics;
+  }
+
+  public void run() {
+    poller.run();
+  }
+
+  public void stop() {
+    poller.stop();
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+  }
+}

@@ -1,0 +1,138 @@
+package io.lmsingest.poller.config;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the poller: key, type, default, validator and doc in one place, checked at
+ * start-up (the error names the bad key). Environment variables override the file: {@code
+ * lms.api.page.size} is {@code LMS_API_PAGE_SIZE}. Settings under {@code kafka.} go to the producer
+ * and consumer unchanged.
+ */
+public final class PollerConfig extends AbstractConfig {
+  public static final String API_URL = "lms.api.url";
+  public static final String API_KEY = "lms.api.key";
+  public static final String API_KEY_HEADER = "lms.api.key.header";
+  public static final String PAGE_SIZE = "lms.api.page.size";
+  public static final String PAGINATION = "lms.api.pagination";
+  public static final String API_TIMEOUT_MS = "lms.api.timeout.ms";
+  public static final String RATE_LIMIT = "lms.api.rate.limit.per.second";
+  public static final String SOURCE = "poller.source";
+  public static final String START_FROM = "poller.start.from";
+  public static final String IDLE_INTERVAL_MS = "poller.idle.interval.ms";
+  public static final String BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
+  public static final String BACKOFF_MAX_MS = "retry.backoff.max.ms";
+  public static final String OUTAGE_ALERT_MS = "alert.outage.after.ms";
+  public static final String SECRETS_TTL_MS = "secrets.cache.ttl.ms";
+  public static final String AWS_REGION = "aws.region";
+  public static final String SECRETS_MANAGER_ENDPOINT = "aws.secretsmanager.endpoint";
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String RAW_TOPIC = "topic.raw";
+  public static final String CURSOR_TOPIC = "topic.cursor";
+  public static final String RAW_PARTITIONS = "topic.raw.partitions";
+  public static final String CREATE_TOPICS = "topics.create";
+  public static final String TRANSACTIONAL_ID = "transactional.id";
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(API_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "URL of the LMS activities endpoint, e.g. http://127.0.0.1:8080/v1/activities.")
+      .define(API_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Where the API key lives: aws-secretsmanager:<id>[#json-key], env:NAME or file:PATH. Never the key itself.")
+      .define(API_KEY_HEADER, Type.STRING, "X-Api-Key", Importance.LOW, "HTTP header that carries the API key.")
+      .define(PAGE_SIZE, Type.INT, 1000, Range.between(1, 10_000), Importance.MEDIUM,
+          "Records asked for per page (the API may cap it lower).")
+      .define(PAGINATION, Type.STRING, "cursor", ValidString.in("cursor", "next-link", "link-header"), Importance.MEDIUM,
+          "How the API points at the next page: cursor (next_cursor token), next-link (a 'next' URL in the body) or link-header (RFC 8288).")
+      .define(API_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.MEDIUM, "Connect and whole-response timeout per page.")
+      .define(RATE_LIMIT, Type.DOUBLE, 20.0, Range.atLeast(0.01), Importance.MEDIUM, "Most API requests per second (client-side).")
+      .define(SOURCE, Type.STRING, "lms", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Name of this LMS source: key of its cursor, part of the default transactional.id.")
+      .define(START_FROM, Type.STRING, "earliest", Importance.HIGH,
+          "Where a source with no committed cursor starts: 'earliest' or an ISO-8601 instant (inclusive).")
+      .define(IDLE_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.MEDIUM,
+          "Pause once caught up (the last page had nothing more); pages come back to back until then.")
+      .define(BACKOFF_INITIAL_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, "First retry delay (exponential, full jitter).")
+      .define(BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, "Longest retry delay.")
+      .define(OUTAGE_ALERT_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.MEDIUM,
+          "Raise an alert once pages have failed for this long without a success.")
+      .define(SECRETS_TTL_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW,
+          "How long a secret is cached before it is read again (rotation).")
+      .define(AWS_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region of AWS Secrets Manager.")
+      .define(SECRETS_MANAGER_ENDPOINT, Type.STRING, "", Importance.LOW, "Endpoint override for Secrets Manager (VPC endpoint, tests).")
+      .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, "Kafka brokers.")
+      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Confluent-compatible schema registry URL (Apicurio: .../apis/ccompat/v7).")
+      .define(RAW_TOPIC, Type.STRING, "lms.learner-activity.raw", Importance.MEDIUM, "Topic the API's records go to (key = activity_id).")
+      .define(CURSOR_TOPIC, Type.STRING, "lms.poller.cursor", Importance.MEDIUM, "Compacted topic of the pollers' cursors (key = source).")
+      .define(RAW_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.LOW, "Partitions of the raw topic when the poller creates it.")
+      .define(CREATE_TOPICS, Type.BOOLEAN, true, Importance.LOW, "Create the raw and cursor topics if they are missing.")
+      .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
+          "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.");
+
+  public PollerConfig(Map<String, ?> values) {
+    super(DEFINITION, values, false);
+    startFrom(); // validate now, naming the key
+    if (getLong(BACKOFF_MAX_MS) < getLong(BACKOFF_INITIAL_MS)) {
+      throw new ConfigException(BACKOFF_MAX_MS, getLong(BACKOFF_MAX_MS), "must be >= " + BACKOFF_INITIAL_MS);
+    }
+  }
+
+  /** File values, then environment overrides ({@code LMS_<KEY>}) for the defined keys. */
+  public static PollerConfig load(Map<String, String> fileValues, Map<String, String> environment) {
+    Map<String, Object> merged = new HashMap<>(fileValues);
+    for (String key : DEFINITION.names()) {
+      String env = environment.get(envName(key));
+      if (env != null) {
+        merged.put(key, env);
+      }
+    }
+    return new PollerConfig(merged);
+  }
+
+  public static String envName(String key) {
+    String upper = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    return upper.startsWith("LMS_") ? upper : "LMS_" + upper;
+  }
+
+  public Instant startFrom() {
+    String value = getString(START_FROM);
+    if ("earliest".equals(value)) {
+      return Instant.EPOCH;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(START_FROM, value, "must be 'earliest' or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+    }
+  }
+
+  public String transactionalId() {
+    String id = getString(TRANSACTIONAL_ID);
+    return id.isEmpty() ? "lms-poller-" + getString(SOURCE) : id;
+  }
+
+  /** Settings under {@code kafka.}, prefix removed, for the Kafka clients. */
+  public Map<String, Object> kafkaOverrides() {
+    return originalsWithPrefix(KAFKA_PREFIX);
+  }
+
+  /** Every effective setting, for the start-up log; the API key is only a reference anyway. */
+  public Map<String, Object> printable() {
+    Map<String, Object> all = new TreeMap<>(values());
+    kafkaOverrides().forEach((k, v) -> all.put(KAFKA_PREFIX + k,
+        k.contains("password") || k.contains("sasl.jaas") || k.contains("secret") ? "[redacted]" : v));
+    return all;
+  }
+}

@@ -1,0 +1,152 @@
+package io.lmsingest.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lmsingest.poller.alert.AlertSink;
+import io.lmsingest.poller.config.PollerConfig;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.simulator.api.Faults;
+import io.lmsingest.simulator.api.LmsApiServer;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import io.lmsingest.simulator.timeline.TimelineSettings;
+import io.lmsingest.testkit.IntegrationTest;
+import io.lmsingest.testkit.KafkaFixture;
+import io.lmsingest.testkit.RegistryFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@IntegrationTest
+class PollerIT {
+  static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+  static final Clock NOW = Clock.fixed(Instant.parse("2026-11-20T00:00:00Z"), ZoneOffset.UTC);
+  /** Changes per run; the acceptance size is 1,000,000 (-Dlms.it.poller.records=1000000). */
+  static final int RECORDS = Integer.getInteger("lms.it.poller.records", 1_000_000);
+
+  static ActivityTimeline timeline(int records, long seed) {
+    return new ActivityTimeline(new TimelineSettings(seed, START, 1_000_000, OptionalLong.of(records), 0.2, 0.01, 1));
+  }
+
+  static Map<String, String> config(KafkaFixture kafka, RegistryFixture registry, LmsApiServer api, Path keyFile, String source) {
+    Map<String, String> config = new HashMap<>();
+    config.put(PollerConfig.API_URL, api.baseUrl() + "/v1/activities");
+    config.put(PollerConfig.API_KEY, "file:" + keyFile);
+    config.put(PollerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    config.put(PollerConfig.REGISTRY_URL, registry.url());
+    config.put(PollerConfig.SOURCE, source);
+    config.put(PollerConfig.RAW_TOPIC, "raw-" + source);
+    config.put(PollerConfig.CURSOR_TOPIC, "cursor-" + source);
+    config.put(PollerConfig.IDLE_INTERVAL_MS, "100");
+    config.put(PollerConfig.RATE_LIMIT, "10000");
+    config.put(PollerConfig.BACKOFF_INITIAL_MS, "5");
+    config.put(PollerConfig.BACKOFF_MAX_MS, "200");
+    return config;
+  }
+
+  /** Runs the poller until it has committed the timeline's last change, then stops it. */
+  static PollerApp runUntilCaughtUp(PollerConfig config, ActivityTimeline timeline, int records, AlertSink alerts) throws Exception {
+    PollerApp app = PollerApp.create(config, alerts, Clock.systemUTC());
+    Instant last = Instant.ofEpochMilli(timeline.timeOf(records - 1));
+    Thread thread = new Thread(app::run, "poller-under-test");
+    thread.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (app.poller().mark().updatedAt().isBefore(last)) {
+        assertThat(thread.isAlive()).as("poller thread died").isTrue();
+        assertThat(System.nanoTime()).as("poller did not catch up in time").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    } finally {
+      app.stop();
+      thread.join(30_000);
+      app.close();
+    }
+    return app;
+  }
+
+  static void assertExactlyEveryVersion(List<RawTopic.Entry> raw, ActivityTimeline timeline, int records) {
+    Set<String> seen = new HashSet<>();
+    for (RawTopic.Entry e : raw) {
+      assertThat(e.key()).isEqualTo(e.value().getActivityId());
+      assertThat(seen.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli()))
+          .as("duplicate %s", e.value().getActivityId()).isTrue();
+    }
+    Set<String> expected = new HashSet<>();
+    for (long slot = 0; slot < records; slot++) {
+      LearnerActivity r = timeline.recordAt(slot);
+      expected.add(r.getActivityId() + "@" + r.getUpdatedAt().toEpochMilli());
+    }
+    assertThat(seen.size()).isEqualTo(records);
+    assertThat(seen).isEqualTo(expected);
+  }
+
+  @Test
+  void everyVersionTheApiServedIsInRawExactlyOnce(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
+    ActivityTimeline timeline = timeline(RECORDS, 21);
+    String key = "key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), key);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
+      PollerConfig config = new PollerConfig(config(kafka, registry, api, keyFile, "once-" + System.nanoTime()));
+      long started = System.nanoTime();
+      PollerApp app = runUntilCaughtUp(config, timeline, RECORDS, AlertSink.log());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      System.out.printf("poller: %d changes in %d ms (%.0f/s)%n", RECORDS, millis, RECORDS * 1000.0 / millis);
+
+      List<RawTopic.Entry> raw = RawTopic.readAll(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC));
+      assertExactlyEveryVersion(raw, timeline, RECORDS);
+      assertThat(raw.stream().filter(e -> e.value().getIsDeleted()).count()).as("deletes reach Kafka").isPositive();
+      assertThat(app.metrics().get("lms_poller_records_total")).isEqualTo(RECORDS);
+    }
+  }
+
+  @Test
+  void withApiFaultsStillExactlyOnceAndALongOutageRaisesAnAlert(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
+      throws Exception {
+    int records = 100_000;
+    ActivityTimeline timeline = timeline(records, 22);
+    String key = "key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), key);
+    Faults faults = new Faults(0.03, 0, 0.12, 0.03, 20, 0.08, 0.10);
+    List<String> alerts = new CopyOnWriteArrayList<>();
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, faults, NOW)) {
+      Map<String, String> values = config(kafka, registry, api, keyFile, "faults-" + System.nanoTime());
+      PollerApp app = runUntilCaughtUp(new PollerConfig(values), timeline, records, (s, summary, detail) -> alerts.add(summary));
+      List<RawTopic.Entry> raw = RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC));
+      assertExactlyEveryVersion(raw, timeline, records);
+      assertThat(api.count("fault_truncated")).isPositive();
+      assertThat(api.count("fault_repeat_boundary")).isPositive();
+      assertThat(app.metrics().get("lms_poller_retries_total{cause=malformed_page}")).isPositive();
+      assertThat(app.metrics().get("lms_poller_retries_total{cause=transient}")).isPositive();
+      assertThat(alerts).as("short fault bursts stay below the outage threshold").isEmpty();
+    }
+
+    // Now the API is gone for longer than the threshold.
+    Map<String, String> values = config(kafka, registry, LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW), keyFile, "outage-" + System.nanoTime());
+    values.put(PollerConfig.API_URL, "http://127.0.0.1:" + io.lmsingest.localstack.Ports.free() + "/v1/activities");
+    values.put(PollerConfig.OUTAGE_ALERT_MS, "1500");
+    PollerApp down = PollerApp.create(new PollerConfig(values), (s, summary, detail) -> alerts.add(summary), Clock.systemUTC());
+    Thread thread = new Thread(down::run);
+    thread.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (alerts.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    down.stop();
+    thread.join(10_000);
+    down.close();
+    assertThat(alerts).singleElement().asString().contains("failing for over 1 s");
+  }
+}

@@ -1,0 +1,48 @@
+package io.lmsingest.poller;
+
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.serde.RegistryAvroDeserializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a whole topic as a read_committed consumer would, for assertions. */
+final class RawTopic {
+  record Entry(String key, LearnerActivity value, byte[] rawValue, List<Header> headers) {}
+
+  static List<Entry> readAll(String bootstrap, String registryUrl, String topic) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    RegistryAvroDeserializer<LearnerActivity> values = new RegistryAvroDeserializer<>();
+    values.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+    List<Entry> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read " + topic + " to its end");
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          out.add(new Entry(r.key(), values.deserialize(topic, r.value()), r.value(), List.of(r.headers().toArray())));
+        }
+      }
+    }
+    return out;
+  }
+}
