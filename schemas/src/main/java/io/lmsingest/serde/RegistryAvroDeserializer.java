@@ -22,6 +22,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * so a consumer on a newer schema reads records written with an older one.
  */
 public class RegistryAvroDeserializer<T> implements Deserializer<T> {
+  static {
+    io.lmsingest.schemas.TrustedContracts.register();
+  }
+
   private SchemaRegistryClient registry;
   private boolean specific;
   private Optional<Schema> readerSchema = Optional.empty();

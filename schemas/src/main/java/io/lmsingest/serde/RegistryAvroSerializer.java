@@ -21,6 +21,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * writer schema under the TopicNameStrategy subject {@code <topic>-value} (or {@code -key}).
  */
 public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializer<T> {
+  static {
+    io.lmsingest.schemas.TrustedContracts.register();
+  }
+
   private SchemaRegistryClient registry;
   private boolean autoRegister;
   private boolean isKey;

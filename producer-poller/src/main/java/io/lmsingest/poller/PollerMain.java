@@ -1,0 +1,67 @@
+package io.lmsingest.poller;
+
+import io.lmsingest.poller.alert.AlertSink;
+import io.lmsingest.poller.config.PollerConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The poller as a process: {@code PollerMain <config.properties>}; SIGTERM stops it after the current page. */
+public final class PollerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(PollerMain.class);
+
+  private PollerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: PollerMain <config.properties>");
+      System.exit(2);
+    }
+    System.exit(run(Path.of(args[0]), System.getenv()));
+  }
+
+  /** Runs until stopped; returns the process exit code. */
+  public static int run(Path configFile, Map<String, String> environment) throws Exception {
+    PollerConfig config = PollerConfig.load(readProperties(configFile), environment);
+    CountDownLatch done = new CountDownLatch(1);
+    try (PollerApp app = PollerApp.create(config, AlertSink.log(), Clock.systemUTC())) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        app.stop();
+        try {
+          done.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "poller-shutdown"));
+      app.run();
+    } catch (RuntimeException e) {
+      LOG.error("poller stopped: {}", e.toString());
+      return 1;
+    } finally {
+      done.countDown();
+    }
+    return 0;
+  }
+
+  public static Map<String, String> readProperties(Path file) throws IOException {
+    if (!Files.isReadable(file)) {
+      throw new IOException("config file " + file + " is not readable");
+    }
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+    return values;
+  }
+}

@@ -1,0 +1,169 @@
+package io.lmsingest.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lmsingest.poller.config.PollerConfig;
+import io.lmsingest.schemas.PollerCursor;
+import io.lmsingest.serde.RegistryAvroDeserializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import io.lmsingest.simulator.api.Faults;
+import io.lmsingest.simulator.api.LmsApiServer;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import io.lmsingest.testkit.IntegrationTest;
+import io.lmsingest.testkit.KafkaFixture;
+import io.lmsingest.testkit.RegistryFixture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The poller as its own process (-Xmx128m), killed with SIGKILL at random moments and restarted. */
+@IntegrationTest
+class PollerCrashIT {
+  static final String CANARY = "CANARY-api-key-5c1f0e9b";
+  static final int RECORDS = Integer.getInteger("lms.it.poller.records", 1_000_000);
+
+  @Test
+  void killedHardTwentyTimesStillExactlyOnceWithFlatHeapAndNoKeyAnywhere(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
+    ActivityTimeline timeline = PollerIT.timeline(RECORDS, 23);
+    Path keyFile = Files.writeString(dir.resolve("api-key"), CANARY);
+    Path log = dir.resolve("poller.log");
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, CANARY, Faults.NONE, PollerIT.NOW)) {
+      Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "crash-" + System.nanoTime());
+      Path config = writeConfig(dir.resolve("poller.properties"), values);
+      Instant last = Instant.ofEpochMilli(timeline.timeOf(RECORDS - 1));
+      Random random = new Random(7);
+
+      int kills = 0;
+      while (kills < 20) {
+        Process poller = start(config, log);
+        Thread.sleep(1_500 + random.nextInt(2_500));
+        if (!poller.isAlive()) {
+          throw new AssertionError("poller exited on its own: " + tail(log));
+        }
+        poller.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, an open transaction left behind
+        kills++;
+        if (caughtUp(kafka, registry, values, last)) {
+          break; // finished between kills; later kills would only hit an idle poller
+        }
+      }
+      Process finisher = start(config, log);
+      long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("lms.it.catchup.minutes", 5)).toNanos();
+      while (!caughtUp(kafka, registry, values, last)) {
+        assertThat(finisher.isAlive()).as("poller died: %s", tail(log)).isTrue();
+        assertThat(System.nanoTime()).as("poller did not catch up: %s", tail(log)).isLessThan(deadline);
+        Thread.sleep(500);
+      }
+      finisher.destroy();
+      // A JVM ended by SIGTERM exits 143 after its shutdown hooks; the log shows the loop stopped cleanly.
+      assertThat(finisher.waitFor()).isIn(0, 143);
+
+      List<RawTopic.Entry> raw = RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC));
+      PollerIT.assertExactlyEveryVersion(raw, timeline, RECORDS);
+      assertThat(kills).as("killed mid-run").isGreaterThanOrEqualTo(5);
+
+      String logText = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(logText).contains("resumes from committed cursor").contains("stopped at updated_at").doesNotContain(CANARY);
+      assertThat(logText).doesNotContain("OutOfMemoryError");
+      byte[] canary = CANARY.getBytes(StandardCharsets.UTF_8);
+      for (RawTopic.Entry e : raw) {
+        assertThat(indexOf(e.rawValue(), canary)).isNegative();
+        for (Header h : e.headers()) {
+          assertThat(indexOf(h.value(), canary)).isNegative();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aRejectedKeyIsRefreshedOnceThenAlertedWithoutEverShowingIt(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
+      throws Exception {
+    ActivityTimeline timeline = PollerIT.timeline(1_000, 24);
+    Path keyFile = Files.writeString(dir.resolve("api-key"), CANARY);
+    Path log = dir.resolve("poller.log");
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, "the-right-key-123", Faults.NONE, PollerIT.NOW)) {
+      Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "badkey-" + System.nanoTime());
+      Process poller = start(writeConfig(dir.resolve("poller.properties"), values), log);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!Files.readString(log).contains("alert=true") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      poller.destroy();
+      poller.waitFor();
+      String logText = Files.readString(log);
+      assertThat(logText).contains("API key rejected; reading it again").contains("alert=true").contains("rejects the API key");
+      assertThat(logText).doesNotContain(CANARY);
+      assertThat(api.count("unauthorized")).as("refreshed once, then backed off instead of hammering").isBetween(2L, 3L);
+    }
+  }
+
+  static Path writeConfig(Path file, Map<String, String> values) throws IOException {
+    return Files.writeString(file, values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+  }
+
+  static Process start(Path config, Path log) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+        "-cp", System.getProperty("java.class.path"),
+        PollerMain.class.getName(), config.toString()));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+  }
+
+  static boolean caughtUp(KafkaFixture kafka, RegistryFixture registry, Map<String, String> values, Instant last) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    RegistryAvroDeserializer<IndexedRecord> values2 = new RegistryAvroDeserializer<>();
+    values2.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url(), RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+    try (KafkaConsumer<String, IndexedRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values2)) {
+      Optional<PollerCursor> cursor = io.lmsingest.poller.kafka.CursorStore.latest(
+          consumer, values.get(PollerConfig.CURSOR_TOPIC), values.get(PollerConfig.SOURCE), Duration.ofSeconds(30));
+      return cursor.isPresent() && !cursor.get().getUpdatedAt().isBefore(last);
+    } catch (IllegalStateException e) {
+      return false; // the cursor topic does not exist yet
+    }
+  }
+
+  static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    if (haystack == null) {
+      return -1;
+    }
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
