@@ -149,4 +149,48 @@ class PollerIT {
     down.close();
     assertThat(alerts).singleElement().asString().contains("failing for over 1 s");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "pagination {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"next-link", "link-header"})
+  void otherPaginationStylesAlsoDeliverExactlyOnce(String pagination, KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
+      throws Exception {
+    int records = 20_000;
+    ActivityTimeline timeline = timeline(records, 25);
+    String key = "key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), key);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 500, key, Faults.NONE, NOW)) {
+      Map<String, String> values = config(kafka, registry, api, keyFile, "pages-" + System.nanoTime());
+      values.put(PollerConfig.PAGINATION, pagination);
+      values.put(PollerConfig.PAGE_SIZE, "500");
+      runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
+      assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)), timeline, records);
+      assertThat(api.count("pages")).as("paged in pages of 500").isGreaterThanOrEqualTo(records / 500);
+    }
+  }
+
+  @Test
+  void aSecondPollerWithTheSameTransactionalIdFencesTheFirst(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
+      throws Exception {
+    int records = 30_000;
+    ActivityTimeline timeline = timeline(records, 26);
+    String key = "key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), key);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
+      PollerConfig config = new PollerConfig(config(kafka, registry, api, keyFile, "fence-" + System.nanoTime()));
+      PollerApp first = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
+      PollerApp second = PollerApp.create(config, AlertSink.log(), Clock.systemUTC()); // same transactional.id
+      java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread thread = new Thread(first::run);
+      thread.setUncaughtExceptionHandler((t, e) -> firstFailure.set(e));
+      thread.start();
+      thread.join(30_000);
+      assertThat(thread.isAlive()).isFalse();
+      assertThat(firstFailure.get()).isInstanceOf(io.lmsingest.poller.kafka.PageWriter.FatalProducerException.class)
+          .hasMessageContaining("same transactional.id");
+      second.close();
+      // The survivor (a fresh instance, as after a restart) finishes the job exactly once.
+      runUntilCaughtUp(config, timeline, records, AlertSink.log());
+      assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC)), timeline, records);
+    }
+  }
 }
