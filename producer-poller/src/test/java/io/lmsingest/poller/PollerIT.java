@@ -84,6 +84,11 @@ class PollerIT {
       assertThat(seen.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli()))
           .as("duplicate %s", e.value().getActivityId()).isTrue();
     }
+    assertExactlyEveryVersion(seen, timeline, records);
+  }
+
+  /** {@code seen} (duplicates already excluded by its producer) is exactly the timeline's first {@code records} versions. */
+  static void assertExactlyEveryVersion(Set<String> seen, ActivityTimeline timeline, int records) {
     Set<String> expected = new HashSet<>();
     for (long slot = 0; slot < records; slot++) {
       LearnerActivity r = timeline.recordAt(slot);
@@ -105,10 +110,52 @@ class PollerIT {
       long millis = (System.nanoTime() - started) / 1_000_000;
       System.out.printf("poller: %d changes in %d ms (%.0f/s)%n", RECORDS, millis, RECORDS * 1000.0 / millis);
 
-      List<RawTopic.Entry> raw = RawTopic.readAll(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC));
+      long[] deletes = {0};
+      Set<String> raw = new HashSet<>();
+      RawTopic.scan(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC), e -> {
+        assertThat(e.key()).isEqualTo(e.value().getActivityId());
+        assertThat(raw.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli())).as("duplicate in raw").isTrue();
+        deletes[0] += e.value().getIsDeleted() ? 1 : 0;
+      });
       assertExactlyEveryVersion(raw, timeline, RECORDS);
-      assertThat(raw.stream().filter(e -> e.value().getIsDeleted()).count()).as("deletes reach Kafka").isPositive();
+      assertThat(deletes[0]).as("deletes reach Kafka").isPositive();
       assertThat(app.metrics().get("lms_poller_records_total")).isEqualTo(RECORDS);
+
+      // Downstream: the validator turns that raw topic into v1 (+ dlq), again exactly once.
+      String suffix = config.getString(PollerConfig.SOURCE);
+      Map<String, String> validator = new HashMap<>();
+      validator.put(io.lmsingest.validator.ValidatorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      validator.put(io.lmsingest.validator.ValidatorConfig.REGISTRY_URL, registry.url());
+      validator.put(io.lmsingest.validator.ValidatorConfig.APPLICATION_ID, "validator-" + suffix);
+      validator.put(io.lmsingest.validator.ValidatorConfig.RAW_TOPIC, config.getString(PollerConfig.RAW_TOPIC));
+      validator.put(io.lmsingest.validator.ValidatorConfig.V1_TOPIC, "v1-" + suffix);
+      validator.put(io.lmsingest.validator.ValidatorConfig.DLQ_TOPIC, "dlq-" + suffix);
+      validator.put(io.lmsingest.validator.ValidatorConfig.STATE_DIR, dir.resolve("streams").toString());
+      try (io.lmsingest.validator.ValidatorApp streams =
+          io.lmsingest.validator.ValidatorApp.create(new io.lmsingest.validator.ValidatorConfig(validator))) {
+        streams.start();
+        awaitGroupCaughtUp(kafka, "validator-" + suffix, config.getString(PollerConfig.RAW_TOPIC));
+        assertExactlyEveryVersion(RawTopic.versions(kafka.bootstrapServers(), registry.url(), "v1-" + suffix), timeline, RECORDS);
+        assertThat(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), "dlq-" + suffix)).as("the simulator serves only valid data").isEmpty();
+      }
+    }
+  }
+
+  /** Waits until {@code group} has committed offsets at the end of every partition of {@code topic}. */
+  static void awaitGroupCaughtUp(KafkaFixture kafka, String group, String topic) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (true) {
+      var committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      var partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      var ends = kafka.admin().listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(
+          tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+      boolean done = partitions.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset());
+      if (done) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("group %s did not catch up on %s", group, topic).isLessThan(deadline);
+      Thread.sleep(500);
     }
   }
 
