@@ -33,7 +33,8 @@ public final class PollerMain {
   public static int run(Path configFile, Map<String, String> environment) throws Exception {
     PollerConfig config = PollerConfig.load(readProperties(configFile), environment);
     CountDownLatch done = new CountDownLatch(1);
-    try (PollerApp app = PollerApp.create(config, AlertSink.log(), Clock.systemUTC())) {
+    try (PollerApp app = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
+        AutoCloseable endpoint = metricsEndpoint(config, app)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.stop();
         try {
@@ -50,6 +51,17 @@ public final class PollerMain {
       done.countDown();
     }
     return 0;
+  }
+
+  private static AutoCloseable metricsEndpoint(PollerConfig config, PollerApp app) throws IOException {
+    int port = config.getInt(PollerConfig.METRICS_PORT);
+    if (port < 0) {
+      return () -> {};
+    }
+    io.lmsingest.poller.observe.MetricsEndpoint endpoint = io.lmsingest.poller.observe.MetricsEndpoint.start(
+        "127.0.0.1", port, app.metrics()::prometheus, () -> true);
+    LOG.info("poller metrics at http://127.0.0.1:{}/metrics", endpoint.port());
+    return endpoint;
   }
 
   public static Map<String, String> readProperties(Path file) throws IOException {

@@ -29,6 +29,13 @@ public final class PollerMetrics {
     return value == null ? 0 : value.get();
   }
 
+  /** Prometheus form: {@code name{cause=x}} becomes {@code name{cause="x"}}. */
+  public Map<String, Long> prometheus() {
+    Map<String, Long> out = new TreeMap<>();
+    snapshot().forEach((k, v) -> out.put(k.replaceAll("=([^,}\"]+)", "=\"$1\""), v));
+    return out;
+  }
+
   public Map<String, Long> snapshot() {
     Map<String, Long> copy = new TreeMap<>();
     values.forEach((k, v) -> copy.put(k, v.get()));

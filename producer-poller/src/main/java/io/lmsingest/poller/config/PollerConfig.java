@@ -43,6 +43,7 @@ public final class PollerConfig extends AbstractConfig {
   public static final String RAW_PARTITIONS = "topic.raw.partitions";
   public static final String CREATE_TOPICS = "topics.create";
   public static final String TRANSACTIONAL_ID = "transactional.id";
+  public static final String METRICS_PORT = "metrics.port";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -79,7 +80,9 @@ public final class PollerConfig extends AbstractConfig {
       .define(RAW_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.LOW, "Partitions of the raw topic when the poller creates it.")
       .define(CREATE_TOPICS, Type.BOOLEAN, true, Importance.LOW, "Create the raw and cursor topics if they are missing.")
       .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
-          "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.");
+          "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.")
+      .define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
+          "Port of GET /metrics and /health on 127.0.0.1 (-1 = off, 0 = any free port).");
 
   public PollerConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
