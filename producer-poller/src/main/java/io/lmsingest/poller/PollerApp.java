@@ -6,6 +6,7 @@ import io.lmsingest.poller.api.Pagination;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.PageWriter;
+import io.lmsingest.poller.kafka.TopicBootstrap;
 import io.lmsingest.poller.retry.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;
@@ -26,10 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,7 +66,9 @@ public final class PollerApp implements AutoCloseable {
     String rawTopic = config.getString(PollerConfig.RAW_TOPIC);
     String cursorTopic = config.getString(PollerConfig.CURSOR_TOPIC);
     if (config.getBoolean(PollerConfig.CREATE_TOPICS)) {
-      createTopics(kafka, rawTopic, config.getInt(PollerConfig.RAW_PARTITIONS), cursorTopic);
+      TopicBootstrap.ensure(kafka, List.of(
+          new NewTopic(rawTopic, Optional.of(config.getInt(PollerConfig.RAW_PARTITIONS)), Optional.empty()),
+          new NewTopic(cursorTopic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))));
     }
     Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(PollerConfig.REGISTRY_URL),
         RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
@@ -146,30 +146,6 @@ public final class PollerApp implements AutoCloseable {
       aws = new AwsSecretsManagerSource(builder.build());
     }
     return aws;
-  }
-
-  private static void createTopics(Map<String, Object> kafka, String rawTopic, int partitions, String cursorTopic)
-      throws InterruptedException, ExecutionException {
-    try (Admin admin = Admin.create(kafka)) {
-      Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = new java.util.ArrayList<>();
-      if (!existing.contains(rawTopic)) {
-        missing.add(new NewTopic(rawTopic, Optional.of(partitions), Optional.empty()));
-      }
-      if (!existing.contains(cursorTopic)) {
-        missing.add(new NewTopic(cursorTopic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")));
-      }
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get();
-          LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    }
   }
 
   public Poller poller() {

@@ -6,14 +6,10 @@ import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,7 +30,10 @@ public final class ValidatorApp implements AutoCloseable {
     ValidatorTopology.Topics topics = new ValidatorTopology.Topics(
         config.getString(ValidatorConfig.RAW_TOPIC), config.getString(ValidatorConfig.V1_TOPIC), config.getString(ValidatorConfig.DLQ_TOPIC));
     if (config.getBoolean(ValidatorConfig.CREATE_TOPICS)) {
-      createTopics(bootstrap, config.getInt(ValidatorConfig.PARTITIONS), topics);
+      int partitions = config.getInt(ValidatorConfig.PARTITIONS);
+      io.lmsingest.poller.kafka.TopicBootstrap.ensure(Map.of("bootstrap.servers", bootstrap),
+          java.util.stream.Stream.of(topics.raw(), topics.v1(), topics.dlq())
+              .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList());
     }
     Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(ValidatorConfig.REGISTRY_URL),
         RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LearnerActivity.class.getName());
@@ -60,27 +59,6 @@ public final class ValidatorApp implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     return new ValidatorApp(streams);
-  }
-
-  private static void createTopics(String bootstrap, int partitions, ValidatorTopology.Topics topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = new ArrayList<>();
-      for (String topic : List.of(topics.raw(), topics.v1(), topics.dlq())) {
-        if (!existing.contains(topic)) {
-          missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
-        }
-      }
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    }
   }
 
   public KafkaStreams streams() {

@@ -1,6 +1,5 @@
 package io.lmsingest.validator;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -40,14 +39,7 @@ public final class ValidatorConfig extends AbstractConfig {
   }
 
   public static ValidatorConfig load(Map<String, String> fileValues, Map<String, String> environment) {
-    Map<String, Object> merged = new HashMap<>(fileValues);
-    for (String key : DEFINITION.names()) {
-      String env = environment.get(io.lmsingest.poller.config.PollerConfig.envName(key));
-      if (env != null) {
-        merged.put(key, env);
-      }
-    }
-    return new ValidatorConfig(merged);
+    return new ValidatorConfig(io.lmsingest.poller.config.PollerConfig.withEnvironment(DEFINITION, fileValues, environment));
   }
 
   public Map<String, Object> kafkaOverrides() {

@@ -94,14 +94,19 @@ public final class PollerConfig extends AbstractConfig {
 
   /** File values, then environment overrides ({@code LMS_<KEY>}) for the defined keys. */
   public static PollerConfig load(Map<String, String> fileValues, Map<String, String> environment) {
+    return new PollerConfig(withEnvironment(DEFINITION, fileValues, environment));
+  }
+
+  /** {@code fileValues} with every key of {@code definition} overridden by its {@code LMS_<KEY>} variable. */
+  public static Map<String, Object> withEnvironment(ConfigDef definition, Map<String, String> fileValues, Map<String, String> environment) {
     Map<String, Object> merged = new HashMap<>(fileValues);
-    for (String key : DEFINITION.names()) {
+    for (String key : definition.names()) {
       String env = environment.get(envName(key));
       if (env != null) {
         merged.put(key, env);
       }
     }
-    return new PollerConfig(merged);
+    return merged;
   }
 
   public static String envName(String key) {

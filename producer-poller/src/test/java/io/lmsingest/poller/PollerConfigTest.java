@@ -1,0 +1,52 @@
+package io.lmsingest.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lmsingest.poller.config.PollerConfig;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class PollerConfigTest {
+  static Map<String, String> minimal() {
+    Map<String, String> values = new HashMap<>();
+    values.put(PollerConfig.API_URL, "http://127.0.0.1:8080/v1/activities");
+    values.put(PollerConfig.API_KEY, "env:LMS_API_KEY");
+    values.put(PollerConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+    values.put(PollerConfig.REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7");
+    return values;
+  }
+
+  @Test
+  void defaultsAndEnvironmentOverrides() {
+    PollerConfig config = PollerConfig.load(minimal(), Map.of("LMS_API_PAGE_SIZE", "250", "LMS_POLLER_SOURCE", "moodle-eu"));
+    assertThat(config.getInt(PollerConfig.PAGE_SIZE)).isEqualTo(250);
+    assertThat(config.transactionalId()).isEqualTo("lms-poller-moodle-eu");
+    assertThat(config.startFrom()).isEqualTo(Instant.EPOCH);
+    assertThat(config.getString(PollerConfig.RAW_TOPIC)).isEqualTo("lms.learner-activity.raw");
+  }
+
+  @Test
+  void errorsNameTheBadKey() {
+    Map<String, String> missing = minimal();
+    missing.remove(PollerConfig.BOOTSTRAP_SERVERS);
+    assertThatThrownBy(() -> PollerConfig.load(missing, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers");
+    Map<String, String> badPages = minimal();
+    badPages.put(PollerConfig.PAGINATION, "pages");
+    assertThatThrownBy(() -> PollerConfig.load(badPages, Map.of())).hasMessageContaining("lms.api.pagination");
+    Map<String, String> badStart = minimal();
+    badStart.put(PollerConfig.START_FROM, "yesterday");
+    assertThatThrownBy(() -> PollerConfig.load(badStart, Map.of())).hasMessageContaining("poller.start.from");
+    assertThatThrownBy(() -> PollerConfig.load(minimal(), Map.of("LMS_API_PAGE_SIZE", "0"))).hasMessageContaining("lms.api.page.size");
+  }
+
+  @Test
+  void printedConfigHidesKafkaSecrets() {
+    Map<String, String> values = minimal();
+    values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
+    assertThat(PollerConfig.load(values, Map.of()).printable().toString()).doesNotContain("hunter2").contains("kafka.sasl.jaas.config=[redacted]");
+  }
+}
