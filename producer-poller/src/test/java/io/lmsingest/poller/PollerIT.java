@@ -198,7 +198,7 @@ class PollerIT {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "pagination {0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"next-link", "link-header"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"next-link", "link-header", "page-number", "offset"})
   void otherPaginationStylesAlsoDeliverExactlyOnce(String pagination, KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
       throws Exception {
     int records = 20_000;

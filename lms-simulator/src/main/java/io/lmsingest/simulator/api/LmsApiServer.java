@@ -154,6 +154,20 @@ public final class LmsApiServer implements AutoCloseable {
         } else {
           first = 0;
         }
+        // Offset and page-number paging, as many LMS APIs offer, relative to since.
+        if (!viaCursor && query.containsKey("offset")) {
+          long offset = Long.parseLong(query.get("offset"));
+          if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0");
+          }
+          first += offset;
+        } else if (!viaCursor && query.containsKey("page")) {
+          long page = Long.parseLong(query.get("page"));
+          if (page < 1) {
+            throw new IllegalArgumentException("page must be >= 1");
+          }
+          first += (page - 1) * limit;
+        }
       } catch (DateTimeParseException e) {
         error(exchange, 400, "bad_request", "since must be an ISO-8601 instant such as 2026-11-20T00:00:00Z");
         return;

@@ -77,14 +77,14 @@ public final class ActivityApiClient {
       if (status != 200) {
         throw failureFor(status, response, request);
       }
-      return readPage(body, response, sink);
+      return readPage(uri, body, response, sink);
     } catch (IOException e) {
       // Closing a broken stream; the page itself has already succeeded or failed.
       throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "I/O error reading " + request + ": " + e, Optional.empty(), e);
     }
   }
 
-  private PageResult readPage(InputStream body, HttpResponse<?> response, ActivitySink sink) throws ApiFailure {
+  private PageResult readPage(URI current, InputStream body, HttpResponse<?> response, ActivitySink sink) throws ApiFailure {
     int records = 0;
     boolean hasMore = false;
     String nextCursor = null;
@@ -115,10 +115,11 @@ public final class ActivityApiClient {
       // Truncated or malformed: the records already handed out must not be committed.
       throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE, "malformed page after " + records + " records: " + e.getMessage(), Optional.empty(), e);
     }
-    return new PageResult(records, hasMore ? nextRequest(nextCursor, nextLink, response) : Optional.empty());
+    return new PageResult(records, hasMore ? nextRequest(current, nextCursor, nextLink, response, records) : Optional.empty());
   }
 
-  private Optional<PageRequest> nextRequest(String nextCursor, String nextLink, HttpResponse<?> response) throws ApiFailure {
+  private Optional<PageRequest> nextRequest(URI current, String nextCursor, String nextLink, HttpResponse<?> response, int records)
+      throws ApiFailure {
     String target =
         switch (pagination) {
           case CURSOR -> nextCursor == null ? null
@@ -126,6 +127,8 @@ public final class ActivityApiClient {
           case NEXT_LINK -> nextLink;
           case LINK_HEADER -> response.headers().allValues("Link").stream()
               .map(NEXT_LINK::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null);
+          case PAGE_NUMBER -> withParameter(current, "page", Long.toString(parameter(current, "page", 1) + 1));
+          case OFFSET -> withParameter(current, "offset", Long.toString(parameter(current, "offset", 0) + records));
         };
     if (target == null) {
       throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE,
@@ -142,7 +145,38 @@ public final class ActivityApiClient {
       return request.next().get();
     }
     String since = URLEncoder.encode(request.since().orElseThrow().toString(), StandardCharsets.UTF_8);
-    return URI.create(activitiesUrl + "?since=" + since + "&limit=" + pageSize);
+    String first = switch (pagination) {
+      case PAGE_NUMBER -> "&page=1";
+      case OFFSET -> "&offset=0";
+      default -> "";
+    };
+    return URI.create(activitiesUrl + "?since=" + since + "&limit=" + pageSize + first);
+  }
+
+  private static long parameter(URI uri, String name, long fallback) {
+    for (String pair : uri.getRawQuery().split("&")) {
+      if (pair.startsWith(name + "=")) {
+        return Long.parseLong(pair.substring(name.length() + 1));
+      }
+    }
+    return fallback;
+  }
+
+  /** {@code uri} with query parameter {@code name} set to {@code value}, as an absolute URL string. */
+  private static String withParameter(URI uri, String name, String value) {
+    StringBuilder query = new StringBuilder();
+    boolean replaced = false;
+    for (String pair : uri.getRawQuery().split("&")) {
+      if (pair.startsWith(name + "=")) {
+        pair = name + "=" + value;
+        replaced = true;
+      }
+      query.append(query.length() == 0 ? "" : "&").append(pair);
+    }
+    if (!replaced) {
+      query.append('&').append(name).append('=').append(value);
+    }
+    return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + "?" + query;
   }
 
   private static ApiFailure failureFor(int status, HttpResponse<?> response, PageRequest request) {

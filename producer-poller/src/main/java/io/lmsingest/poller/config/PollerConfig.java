@@ -54,8 +54,8 @@ public final class PollerConfig extends AbstractConfig {
       .define(API_KEY_HEADER, Type.STRING, "X-Api-Key", Importance.LOW, "HTTP header that carries the API key.")
       .define(PAGE_SIZE, Type.INT, 1000, Range.between(1, 10_000), Importance.MEDIUM,
           "Records asked for per page (the API may cap it lower).")
-      .define(PAGINATION, Type.STRING, "cursor", ValidString.in("cursor", "next-link", "link-header"), Importance.MEDIUM,
-          "How the API points at the next page: cursor (next_cursor token), next-link (a 'next' URL in the body) or link-header (RFC 8288).")
+      .define(PAGINATION, Type.STRING, "cursor", ValidString.in("cursor", "next-link", "link-header", "page-number", "offset"), Importance.MEDIUM,
+          "How the API points at the next page: cursor (next_cursor token), next-link (a 'next' URL in the body), link-header (RFC 8288), page-number (page=1,2,...) or offset (offset=0,limit,...), the last two relative to since.")
       .define(API_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.MEDIUM, "Connect and whole-response timeout per page.")
       .define(RATE_LIMIT, Type.DOUBLE, 20.0, Range.atLeast(0.01), Importance.MEDIUM, "Most API requests per second (client-side).")
       .define(SOURCE, Type.STRING, "lms", new ConfigDef.NonEmptyString(), Importance.HIGH,
