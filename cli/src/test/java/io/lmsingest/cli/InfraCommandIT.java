@@ -69,6 +69,14 @@ class InfraCommandIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("\"activity_id\"");
+      HttpResponse<String> truth =
+          http.send(
+              HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/admin/ground-truth"))
+                  .header("X-Api-Key", layout.secret("lms-api-key", 24)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(truth.statusCode()).as(truth.body()).isEqualTo(200);
+      assertThat(truth.body()).contains("\"changes\":10");
+      assertThat(Files.size(layout.groundTruth())).as("ground truth written by the simulator process").isPositive();
 
       Run down = run(List.of("infra", "down", "--data-dir", dir.toString()));
       assertThat(down.exitCode).as(down.output).isZero();

@@ -98,7 +98,7 @@ public final class PollerApp implements AutoCloseable {
     }
     HighWaterMark start = cursor
         .map(c -> new HighWaterMark(c.getUpdatedAt(), c.getActivityId()))
-        .orElseGet(() -> HighWaterMark.before(config.startFrom()));
+        .orElseGet(() -> HighWaterMark.before(firstStart(config)));
     LOG.info("poller source={} {} ", config.getString(PollerConfig.SOURCE),
         cursor.map(c -> "resumes from committed cursor updated_at=" + c.getUpdatedAt() + " activity_id=" + c.getActivityId()
             + " (" + c.getRecords() + " records so far)").orElse("has no cursor yet; starts from " + config.getString(PollerConfig.START_FROM)));
@@ -122,6 +122,18 @@ public final class PollerApp implements AutoCloseable {
         api, writer, start, new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate))),
         () -> secrets.refresh(keyRef), alerts, clock, metrics);
     return new PollerApp(poller, writer, metrics);
+  }
+
+  /** Where a source with no cursor begins: the configured instant, or the warehouse's MAX(updated_at). */
+  private static java.time.Instant firstStart(PollerConfig config) {
+    if (!config.startsFromWarehouse()) {
+      return config.startFrom();
+    }
+    Optional<java.time.Instant> max = WarehouseStart.maxUpdatedAt(config.getString(PollerConfig.WAREHOUSE_JDBC_URL),
+        config.getString(PollerConfig.WAREHOUSE_TABLE), config.getString(PollerConfig.WAREHOUSE_COLUMN));
+    LOG.info("poller source={} starts from the warehouse: MAX(updated_at) = {}", config.getString(PollerConfig.SOURCE),
+        max.map(Object::toString).orElse("none (empty table), so from the beginning"));
+    return max.orElse(java.time.Instant.EPOCH);
   }
 
   private static SecretsProvider secrets(PollerConfig config, Clock clock) {

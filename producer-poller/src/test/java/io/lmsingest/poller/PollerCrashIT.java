@@ -47,6 +47,8 @@ class PollerCrashIT {
     Path log = dir.resolve("poller.log");
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, CANARY, Faults.NONE, PollerIT.NOW)) {
       Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "crash-" + System.nanoTime());
+      int metricsPort = io.lmsingest.localstack.Ports.free();
+      values.put(PollerConfig.METRICS_PORT, Integer.toString(metricsPort));
       Path config = writeConfig(dir.resolve("poller.properties"), values);
       Instant last = Instant.ofEpochMilli(timeline.timeOf(RECORDS - 1));
       Random random = new Random(7);
@@ -71,6 +73,10 @@ class PollerCrashIT {
         assertThat(System.nanoTime()).as("poller did not catch up: %s", tail(log)).isLessThan(deadline);
         Thread.sleep(500);
       }
+      String metrics = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("lms_poller_records_total").contains("lms_poller_cursor_lag_ms").doesNotContain(CANARY);
       finisher.destroy();
       // A JVM ended by SIGTERM exits 143 after its shutdown hooks; the log shows the loop stopped cleanly.
       assertThat(finisher.waitFor()).isIn(0, 143);
@@ -85,6 +91,22 @@ class PollerCrashIT {
         }
       });
       PollerIT.assertExactlyEveryVersion(raw, timeline, RECORDS);
+      // The cursor topic carries no key either.
+      Map<String, Object> cursorReader = new HashMap<>(kafka.consumerConfig());
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cursorReader,
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        consumer.subscribe(List.of(values.get(PollerConfig.CURSOR_TOPIC)));
+        int cursors = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < until && cursors == 0) {
+          for (var record : consumer.poll(Duration.ofMillis(500))) {
+            cursors++;
+            assertThat(indexOf(record.value(), canary)).isNegative();
+            assertThat(indexOf(record.key(), canary)).isNegative();
+          }
+        }
+        assertThat(cursors).isPositive();
+      }
       assertThat(kills).as("killed mid-run").isGreaterThanOrEqualTo(5);
 
       String logText = Files.readString(log, StandardCharsets.UTF_8);

@@ -240,4 +240,36 @@ class PollerIT {
       assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC)), timeline, records);
     }
   }
+
+  @Test
+  void aNewSourceCanStartFromTheWarehousesMaxUpdatedAt(
+      KafkaFixture kafka, RegistryFixture registry, io.lmsingest.testkit.WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+    int records = 20_000;
+    ActivityTimeline timeline = timeline(records, 27);
+    Instant max = Instant.ofEpochMilli(timeline.timeOf(12_000));
+    Path db = warehouse.newDatabase();
+    try (var connection = warehouse.connect(db); var statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE ANALYTICS_READY (ACTIVITY_ID VARCHAR, UPDATED_AT TIMESTAMPTZ)");
+      statement.execute("INSERT INTO ANALYTICS_READY VALUES ('x', TIMESTAMPTZ '" + max + "'), ('y', TIMESTAMPTZ '" + max.minusSeconds(60) + "')");
+    }
+    String key = "key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), key);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
+      Map<String, String> values = config(kafka, registry, api, keyFile, "wh-" + System.nanoTime());
+      values.put(PollerConfig.START_FROM, "warehouse");
+      values.put(PollerConfig.WAREHOUSE_JDBC_URL, "jdbc:duckdb:" + db);
+      runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
+      Set<String> expected = new HashSet<>();
+      for (long slot = 12_000; slot < records; slot++) { // inclusive of MAX(updated_at)
+        LearnerActivity r = timeline.recordAt(slot);
+        expected.add(r.getActivityId() + "@" + r.getUpdatedAt().toEpochMilli());
+      }
+      assertThat(RawTopic.versions(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC))).isEqualTo(expected);
+    }
+    Map<String, String> bad = new HashMap<>(PollerConfigTest.minimal());
+    bad.put(PollerConfig.START_FROM, "warehouse");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PollerConfig(bad)).hasMessageContaining(PollerConfig.WAREHOUSE_JDBC_URL);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WarehouseStart.maxUpdatedAt("jdbc:duckdb:" + db, "ANALYTICS_READY; DROP TABLE x", "UPDATED_AT"))
+        .hasMessageContaining("not a valid SQL identifier");
+  }
 }

@@ -20,6 +20,10 @@ import org.apache.parquet.io.LocalOutputFile;
  * {@code is_deleted = true}, so a test can check soft deletes too.
  */
 public final class GroundTruth {
+  static {
+    io.lmsingest.schemas.TrustedContracts.register(); // Parquet's Avro model loads LearnerActivity by name
+  }
+
   private GroundTruth() {}
 
   /** Summary of a written ground truth. */

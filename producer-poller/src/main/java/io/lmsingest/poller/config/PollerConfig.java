@@ -44,6 +44,9 @@ public final class PollerConfig extends AbstractConfig {
   public static final String CREATE_TOPICS = "topics.create";
   public static final String TRANSACTIONAL_ID = "transactional.id";
   public static final String METRICS_PORT = "metrics.port";
+  public static final String WAREHOUSE_JDBC_URL = "warehouse.jdbc.url";
+  public static final String WAREHOUSE_TABLE = "warehouse.table";
+  public static final String WAREHOUSE_COLUMN = "warehouse.updated.at.column";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -61,7 +64,8 @@ public final class PollerConfig extends AbstractConfig {
       .define(SOURCE, Type.STRING, "lms", new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Name of this LMS source: key of its cursor, part of the default transactional.id.")
       .define(START_FROM, Type.STRING, "earliest", Importance.HIGH,
-          "Where a source with no committed cursor starts: 'earliest' or an ISO-8601 instant (inclusive).")
+          "Where a source with no committed cursor starts: 'earliest', an ISO-8601 instant (inclusive), or 'warehouse'"
+              + " (MAX(updated_at) of warehouse.table, inclusive).")
       .define(IDLE_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.MEDIUM,
           "Pause once caught up (the last page had nothing more); pages come back to back until then.")
       .define(BACKOFF_INITIAL_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, "First retry delay (exponential, full jitter).")
@@ -81,6 +85,10 @@ public final class PollerConfig extends AbstractConfig {
       .define(CREATE_TOPICS, Type.BOOLEAN, true, Importance.LOW, "Create the raw and cursor topics if they are missing.")
       .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
           "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.")
+      .define(WAREHOUSE_JDBC_URL, Type.STRING, "", Importance.LOW,
+          "JDBC URL of the warehouse, for poller.start.from=warehouse (e.g. jdbc:duckdb:lms-data/warehouse.duckdb).")
+      .define(WAREHOUSE_TABLE, Type.STRING, "ANALYTICS_READY", Importance.LOW, "Table whose MAX(updated_at) starts a new source.")
+      .define(WAREHOUSE_COLUMN, Type.STRING, "UPDATED_AT", Importance.LOW, "Its updated_at column.")
       .define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
           "Port of GET /metrics and /health on 127.0.0.1 (-1 = off, 0 = any free port).");
 
@@ -119,11 +127,21 @@ public final class PollerConfig extends AbstractConfig {
     if ("earliest".equals(value)) {
       return Instant.EPOCH;
     }
+    if ("warehouse".equals(value)) {
+      if (getString(WAREHOUSE_JDBC_URL).isEmpty()) {
+        throw new ConfigException(WAREHOUSE_JDBC_URL, "", "is required when " + START_FROM + "=warehouse");
+      }
+      return Instant.EPOCH; // resolved against the warehouse at start, see startsFromWarehouse()
+    }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new ConfigException(START_FROM, value, "must be 'earliest' or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+      throw new ConfigException(START_FROM, value, "must be 'earliest', 'warehouse' or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
     }
+  }
+
+  public boolean startsFromWarehouse() {
+    return "warehouse".equals(getString(START_FROM));
   }
 
   public String transactionalId() {
