@@ -1,0 +1,168 @@
+package io.lmsingest.sink.bronze;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Writes one Bronze file for one partition on local disk (never in memory as a whole): zstd Parquet
+ * with the record's own columns plus {@code _kafka_partition}, {@code _kafka_offset},
+ * {@code _kafka_timestamp}. Write, then {@link #complete()} or {@link #abort()}. It knows nothing of
+ * Kafka commits or uploads.
+ */
+public final class BronzeParquetWriter implements AutoCloseable {
+  public static final String PARTITION = "_kafka_partition";
+  public static final String OFFSET = "_kafka_offset";
+  public static final String TIMESTAMP = "_kafka_timestamp";
+
+  private final Path localFile;
+  private final String keyPrefix;
+  private final String topic;
+  private final int partition;
+  private final Schema writerSchema;
+  private final Schema bronzeSchema;
+  private final ParquetWriter<GenericRecord> parquet;
+  private long startOffset = -1;
+  private long endOffset = -1;
+  private Instant firstTimestamp;
+  private long rows;
+  private Long minUpdatedAt;
+  private Long maxUpdatedAt;
+  private boolean closed;
+
+  /**
+   * @param rowGroupBytes Parquet row group size: what is buffered in memory per open file
+   */
+  public BronzeParquetWriter(Path directory, String keyPrefix, String topic, int partition, Schema writerSchema, long rowGroupBytes)
+      throws IOException {
+    Files.createDirectories(directory);
+    this.localFile = Files.createTempFile(directory, topic + "+" + partition + "+", ".parquet.partial");
+    this.keyPrefix = keyPrefix;
+    this.topic = topic;
+    this.partition = partition;
+    this.writerSchema = writerSchema;
+    this.bronzeSchema = bronzeSchema(writerSchema);
+    this.parquet = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(localFile))
+        .withSchema(bronzeSchema)
+        .withDataModel(GenericData.get())
+        .withCompressionCodec(CompressionCodecName.ZSTD)
+        .withRowGroupSize(rowGroupBytes)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .build();
+  }
+
+  /** The writer schema plus the three lineage columns. */
+  public static Schema bronzeSchema(Schema writerSchema) {
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field field : writerSchema.getFields()) {
+      fields.add(new Schema.Field(field, field.schema()));
+    }
+    fields.add(new Schema.Field(PARTITION, Schema.create(Schema.Type.INT), "Kafka partition of the record", null));
+    fields.add(new Schema.Field(OFFSET, Schema.create(Schema.Type.LONG), "Kafka offset of the record", null));
+    fields.add(new Schema.Field(TIMESTAMP, LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)),
+        "Kafka timestamp of the record (UTC)", null));
+    return Schema.createRecord(writerSchema.getName(), writerSchema.getDoc(), writerSchema.getNamespace(), false, fields);
+  }
+
+  public Schema writerSchema() {
+    return writerSchema;
+  }
+
+  /** Appends one record; offsets must increase (gaps, e.g. from transaction markers, are fine). */
+  public void write(GenericRecord value, long offset, long kafkaTimestampMillis) throws IOException {
+    if (offset <= endOffset) {
+      throw new IllegalArgumentException("offset " + offset + " of " + topic + "-" + partition + " is not after " + endOffset);
+    }
+    if (!value.getSchema().equals(writerSchema)) {
+      throw new IllegalArgumentException("record schema differs from this file's writer schema: roll the file first");
+    }
+    GenericData.Record row = new GenericData.Record(bronzeSchema);
+    for (Schema.Field field : writerSchema.getFields()) {
+      row.put(field.name(), value.get(field.pos()));
+    }
+    row.put(PARTITION, partition);
+    row.put(OFFSET, offset);
+    row.put(TIMESTAMP, kafkaTimestampMillis);
+    parquet.write(row);
+    if (startOffset < 0) {
+      startOffset = offset;
+      firstTimestamp = Instant.ofEpochMilli(kafkaTimestampMillis);
+    }
+    endOffset = offset;
+    rows++;
+    if (value.get("updated_at") instanceof Long updated) {
+      minUpdatedAt = minUpdatedAt == null ? updated : Math.min(minUpdatedAt, updated);
+      maxUpdatedAt = maxUpdatedAt == null ? updated : Math.max(maxUpdatedAt, updated);
+    }
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** Bytes written plus buffered so far: what the rotation policy's byte limit looks at. */
+  public long bytes() {
+    return parquet.getDataSize();
+  }
+
+  /** Finishes the file and describes it. The local file stays until the caller uploads and deletes it. */
+  public WrittenFile complete() throws IOException {
+    if (rows == 0) {
+      throw new IllegalStateException("an empty Bronze file is never completed; abort it instead");
+    }
+    closed = true;
+    parquet.close();
+    return new WrittenFile(
+        localFile,
+        new BronzeObjectKey(keyPrefix, topic, partition, startOffset, firstTimestamp).key(),
+        partition, startOffset, endOffset, rows, Files.size(localFile), sha256(localFile),
+        Long.toHexString(SchemaNormalization.parsingFingerprint64(writerSchema)),
+        Optional.ofNullable(minUpdatedAt).map(Instant::ofEpochMilli),
+        Optional.ofNullable(maxUpdatedAt).map(Instant::ofEpochMilli));
+  }
+
+  /** Drops the file: nothing of it is kept. */
+  public void abort() throws IOException {
+    close();
+    Files.deleteIfExists(localFile);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      parquet.close();
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      byte[] buffer = new byte[64 * 1024];
+      while (in.read(buffer) >= 0) {
+        // reading feeds the digest
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
