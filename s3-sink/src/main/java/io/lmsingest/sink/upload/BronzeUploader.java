@@ -1,0 +1,114 @@
+package io.lmsingest.sink.upload;
+
+import io.lmsingest.sink.bronze.WrittenFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Uploads a finished Bronze file with a conditional create ({@code If-None-Match: *}): the first
+ * writer of a key wins, and a retry after a crash finds the object and adopts it. Files above the
+ * multipart threshold go up in parts, streamed from disk; a failed multipart upload is aborted.
+ * The S3 client is passed in, never built here.
+ */
+public final class BronzeUploader {
+  public static final String META_START_OFFSET = "lms-start-offset";
+  public static final String META_END_OFFSET = "lms-end-offset";
+  public static final String META_ROWS = "lms-rows";
+  public static final String META_SHA256 = "lms-sha256";
+  public static final String META_SCHEMA = "lms-schema-fingerprint";
+
+  private final S3Client s3;
+  private final String bucket;
+  private final Encryption encryption;
+  private final long multipartThreshold;
+  private final int partSize;
+
+  public BronzeUploader(S3Client s3, String bucket, Encryption encryption, long multipartThreshold, int partSize) {
+    if (partSize < 5 * 1024 * 1024) {
+      throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
+    }
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.encryption = encryption;
+    this.multipartThreshold = multipartThreshold;
+    this.partSize = partSize;
+  }
+
+  /** Makes {@code file} durable under its key, or adopts the object already there. */
+  public UploadResult upload(WrittenFile file) throws IOException {
+    Map<String, String> metadata = Map.of(
+        META_START_OFFSET, Long.toString(file.startOffset()),
+        META_END_OFFSET, Long.toString(file.endOffset()),
+        META_ROWS, Long.toString(file.rows()),
+        META_SHA256, file.sha256(),
+        META_SCHEMA, file.schemaFingerprint());
+    try {
+      if (file.sizeBytes() < multipartThreshold) {
+        s3.putObject(b -> {
+          b.bucket(bucket).key(file.key()).ifNoneMatch("*").metadata(metadata).contentType("application/vnd.apache.parquet")
+              .serverSideEncryption(encryption.algorithm()).ssekmsKeyId(encryption.kmsKeyIdOrNull());
+        }, RequestBody.fromFile(file.localFile()));
+      } else {
+        multipart(file, metadata);
+      }
+      return new UploadResult(file.key(), false, file.endOffset(), file.rows(), file.sha256());
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        return adopt(file.key());
+      }
+      throw e;
+    }
+  }
+
+  /** Reads what an existing object covers from its metadata. */
+  public UploadResult adopt(String key) {
+    HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+    Map<String, String> meta = head.metadata();
+    if (!meta.containsKey(META_END_OFFSET) || !meta.containsKey(META_ROWS)) {
+      throw new IllegalStateException("object " + key + " exists but has no lms-* metadata; it was not written by this sink");
+    }
+    return new UploadResult(key, true, Long.parseLong(meta.get(META_END_OFFSET)), Long.parseLong(meta.get(META_ROWS)),
+        meta.getOrDefault(META_SHA256, ""));
+  }
+
+  private void multipart(WrittenFile file, Map<String, String> metadata) throws IOException {
+    String uploadId = s3.createMultipartUpload(b -> {
+      b.bucket(bucket).key(file.key()).metadata(metadata).contentType("application/vnd.apache.parquet")
+          .serverSideEncryption(encryption.algorithm()).ssekmsKeyId(encryption.kmsKeyIdOrNull());
+    }).uploadId();
+    try (InputStream in = Files.newInputStream(file.localFile())) {
+      List<CompletedPart> parts = new ArrayList<>();
+      byte[] buffer = new byte[partSize];
+      for (int number = 1; ; number++) {
+        int read = in.readNBytes(buffer, 0, partSize);
+        if (read == 0) {
+          break;
+        }
+        int partNumber = number;
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(file.key()).uploadId(uploadId).partNumber(partNumber),
+            RequestBody.fromBytes(read == partSize ? buffer : java.util.Arrays.copyOf(buffer, read))).eTag();
+        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+      }
+      s3.completeMultipartUpload(b -> b.bucket(bucket).key(file.key()).uploadId(uploadId).ifNoneMatch("*")
+          .multipartUpload(m -> m.parts(parts)));
+    } catch (IOException | RuntimeException e) {
+      try {
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key(file.key()).uploadId(uploadId));
+      } catch (RuntimeException abortFailure) {
+        e.addSuppressed(abortFailure);
+      }
+      throw e;
+    }
+  }
+
+
+}

@@ -1,0 +1,98 @@
+package io.lmsingest.sink.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lmsingest.sink.bronze.WrittenFile;
+import io.lmsingest.testkit.IntegrationTest;
+import io.lmsingest.testkit.S3Fixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Against the real S3 API server (s3proxy), through the real AWS SDK client. */
+@IntegrationTest
+class BronzeUploaderIT {
+  /** Records the encryption and condition headers every request really carried. */
+  static final class SeenHeaders implements ExecutionInterceptor {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      var request = context.httpRequest();
+      seen.add(request.method() + " sse=" + request.firstMatchingHeader("x-amz-server-side-encryption").orElse("-")
+          + " if-none-match=" + request.firstMatchingHeader("If-None-Match").orElse("-"));
+    }
+  }
+
+  static S3Client client(S3Fixture s3, SeenHeaders headers) {
+    return S3Client.builder()
+        .endpointOverride(s3.endpoint().uri())
+        .region(software.amazon.awssdk.regions.Region.of(s3.endpoint().region()))
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(s3.endpoint().accessKeyId(), s3.endpoint().secretAccessKey())))
+        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(headers))
+        .build();
+  }
+
+  static WrittenFile file(Path dir, String key, int bytes, long start, long end) throws Exception {
+    byte[] content = new byte[bytes];
+    new Random(bytes).nextBytes(content);
+    Path local = Files.write(Files.createTempFile(dir, "bronze", ".parquet"), content);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    return new WrittenFile(local, key, 0, start, end, end - start + 1, bytes, sha, "abc", Optional.empty(), Optional.empty());
+  }
+
+  @Test
+  void conditionalCreateThenAdoptionOfTheExistingObject(S3Fixture s3, @TempDir Path dir) throws Exception {
+    SeenHeaders headers = new SeenHeaders();
+    String bucket = s3.newBucket();
+    try (S3Client client = client(s3, headers)) {
+      BronzeUploader uploader = new BronzeUploader(client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
+      WrittenFile first = file(dir, "bronze/t+0+00000000000000000000.parquet", 100_000, 0, 999);
+
+      UploadResult written = uploader.upload(first);
+      assertThat(written.adopted()).isFalse();
+      assertThat(headers.seen).anyMatch(h -> h.startsWith("PUT") && h.contains("sse=AES256") && h.contains("if-none-match=*"));
+
+      // After a crash the same start offset is written again (same key): the object is adopted, not duplicated.
+      WrittenFile again = file(dir, "bronze/t+0+00000000000000000000.parquet", 50_000, 0, 420);
+      UploadResult adopted = uploader.upload(again);
+      assertThat(adopted.adopted()).isTrue();
+      assertThat(adopted.endOffset()).as("end offset from the existing object's metadata").isEqualTo(999);
+      assertThat(adopted.rows()).isEqualTo(1_000);
+      assertThat(adopted.sha256()).isEqualTo(first.sha256());
+      byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(first.key())).asByteArray();
+      assertThat(stored).isEqualTo(Files.readAllBytes(first.localFile()));
+      assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(1);
+    }
+  }
+
+  @Test
+  void largeFilesGoUpInPartsWithTheSameGuarantees(S3Fixture s3, @TempDir Path dir) throws Exception {
+    SeenHeaders headers = new SeenHeaders();
+    String bucket = s3.newBucket();
+    try (S3Client client = client(s3, headers)) {
+      BronzeUploader uploader = new BronzeUploader(client, bucket, Encryption.sseS3(), 5 << 20, 5 << 20);
+      WrittenFile big = file(dir, "bronze/t+1+00000000000000000000.parquet", 12 << 20, 0, 49_999);
+      assertThat(uploader.upload(big).adopted()).isFalse();
+      byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(big.key())).asByteArray();
+      assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored))).isEqualTo(big.sha256());
+      assertThat(headers.seen).anyMatch(h -> h.startsWith("POST") && h.contains("sse=AES256")); // CreateMultipartUpload
+      assertThat(uploader.upload(big).adopted()).as("a second complete of the same key is refused and adopted").isTrue();
+      assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("no dangling multipart uploads").isEmpty();
+    }
+  }
+}
