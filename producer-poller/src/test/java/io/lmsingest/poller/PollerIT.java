@@ -134,28 +134,10 @@ class PollerIT {
       try (io.lmsingest.validator.ValidatorApp streams =
           io.lmsingest.validator.ValidatorApp.create(new io.lmsingest.validator.ValidatorConfig(validator))) {
         streams.start();
-        awaitGroupCaughtUp(kafka, "validator-" + suffix, config.getString(PollerConfig.RAW_TOPIC));
+        kafka.awaitCommittedToEnd("validator-" + suffix, config.getString(PollerConfig.RAW_TOPIC), java.time.Duration.ofMinutes(4));
         assertExactlyEveryVersion(RawTopic.versions(kafka.bootstrapServers(), registry.url(), "v1-" + suffix), timeline, RECORDS);
         assertThat(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), "dlq-" + suffix)).as("the simulator serves only valid data").isEmpty();
       }
-    }
-  }
-
-  /** Waits until {@code group} has committed offsets at the end of every partition of {@code topic}. */
-  static void awaitGroupCaughtUp(KafkaFixture kafka, String group, String topic) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    while (true) {
-      var committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      var partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-      var ends = kafka.admin().listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(
-          tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-      boolean done = partitions.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset());
-      if (done) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("group %s did not catch up on %s", group, topic).isLessThan(deadline);
-      Thread.sleep(500);
     }
   }
 

@@ -87,6 +87,26 @@ public final class KafkaFixture implements AutoCloseable {
     return config;
   }
 
+  /** Waits until {@code group} has committed offsets at the end of every partition of {@code topic}. */
+  public void awaitCommittedToEnd(String group, String topic, java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      var ends = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(
+          tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+      if (partitions.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("group " + group + " did not commit to the end of " + topic + " within " + timeout
+            + ": committed " + committed + ", ends " + ends);
+      }
+      Thread.sleep(250);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     admin.close();

@@ -1,0 +1,263 @@
+package io.lmsingest.sink;
+
+import io.lmsingest.schemas.BronzeManifest;
+import io.lmsingest.sink.bronze.BronzeParquetWriter;
+import io.lmsingest.sink.bronze.WrittenFile;
+import io.lmsingest.sink.manifest.ManifestPublisher;
+import io.lmsingest.sink.rotation.RotationPolicy;
+import io.lmsingest.sink.upload.BronzeUploader;
+import io.lmsingest.sink.upload.UploadResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka → Bronze. Per partition one open Parquet file on local disk; when the rotation policy (or
+ * the memory budget) says so, the file is completed, uploaded with a conditional create, described
+ * by its own manifest (S3 JSON, then the manifest topic), and only then is the partition's offset
+ * committed. Committed offsets are therefore Bronze's high-water mark. After a crash the same start
+ * offset yields the same key; an existing object is adopted (its end offset read from metadata) and
+ * the consumer seeks past it, so nothing is duplicated under another name.
+ */
+public final class BronzeSink implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BronzeSink.class);
+
+  /** Settings of one sink instance. */
+  public record Settings(
+      String topic, String manifestTopic, String bronzePrefix, Path stagingDir, RotationPolicy rotation,
+      long rowGroupBytes, long memoryBudgetBytes) {}
+
+  private final Settings settings;
+  private final Consumer<String, GenericRecord> consumer;
+  private final Producer<String, IndexedRecord> manifestProducer;
+  private final BronzeUploader uploader;
+  private final ManifestPublisher manifests;
+  private final Clock clock;
+  private final Map<TopicPartition, OpenFile> open = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final SinkMetrics metrics = new SinkMetrics();
+  private volatile boolean stopping;
+
+  private static final class OpenFile {
+    final BronzeParquetWriter writer;
+    final Instant openedAt;
+
+    OpenFile(BronzeParquetWriter writer, Instant openedAt) {
+      this.writer = writer;
+      this.openedAt = openedAt;
+    }
+  }
+
+  public BronzeSink(
+      Settings settings, Consumer<String, GenericRecord> consumer, Producer<String, IndexedRecord> manifestProducer,
+      BronzeUploader uploader, ManifestPublisher manifests, Clock clock) {
+    this.settings = settings;
+    this.consumer = consumer;
+    this.manifestProducer = manifestProducer;
+    this.uploader = uploader;
+    this.manifests = manifests;
+    this.clock = clock;
+  }
+
+  public SinkMetrics metrics() {
+    return metrics;
+  }
+
+  public void stop() {
+    stopping = true;
+    consumer.wakeup();
+  }
+
+  @Override
+  public void run() {
+    consumer.subscribe(List.of(settings.topic()), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // Never a half state and never two writers of one object: what is not committed is dropped
+        // here and re-read from the committed offset by the partition's next owner.
+        partitions.forEach(BronzeSink.this::discard);
+        partitions.forEach(committed::remove);
+      }
+
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        partitions.forEach(BronzeSink.this::discard);
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        LOG.info("sink assigned {}", partitions);
+        consumer.committed(new java.util.HashSet<>(partitions)).forEach((tp, offset) -> committed.put(tp, offset == null ? 0L : offset.offset()));
+      }
+    });
+    try {
+      while (!stopping) {
+        for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(500))) {
+          append(record);
+        }
+        finishDue();
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      if (!stopping) {
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      // Stopping (or failing) without committing is safe: uncommitted data is read again.
+      new ArrayList<>(open.keySet()).forEach(this::discard);
+    }
+  }
+
+  private void append(ConsumerRecord<String, GenericRecord> record) throws IOException {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    if (record.value() == null) {
+      throw new IllegalStateException("null value at " + tp + "@" + record.offset() + ": v1 never carries tombstones");
+    }
+    OpenFile file = open.get(tp);
+    if (file != null && !file.writer.writerSchema().equals(record.value().getSchema())) {
+      // A newer (compatible) writer schema: the old file ends here, the new one carries the new column.
+      finish(List.of(tp));
+      file = null;
+    }
+    if (file == null) {
+      file = new OpenFile(new BronzeParquetWriter(settings.stagingDir(), settings.bronzePrefix(), tp.topic(), tp.partition(),
+          record.value().getSchema(), settings.rowGroupBytes()), clock.instant());
+      open.put(tp, file);
+      metrics.set("lms_sink_open_files", open.size());
+    }
+    file.writer.write(record.value(), record.offset(), record.timestamp());
+    metrics.increment("lms_sink_records_total");
+  }
+
+  private void finishDue() throws IOException {
+    List<TopicPartition> due = new ArrayList<>();
+    long buffered = 0;
+    for (Map.Entry<TopicPartition, OpenFile> e : open.entrySet()) {
+      OpenFile f = e.getValue();
+      buffered += f.writer.bytes();
+      if (settings.rotation().check(f.writer.rows(), f.writer.bytes(), Duration.between(f.openedAt, clock.instant()))
+          != RotationPolicy.Reason.NONE) {
+        due.add(e.getKey());
+      }
+    }
+    metrics.set("lms_sink_buffered_bytes", buffered);
+    if (buffered > settings.memoryBudgetBytes()) {
+      // Over the global budget: the largest files go first, however young.
+      open.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue().writer.bytes(), a.getValue().writer.bytes()))
+          .map(Map.Entry::getKey)
+          .filter(tp -> !due.contains(tp))
+          .findFirst()
+          .ifPresent(due::add);
+    }
+    if (!due.isEmpty()) {
+      finish(due);
+    }
+    commitPastMarkers();
+  }
+
+  /**
+   * A partition with no open file has every consumed record in a durable file, so what lies between
+   * the committed offset and the position is only transaction markers: commit the position, or a
+   * transactional topic would show a lag of 1 forever.
+   */
+  private void commitPastMarkers() {
+    Map<TopicPartition, OffsetAndMetadata> idle = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      if (open.containsKey(tp) || !committed.containsKey(tp)) {
+        continue;
+      }
+      long position = consumer.position(tp);
+      if (position > committed.get(tp)) {
+        idle.put(tp, new OffsetAndMetadata(position));
+      }
+    }
+    if (!idle.isEmpty()) {
+      consumer.commitSync(idle);
+      idle.forEach((tp, offset) -> committed.put(tp, offset.offset()));
+    }
+  }
+
+  /** Completes, uploads and describes the files of {@code partitions}, then commits their offsets. */
+  private void finish(List<TopicPartition> partitions) throws IOException {
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    List<TopicPartition> adopted = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      OpenFile file = open.remove(tp);
+      WrittenFile written = file.writer.complete();
+      long started = System.nanoTime();
+      UploadResult uploaded;
+      try {
+        uploaded = uploader.upload(written);
+      } finally {
+        Files.deleteIfExists(written.localFile());
+      }
+      metrics.add("lms_sink_upload_ms_total", (System.nanoTime() - started) / 1_000_000);
+      WrittenFile durable = uploaded.adopted() ? adoptedFile(written, uploaded) : written;
+      BronzeManifest manifest = ManifestPublisher.manifest(tp.topic(), List.of(durable), clock.instant());
+      manifests.write(manifest); // false = already there from before a crash: publish it again anyway
+      manifestProducer.send(new ProducerRecord<>(settings.manifestTopic(), manifest.getBatchId(), manifest));
+      commits.put(tp, new OffsetAndMetadata(durable.endOffset() + 1));
+      if (uploaded.adopted()) {
+        adopted.add(tp);
+      }
+      metrics.increment(uploaded.adopted() ? "lms_sink_files_adopted_total" : "lms_sink_files_total");
+      metrics.add("lms_sink_file_rows_total", durable.rows());
+      LOG.info("sink file {} rows={} offsets={}..{} {}", durable.key(), durable.rows(), durable.startOffset(), durable.endOffset(),
+          uploaded.adopted() ? "(adopted: already durable)" : "");
+    }
+    manifestProducer.flush(); // manifests are on Kafka before the offsets move
+    consumer.commitSync(commits);
+    commits.forEach((tp, offset) -> committed.put(tp, offset.offset()));
+    for (TopicPartition tp : adopted) {
+      // An adopted object may end after (or before) what was buffered: continue right after it.
+      consumer.seek(tp, commits.get(tp).offset());
+    }
+    metrics.set("lms_sink_open_files", open.size());
+  }
+
+  /** The existing object's range, as recorded in its metadata, with our local file's other facts. */
+  private static WrittenFile adoptedFile(WrittenFile local, UploadResult existing) {
+    return new WrittenFile(local.localFile(), local.key(), local.partition(), local.startOffset(), existing.endOffset(),
+        existing.rows(), local.sizeBytes(), existing.sha256(), local.schemaFingerprint(), Optional.empty(), Optional.empty());
+  }
+
+  private void discard(TopicPartition tp) {
+    OpenFile file = open.remove(tp);
+    if (file != null) {
+      try {
+        file.writer.abort();
+      } catch (IOException e) {
+        LOG.warn("could not delete the staging file of {}: {}", tp, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+    manifestProducer.close();
+  }
+}
