@@ -1,5 +1,7 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.observability.ServiceMetrics;
+
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
@@ -34,13 +36,13 @@ public final class Poller implements Runnable {
   private final Runnable refreshApiKey;
   private final AlertSink alerts;
   private final Clock clock;
-  private final PollerMetrics metrics;
+  private final ServiceMetrics metrics;
   private volatile boolean stopping;
   private HighWaterMark mark;
 
   public Poller(
       Settings settings, ActivityApiClient api, PageWriter writer, HighWaterMark start, RateLimiter rateLimiter,
-      Runnable refreshApiKey, AlertSink alerts, Clock clock, PollerMetrics metrics) {
+      Runnable refreshApiKey, AlertSink alerts, Clock clock, ServiceMetrics metrics) {
     this.settings = settings;
     this.api = api;
     this.writer = writer;

@@ -1,5 +1,7 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.observability.ServiceMetrics;
+
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.Pagination;
@@ -47,9 +49,9 @@ public final class PollerApp implements AutoCloseable {
 
   private final Poller poller;
   private final PageWriter writer;
-  private final PollerMetrics metrics;
+  private final ServiceMetrics metrics;
 
-  private PollerApp(Poller poller, PageWriter writer, PollerMetrics metrics) {
+  private PollerApp(Poller poller, PageWriter writer, ServiceMetrics metrics) {
     this.poller = poller;
     this.writer = writer;
     this.metrics = metrics;
@@ -112,7 +114,7 @@ public final class PollerApp implements AutoCloseable {
         Duration.ofMillis(config.getLong(PollerConfig.API_TIMEOUT_MS)),
         Pagination.valueOf(config.getString(PollerConfig.PAGINATION).toUpperCase().replace('-', '_')));
     double rate = config.getDouble(PollerConfig.RATE_LIMIT);
-    PollerMetrics metrics = new PollerMetrics();
+    ServiceMetrics metrics = new ServiceMetrics();
     Poller poller = new Poller(
         new Poller.Settings(
             config.getString(PollerConfig.SOURCE),
@@ -164,7 +166,7 @@ public final class PollerApp implements AutoCloseable {
     return poller;
   }
 
-  public PollerMetrics metrics() {
+  public ServiceMetrics metrics() {
     return metrics;
   }
 

@@ -58,7 +58,7 @@ public final class PollerMain {
     if (port < 0) {
       return () -> {};
     }
-    io.lmsingest.poller.observe.MetricsEndpoint endpoint = io.lmsingest.poller.observe.MetricsEndpoint.start(
+    io.lmsingest.observability.MetricsEndpoint endpoint = io.lmsingest.observability.MetricsEndpoint.start(
         "127.0.0.1", port, app.metrics()::prometheus, () -> true);
     LOG.info("poller metrics at http://127.0.0.1:{}/metrics", endpoint.port());
     return endpoint;

@@ -1,5 +1,7 @@
 package io.lmsingest.sink;
 
+import io.lmsingest.observability.ServiceMetrics;
+
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.sink.bronze.BronzeParquetWriter;
 import io.lmsingest.sink.bronze.WrittenFile;
@@ -56,7 +58,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
   private final Clock clock;
   private final Map<TopicPartition, OpenFile> open = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
-  private final SinkMetrics metrics = new SinkMetrics();
+  private final ServiceMetrics metrics = new ServiceMetrics();
   private volatile boolean stopping;
 
   private static final class OpenFile {
@@ -80,7 +82,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
     this.clock = clock;
   }
 
-  public SinkMetrics metrics() {
+  public ServiceMetrics metrics() {
     return metrics;
   }
 

@@ -1,18 +1,17 @@
-package io.lmsingest.poller;
+package io.lmsingest.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lmsingest.poller.observe.MetricsEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-class PollerMetricsTest {
+class ServiceMetricsTest {
   @Test
   void metricsAreServedInPrometheusTextFormatAndHealthAnswers() throws Exception {
-    PollerMetrics metrics = new PollerMetrics();
+    ServiceMetrics metrics = new ServiceMetrics();
     metrics.add("lms_poller_records_total", 42);
     metrics.increment("lms_poller_retries_total{cause=transient}");
     boolean[] healthy = {true};

@@ -1,4 +1,4 @@
-package io.lmsingest.poller.observe;
+package io.lmsingest.observability;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
