@@ -23,7 +23,18 @@ public final class RegistryFixture implements AutoCloseable {
     try {
       Path home = Files.createTempDirectory("lms-registry-");
       RegistryServer server = new RegistryServer(home, Ports.free(), false);
-      return new RegistryFixture(server, server.start(Duration.ofSeconds(90)));
+      ServiceProcess process = server.start(Duration.ofSeconds(90));
+      // If the test JVM is terminated before JUnit closes its fixtures, the registry goes with it.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (process.isAlive()) {
+          try {
+            process.stop(Duration.ofSeconds(5));
+          } catch (java.io.IOException e) {
+            System.err.println("could not stop the test registry (pid " + process.pid() + "): " + e);
+          }
+        }
+      }, "registry-fixture-stop"));
+      return new RegistryFixture(server, process);
     } catch (Exception e) {
       throw new IllegalStateException("schema registry did not start: " + e.getMessage(), e);
     }
