@@ -3,14 +3,9 @@ package io.lmsingest.poller;
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,15 +60,7 @@ public final class PollerMain {
   }
 
   public static Map<String, String> readProperties(Path file) throws IOException {
-    if (!Files.isReadable(file)) {
-      throw new IOException("config file " + file + " is not readable");
-    }
-    Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(in);
-    }
-    Map<String, String> values = new HashMap<>();
-    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
-    return values;
+    return io.lmsingest.config.ServiceConfigFile.read(file);
   }
+
 }

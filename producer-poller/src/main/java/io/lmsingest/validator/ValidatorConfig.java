@@ -39,7 +39,7 @@ public final class ValidatorConfig extends AbstractConfig {
   }
 
   public static ValidatorConfig load(Map<String, String> fileValues, Map<String, String> environment) {
-    return new ValidatorConfig(io.lmsingest.poller.config.PollerConfig.withEnvironment(DEFINITION, fileValues, environment));
+    return new ValidatorConfig(io.lmsingest.config.ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
   }
 
   public Map<String, Object> kafkaOverrides() {

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmsingest.schemas.LearnerActivity;
-import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
-import io.lmsingest.sink.manifest.ManifestPublisher;
-import io.lmsingest.sink.rotation.RotationPolicy;
-import io.lmsingest.sink.upload.BronzeUploader;
-import io.lmsingest.sink.upload.Encryption;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
 import io.lmsingest.testkit.IntegrationTest;
@@ -35,10 +30,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -187,29 +179,26 @@ class BronzeSinkIT {
         .isEqualTo(manifestsBefore);
   }
 
+  /** A sink built the way the service builds it: from its config (S3 keys as file: secret references). */
   static BronzeSink sink(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, String bucket, String topic, String manifestTopic,
-      String group, Path dir) {
-    Map<String, Object> consumerConfig = new HashMap<>();
-    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    RegistryAvroDeserializer<GenericRecord> values = new RegistryAvroDeserializer<>();
-    values.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
-    Map<String, Object> producerConfig = new HashMap<>(kafka.producerConfig());
-    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    RegistryAvroSerializer<IndexedRecord> manifestSerializer = new RegistryAvroSerializer<>();
-    manifestSerializer.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
-    return new BronzeSink(
-        new BronzeSink.Settings(topic, manifestTopic, "bronze/learner_activity", dir.resolve("staging"),
-            new RotationPolicy(10_000, 64L << 20, Duration.ofSeconds(1)), 4L << 20, 96L << 20),
-        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), values),
-        new KafkaProducer<>(producerConfig, new StringSerializer(), manifestSerializer),
-        new BronzeUploader(s3.client(), bucket, Encryption.sseS3(), 64L << 20, 8 << 20),
-        new ManifestPublisher(s3.client(), bucket, "manifests/learner_activity", Encryption.sseS3()),
-        Clock.systemUTC());
+      String group, Path dir) throws java.io.IOException {
+    Path keyId = Files.writeString(dir.resolve("s3-key-id"), s3.endpoint().accessKeyId());
+    Path secret = Files.writeString(dir.resolve("s3-secret"), s3.endpoint().secretAccessKey());
+    Map<String, Object> values = new HashMap<>();
+    values.put(SinkConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    values.put(SinkConfig.REGISTRY_URL, registry.url());
+    values.put(SinkConfig.GROUP_ID, group);
+    values.put(SinkConfig.TOPIC, topic);
+    values.put(SinkConfig.MANIFEST_TOPIC, manifestTopic);
+    values.put(SinkConfig.BUCKET, bucket);
+    values.put(SinkConfig.ENDPOINT, s3.endpoint().uri().toString());
+    values.put(SinkConfig.PATH_STYLE, "true");
+    values.put(SinkConfig.ACCESS_KEY_ID, "file:" + keyId);
+    values.put(SinkConfig.SECRET_ACCESS_KEY, "file:" + secret);
+    values.put(SinkConfig.STAGING_DIR, dir.resolve("staging").toString());
+    values.put(SinkConfig.MAX_RECORDS, "10000");
+    values.put(SinkConfig.MAX_AGE_MS, "1000");
+    values.put(SinkConfig.ROW_GROUP_BYTES, Long.toString(4L << 20));
+    return SinkApp.create(new SinkConfig(values), Clock.systemUTC());
   }
 }

@@ -102,24 +102,11 @@ public final class PollerConfig extends AbstractConfig {
 
   /** File values, then environment overrides ({@code LMS_<KEY>}) for the defined keys. */
   public static PollerConfig load(Map<String, String> fileValues, Map<String, String> environment) {
-    return new PollerConfig(withEnvironment(DEFINITION, fileValues, environment));
-  }
-
-  /** {@code fileValues} with every key of {@code definition} overridden by its {@code LMS_<KEY>} variable. */
-  public static Map<String, Object> withEnvironment(ConfigDef definition, Map<String, String> fileValues, Map<String, String> environment) {
-    Map<String, Object> merged = new HashMap<>(fileValues);
-    for (String key : definition.names()) {
-      String env = environment.get(envName(key));
-      if (env != null) {
-        merged.put(key, env);
-      }
-    }
-    return merged;
+    return new PollerConfig(io.lmsingest.config.ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
   }
 
   public static String envName(String key) {
-    String upper = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-    return upper.startsWith("LMS_") ? upper : "LMS_" + upper;
+    return io.lmsingest.config.ServiceConfigFile.envName(key);
   }
 
   public Instant startFrom() {

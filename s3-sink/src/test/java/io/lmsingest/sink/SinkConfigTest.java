@@ -1,0 +1,34 @@
+package io.lmsingest.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SinkConfigTest {
+  static Map<String, String> minimal() {
+    Map<String, String> values = new HashMap<>();
+    values.put(SinkConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+    values.put(SinkConfig.REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7");
+    values.put(SinkConfig.BUCKET, "lms-bronze");
+    return values;
+  }
+
+  @Test
+  void defaultsOverridesAndErrorsNamingTheKey() {
+    SinkConfig config = SinkConfig.load(minimal(), Map.of("LMS_ROTATION_MAX_AGE_MS", "5000"));
+    assertThat(config.getLong(SinkConfig.MAX_AGE_MS)).isEqualTo(5000);
+    assertThat(config.getString(SinkConfig.GROUP_ID)).isEqualTo("lms-s3-sink");
+    assertThat(config.getString(SinkConfig.SSE)).isEqualTo("s3");
+
+    Map<String, String> noBucket = minimal();
+    noBucket.remove(SinkConfig.BUCKET);
+    assertThatThrownBy(() -> SinkConfig.load(noBucket, Map.of())).hasMessageContaining("s3.bucket");
+    assertThatThrownBy(() -> SinkConfig.load(minimal(), Map.of("LMS_S3_SSE", "none"))).hasMessageContaining("s3.sse");
+    Map<String, String> halfKeys = minimal();
+    halfKeys.put(SinkConfig.ACCESS_KEY_ID, "env:AWS_KEY");
+    assertThatThrownBy(() -> SinkConfig.load(halfKeys, Map.of())).hasMessageContaining("s3.secret.access.key");
+  }
+}
