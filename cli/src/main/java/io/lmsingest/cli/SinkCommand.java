@@ -1,12 +1,12 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.config.ServiceConfigFile;
 import io.lmsingest.sink.SinkApp;
 import io.lmsingest.sink.SinkConfig;
-import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code ./lms-ingest sink --config FILE}. */
 @Command(
@@ -17,21 +17,11 @@ import picocli.CommandLine.Option;
       "only after file and manifest are durable. Config: a properties file; LMS_<KEY> environment variables override it."
     })
 final class SinkCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Sink properties file.")
-  Path config;
-
-  @Option(names = "--describe-config", description = "Print every key with its default and documentation, then exit.")
-  boolean describe;
+  @Mixin ServiceConfigOptions options;
 
   @Override
   public Integer call() throws Exception {
-    if (describe) {
-      System.out.println(SinkConfig.DEFINITION.toEnrichedRst());
-      return 0;
-    }
-    if (config == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--config FILE is required");
-    }
-    return SinkApp.runUntilStopped(SinkConfig.load(ServiceConfigFile.read(config), System.getenv()));
+    Optional<Map<String, String>> values = options.valuesOrDescribe(SinkConfig.DEFINITION);
+    return values.isEmpty() ? 0 : SinkApp.runUntilStopped(SinkConfig.load(values.get(), System.getenv()));
   }
 }

@@ -1,12 +1,12 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.poller.PollerMain;
 import io.lmsingest.validator.ValidatorApp;
 import io.lmsingest.validator.ValidatorConfig;
-import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code ./lms-ingest validator --config FILE}. */
 @Command(
@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
       "Config: a properties file; LMS_<KEY> environment variables override it."
     })
 final class ValidatorCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", required = true, description = "Validator properties file.")
-  Path config;
+  @Mixin ServiceConfigOptions options;
 
   @Override
   public Integer call() throws Exception {
-    return ValidatorApp.runUntilStopped(ValidatorConfig.load(PollerMain.readProperties(config), System.getenv()));
+    Optional<Map<String, String>> values = options.valuesOrDescribe(ValidatorConfig.DEFINITION);
+    return values.isEmpty() ? 0 : ValidatorApp.runUntilStopped(ValidatorConfig.load(values.get(), System.getenv()));
   }
 }

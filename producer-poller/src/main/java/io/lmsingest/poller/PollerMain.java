@@ -21,12 +21,11 @@ public final class PollerMain {
       System.err.println("usage: PollerMain <config.properties>");
       System.exit(2);
     }
-    System.exit(run(Path.of(args[0]), System.getenv()));
+    System.exit(run(PollerConfig.load(readProperties(Path.of(args[0])), System.getenv())));
   }
 
   /** Runs until stopped; returns the process exit code. */
-  public static int run(Path configFile, Map<String, String> environment) throws Exception {
-    PollerConfig config = PollerConfig.load(readProperties(configFile), environment);
+  public static int run(PollerConfig config) throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     try (PollerApp app = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
         AutoCloseable endpoint = metricsEndpoint(config, app)) {
