@@ -142,24 +142,33 @@ public final class PollerApp implements AutoCloseable {
     Map<SecretReference.Scheme, SecretSource> sources = new EnumMap<>(SecretReference.Scheme.class);
     sources.put(SecretReference.Scheme.ENV, new EnvironmentSecretSource());
     sources.put(SecretReference.Scheme.FILE, new FileSecretSource());
-    sources.put(SecretReference.Scheme.AWS_SECRETS_MANAGER, reference -> awsSource(config).fetch(reference));
+    sources.put(SecretReference.Scheme.AWS_SECRETS_MANAGER, new LazyAwsSource(config));
     return new SecretsProvider(sources, Duration.ofMillis(config.getLong(PollerConfig.SECRETS_TTL_MS)), clock);
   }
 
-  private static volatile AwsSecretsManagerSource aws;
+  /** Builds this poller's Secrets Manager client on first use: only aws-secretsmanager: references need one. */
+  private static final class LazyAwsSource implements SecretSource {
+    private final PollerConfig config;
+    private AwsSecretsManagerSource source;
 
-  private static synchronized AwsSecretsManagerSource awsSource(PollerConfig config) {
-    if (aws == null) {
-      var builder = SecretsManagerClient.builder()
-          .region(Region.of(config.getString(PollerConfig.AWS_REGION)))
-          .httpClient(UrlConnectionHttpClient.create());
-      String endpoint = config.getString(PollerConfig.SECRETS_MANAGER_ENDPOINT);
-      if (!endpoint.isEmpty()) {
-        builder.endpointOverride(URI.create(endpoint));
-      }
-      aws = new AwsSecretsManagerSource(builder.build());
+    LazyAwsSource(PollerConfig config) {
+      this.config = config;
     }
-    return aws;
+
+    @Override
+    public synchronized String fetch(SecretReference reference) {
+      if (source == null) {
+        var builder = SecretsManagerClient.builder()
+            .region(Region.of(config.getString(PollerConfig.AWS_REGION)))
+            .httpClient(UrlConnectionHttpClient.create());
+        String endpoint = config.getString(PollerConfig.SECRETS_MANAGER_ENDPOINT);
+        if (!endpoint.isEmpty()) {
+          builder.endpointOverride(URI.create(endpoint));
+        }
+        source = new AwsSecretsManagerSource(builder.build());
+      }
+      return source.fetch(reference);
+    }
   }
 
   public Poller poller() {

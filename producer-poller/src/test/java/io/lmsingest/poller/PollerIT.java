@@ -150,8 +150,10 @@ class PollerIT {
     Path keyFile = Files.writeString(dir.resolve("api-key"), key);
     Faults faults = new Faults(0.03, 0, 0.12, 0.03, 20, 0.08, 0.10);
     List<String> alerts = new CopyOnWriteArrayList<>();
+    Map<String, String> outage;
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, faults, NOW)) {
       Map<String, String> values = config(kafka, registry, api, keyFile, "faults-" + System.nanoTime());
+      outage = config(kafka, registry, api, keyFile, "outage-" + System.nanoTime());
       PollerApp app = runUntilCaughtUp(new PollerConfig(values), timeline, records, (s, summary, detail) -> alerts.add(summary));
       List<RawTopic.Entry> raw = RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC));
       assertExactlyEveryVersion(raw, timeline, records);
@@ -163,10 +165,9 @@ class PollerIT {
     }
 
     // Now the API is gone for longer than the threshold.
-    Map<String, String> values = config(kafka, registry, LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW), keyFile, "outage-" + System.nanoTime());
-    values.put(PollerConfig.API_URL, "http://127.0.0.1:" + io.lmsingest.localstack.Ports.free() + "/v1/activities");
-    values.put(PollerConfig.OUTAGE_ALERT_MS, "1500");
-    PollerApp down = PollerApp.create(new PollerConfig(values), (s, summary, detail) -> alerts.add(summary), Clock.systemUTC());
+    outage.put(PollerConfig.API_URL, "http://127.0.0.1:" + io.lmsingest.localstack.Ports.free() + "/v1/activities");
+    outage.put(PollerConfig.OUTAGE_ALERT_MS, "1500");
+    PollerApp down = PollerApp.create(new PollerConfig(outage), (s, summary, detail) -> alerts.add(summary), Clock.systemUTC());
     Thread thread = new Thread(down::run);
     thread.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
