@@ -21,10 +21,12 @@ public final class LocalS3Server implements AutoCloseable {
   public static final String REGION = "us-east-1";
   private final S3Proxy proxy;
   private final S3Endpoint endpoint;
+  private final S3Faults faults;
 
-  private LocalS3Server(S3Proxy proxy, S3Endpoint endpoint) {
+  private LocalS3Server(S3Proxy proxy, S3Endpoint endpoint, S3Faults faults) {
     this.proxy = proxy;
     this.endpoint = endpoint;
+    this.faults = faults;
   }
 
   /**
@@ -40,6 +42,8 @@ public final class LocalS3Server implements AutoCloseable {
     } else {
       store = new TransientNio2BlobStore();
     }
+    S3Faults faults = new S3Faults();
+    store = new FaultInjectingBlobStore(store, faults);
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)
@@ -55,7 +59,7 @@ public final class LocalS3Server implements AutoCloseable {
       throw new IOException("s3proxy did not start on port " + port + ": " + e.getMessage(), e);
     }
     URI uri = URI.create("http://127.0.0.1:" + proxy.getPort());
-    return new LocalS3Server(proxy, new S3Endpoint(uri, REGION, accessKeyId, secretAccessKey));
+    return new LocalS3Server(proxy, new S3Endpoint(uri, REGION, accessKeyId, secretAccessKey), faults);
   }
 
   /** A server with random credentials, for tests. */
@@ -71,6 +75,11 @@ public final class LocalS3Server implements AutoCloseable {
 
   public S3Endpoint endpoint() {
     return endpoint;
+  }
+
+  /** Faults to inject per bucket (none unless a test asks). */
+  public S3Faults faults() {
+    return faults;
   }
 
   @Override

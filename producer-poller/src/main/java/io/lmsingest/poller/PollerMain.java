@@ -1,12 +1,12 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.config.GracefulStop;
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,23 +26,14 @@ public final class PollerMain {
 
   /** Runs until stopped; returns the process exit code. */
   public static int run(PollerConfig config) throws Exception {
-    CountDownLatch done = new CountDownLatch(1);
-    try (PollerApp app = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
+    try (GracefulStop stop = GracefulStop.install("poller");
+        PollerApp app = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
         AutoCloseable endpoint = metricsEndpoint(config, app)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        app.stop();
-        try {
-          done.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "poller-shutdown"));
+      stop.onSignal(app::stop);
       app.run();
     } catch (RuntimeException e) {
       LOG.error("poller stopped: {}", e.toString());
       return 1;
-    } finally {
-      done.countDown();
     }
     return 0;
   }

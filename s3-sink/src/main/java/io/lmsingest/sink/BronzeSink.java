@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -30,7 +32,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +67,9 @@ public final class BronzeSink implements Runnable, AutoCloseable {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final ServiceMetrics metrics = new ServiceMetrics();
   private volatile boolean stopping;
+  private int failuresInARow;
+  private static final long MAX_BACKOFF_MS = 10_000;
+  private static final int ALERT_AFTER_FAILURES = 5;
 
   private static final class OpenFile {
     final BronzeParquetWriter writer;
@@ -118,9 +128,17 @@ public final class BronzeSink implements Runnable, AutoCloseable {
         for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(500))) {
           append(record);
         }
-        finishDue();
+        try {
+          finishDue();
+          failuresInARow = 0;
+        } catch (SdkException | IOException | UncheckedIOException | KafkaException e) {
+          if (e instanceof WakeupException || e instanceof InterruptException) {
+            throw e;
+          }
+          rewind(e);
+        }
       }
-    } catch (org.apache.kafka.common.errors.WakeupException e) {
+    } catch (WakeupException e) {
       if (!stopping) {
         throw e;
       }
@@ -129,6 +147,40 @@ public final class BronzeSink implements Runnable, AutoCloseable {
     } finally {
       // Stopping (or failing) without committing is safe: uncommitted data is read again.
       new ArrayList<>(open.keySet()).forEach(this::discard);
+    }
+  }
+
+  /**
+   * S3 or Kafka failed while files were being made durable. Nothing was committed past durable data,
+   * so dropping every open file and re-reading from the committed offsets loses nothing; an object
+   * that did reach S3 is found again by its key and adopted. Backs off, capped, between attempts.
+   */
+  private void rewind(Exception cause) {
+    failuresInARow++;
+    metrics.increment("lms_sink_failures_total");
+    long backoffMs = Math.min(MAX_BACKOFF_MS, 200L << Math.min(failuresInARow - 1, 6));
+    if (failuresInARow >= ALERT_AFTER_FAILURES) {
+      LOG.error("alert=true sink failed {} times in a row making files durable; last: {}; retrying in {} ms",
+          failuresInARow, cause.toString(), backoffMs);
+    } else {
+      LOG.warn("sink could not make files durable ({}); re-reading from the committed offsets in {} ms", cause.toString(), backoffMs);
+    }
+    new ArrayList<>(open.keySet()).forEach(this::discard);
+    for (TopicPartition tp : consumer.assignment()) {
+      Long offset = committed.get(tp);
+      if (offset != null) {
+        consumer.seek(tp, offset);
+      }
+    }
+    metrics.set("lms_sink_open_files", 0);
+    long until = System.nanoTime() + backoffMs * 1_000_000;
+    while (!stopping && System.nanoTime() < until) {
+      try {
+        Thread.sleep(Math.min(100, backoffMs));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptException(e);
+      }
     }
   }
 
@@ -206,6 +258,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
   private void finish(List<TopicPartition> partitions) throws IOException {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     List<TopicPartition> adopted = new ArrayList<>();
+    List<Future<RecordMetadata>> published = new ArrayList<>();
     for (TopicPartition tp : partitions) {
       OpenFile file = open.remove(tp);
       WrittenFile written = file.writer.complete();
@@ -220,7 +273,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
       WrittenFile durable = uploaded.adopted() ? adoptedFile(written, uploaded) : written;
       BronzeManifest manifest = ManifestPublisher.manifest(tp.topic(), List.of(durable), clock.instant());
       manifests.write(manifest); // false = already there from before a crash: publish it again anyway
-      manifestProducer.send(new ProducerRecord<>(settings.manifestTopic(), manifest.getBatchId(), manifest));
+      published.add(manifestProducer.send(new ProducerRecord<>(settings.manifestTopic(), manifest.getBatchId(), manifest)));
       commits.put(tp, new OffsetAndMetadata(durable.endOffset() + 1));
       if (uploaded.adopted()) {
         adopted.add(tp);
@@ -231,6 +284,16 @@ public final class BronzeSink implements Runnable, AutoCloseable {
           uploaded.adopted() ? "(adopted: already durable)" : "");
     }
     manifestProducer.flush(); // manifests are on Kafka before the offsets move
+    for (Future<RecordMetadata> sent : published) {
+      try {
+        sent.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof KafkaException k ? k : new KafkaException("manifest not published", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptException(e);
+      }
+    }
     consumer.commitSync(commits);
     commits.forEach((tp, offset) -> committed.put(tp, offset.offset()));
     for (TopicPartition tp : adopted) {
@@ -240,10 +303,11 @@ public final class BronzeSink implements Runnable, AutoCloseable {
     metrics.set("lms_sink_open_files", open.size());
   }
 
-  /** The existing object's range, as recorded in its metadata, with our local file's other facts. */
+  /** The existing object as stored (it may cover another range than the local file rebuilt after a crash). */
   private static WrittenFile adoptedFile(WrittenFile local, UploadResult existing) {
     return new WrittenFile(local.localFile(), local.key(), local.partition(), local.startOffset(), existing.endOffset(),
-        existing.rows(), local.sizeBytes(), existing.sha256(), local.schemaFingerprint(), Optional.empty(), Optional.empty());
+        existing.rows(), existing.sizeBytes(), existing.sha256(), existing.schemaFingerprint(), existing.minUpdatedAt(),
+        existing.maxUpdatedAt());
   }
 
   private void discard(TopicPartition tp) {

@@ -1,5 +1,6 @@
 package io.lmsingest.sink;
 
+import io.lmsingest.config.GracefulStop;
 import io.lmsingest.observability.MetricsEndpoint;
 import io.lmsingest.secrets.EnvironmentSecretSource;
 import io.lmsingest.secrets.FileSecretSource;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,24 +108,26 @@ public final class SinkApp {
     return builder.build();
   }
 
+  /** The sink as a process: {@code SinkApp <config.properties>} (LMS_* environment overrides apply). */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: SinkApp <config.properties>");
+      System.exit(2);
+    }
+    System.exit(runUntilStopped(SinkConfig.load(io.lmsingest.config.ServiceConfigFile.read(Path.of(args[0])), System.getenv())));
+  }
+
   /** Runs until SIGTERM (uncommitted work is simply read again on the next start); returns the exit code. */
   public static int runUntilStopped(SinkConfig config) throws Exception {
-    BronzeSink sink = create(config, Clock.systemUTC());
-    CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      sink.stop();
-      try {
-        done.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "sink-shutdown"));
     int port = config.getInt(SinkConfig.METRICS_PORT);
-    try (AutoCloseable endpoint = port < 0 ? () -> {} : MetricsEndpoint.start("127.0.0.1", port, sink.metrics()::prometheus, () -> true)) {
+    try (GracefulStop stop = GracefulStop.install("sink");
+        BronzeSink sink = create(config, Clock.systemUTC());
+        AutoCloseable endpoint = port < 0 ? () -> {} : MetricsEndpoint.start("127.0.0.1", port, sink.metrics()::prometheus, () -> true)) {
+      stop.onSignal(sink::stop);
       sink.run();
-    } finally {
-      sink.close();
-      done.countDown();
+    } catch (RuntimeException e) {
+      LOG.error("sink stopped: {}", e.toString(), e);
+      return 1;
     }
     return 0;
   }

@@ -39,6 +39,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.lmsingest.localstack.S3Faults;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 @IntegrationTest
@@ -54,27 +57,7 @@ class BronzeSinkIT {
     String group = "sink-" + UUID.randomUUID();
     Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
 
-    // v1: simulated activities, keyed by activity_id, written transactionally (so offsets have gaps).
-    ActivityTimeline timeline = new ActivityTimeline(
-        new TimelineSettings(41, Instant.parse("2026-11-20T22:00:00Z"), 2_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
-    Map<String, Object> producerConfig = new HashMap<>(kafka.producerConfig());
-    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "v1-writer-" + group);
-    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
-    serializer.configure(serde, false);
-    try (KafkaProducer<String, LearnerActivity> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
-      producer.initTransactions();
-      producer.beginTransaction();
-      for (long slot = 0; slot < RECORDS; slot++) {
-        LearnerActivity a = timeline.recordAt(slot);
-        producer.send(new ProducerRecord<>(topic, null, a.getUpdatedAt().toEpochMilli(), a.getActivityId(), a));
-        if (slot % 25_000 == 24_999) {
-          producer.commitTransaction();
-          producer.beginTransaction();
-        }
-      }
-      producer.commitTransaction();
-    }
+    BronzeAudit.fillV1(kafka, registry, topic, RECORDS, 41);
 
     Random random = new Random(5);
     long started = System.nanoTime();
@@ -99,69 +82,12 @@ class BronzeSinkIT {
     last.close();
     System.out.printf("sink: %d records with 12 crashes in %d ms; %d files adopted after crashes%n", RECORDS, millis, adoptedDuringCrashes);
 
-    // Every (partition, offset) of the topic, read independently.
-    Set<String> expected = new HashSet<>();
-    Map<String, Object> consumerConfig = new HashMap<>(kafka.consumerConfig());
-    consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (expected.size() < RECORDS && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> expected.add(r.partition() + "/" + r.offset()));
-      }
-    }
-    assertThat(expected).hasSize(RECORDS);
-
-    // Bronze, read back with DuckDB: each offset exactly once.
-    List<S3Object> objects = s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/")).contents().stream().toList();
-    Map<String, Path> local = new HashMap<>();
-    for (S3Object o : objects) {
-      Path file = dir.resolve("download").resolve(o.key());
-      Files.createDirectories(file.getParent());
-      Files.write(file, s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray());
-      local.put(o.key(), file);
-    }
-    Set<String> inBronze = new HashSet<>();
-    try (var db = warehouse.connect(warehouse.newDatabase()); var st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT _kafka_partition, _kafka_offset FROM read_parquet(['"
-            + String.join("','", local.values().stream().map(Path::toString).toList()) + "'])")) {
-      int rows = 0;
-      while (rs.next()) {
-        rows++;
-        inBronze.add(rs.getInt(1) + "/" + rs.getLong(2));
-      }
-      assertThat(rows).as("no offset twice in Bronze").isEqualTo(inBronze.size());
-    }
-    assertThat(inBronze).isEqualTo(expected);
-
-    // Manifests: every file in exactly one, counts and checksums right.
-    ObjectMapper json = new ObjectMapper();
-    Map<String, Integer> filesInManifests = new HashMap<>();
-    for (S3Object m : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents()) {
-      JsonNode manifest = json.readTree(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String());
-      for (JsonNode f : manifest.get("files")) {
-        String key = f.get("key").asText();
-        filesInManifests.merge(key, 1, Integer::sum);
-        byte[] bytes = Files.readAllBytes(local.get(key));
-        assertThat(f.get("checksum").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-        assertThat(f.get("size_bytes").asLong()).isEqualTo(bytes.length);
-        try (var db = warehouse.connect(warehouse.newDatabase()); var st = db.createStatement();
-            ResultSet rs = st.executeQuery("SELECT count(*), min(_kafka_offset), max(_kafka_offset) FROM read_parquet('" + local.get(key) + "')")) {
-          rs.next();
-          assertThat(rs.getLong(1)).isEqualTo(f.get("row_count").asLong());
-          assertThat(rs.getLong(2)).isEqualTo(f.get("start_offset").asLong());
-          assertThat(rs.getLong(3)).isEqualTo(f.get("end_offset").asLong());
-        }
-      }
-    }
-    assertThat(filesInManifests.keySet()).isEqualTo(local.keySet());
-    assertThat(filesInManifests.values()).allMatch(n -> n == 1);
+    Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, RECORDS);
+    int objectsBefore = BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);
+    long manifestsBefore = s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents().stream().count();
 
     // Replay: reset the group to the beginning and run again. Every file is found and adopted;
     // Bronze and the manifests stay exactly as they are.
-    int objectsBefore = objects.size();
-    int manifestsBefore = filesInManifests.size();
     kafka.admin().alterConsumerGroupOffsets(group, expected.stream().map(po -> Integer.parseInt(po.split("/")[0])).distinct()
         .collect(java.util.stream.Collectors.toMap(p -> new org.apache.kafka.common.TopicPartition(topic, p),
             p -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)))).all().get();
@@ -179,9 +105,117 @@ class BronzeSinkIT {
         .isEqualTo(manifestsBefore);
   }
 
+  @Test
+  void twoInstancesInOneGroupWithOneRepeatedlyRestartedStillWriteEveryOffsetExactlyOnce(
+      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+    int records = RECORDS / 2;
+    String topic = kafka.createTopic("v1", 6);
+    String manifestTopic = kafka.createTopic("manifests", 1);
+    String bucket = s3.newBucket();
+    String group = "sink-" + UUID.randomUUID();
+    // The topic fills while the instances run, so the flapping one has fresh data whenever it owns partitions.
+    java.util.concurrent.CompletableFuture<Void> filled = java.util.concurrent.CompletableFuture.runAsync(
+        () -> BronzeAudit.fillV1(kafka, registry, topic, records, 43));
+
+    BronzeSink steady = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("a"));
+    Thread steadyThread = new Thread(steady::run, "sink-steady");
+    steadyThread.start();
+    Random random = new Random(9);
+    long flappingFiles = 0;
+    int restarts = 0;
+    while (restarts < 8 || !filled.isDone()) {
+      BronzeSink flapping = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("b"));
+      Thread thread = new Thread(flapping::run, "sink-flapping-" + restarts);
+      thread.start();
+      Thread.sleep(1_500 + random.nextInt(2_000)); // long enough to be assigned partitions and write some files
+      flapping.stop();
+      thread.join(30_000);
+      flapping.close();
+      flappingFiles += flapping.metrics().get("lms_sink_files_total") + flapping.metrics().get("lms_sink_files_adopted_total");
+      restarts++;
+    }
+    filled.get();
+    kafka.awaitCommittedToEnd(group, topic, Duration.ofMinutes(4));
+    steady.stop();
+    steadyThread.join(30_000);
+    steady.close();
+    assertThat(steadyThread.isAlive()).isFalse();
+    assertThat(flappingFiles).as("the flapping instance really owned partitions").isPositive();
+    assertThat(steady.metrics().get("lms_sink_files_total")).isPositive();
+    BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, BronzeAudit.offsetsOf(kafka, topic, records), dir);
+  }
+
+  @Test
+  void s3FaultsNeverLetTheCommittedOffsetPassNonDurableDataAndTheSinkRecoversByItself(
+      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+    int records = RECORDS / 3;
+    String topic = kafka.createTopic("v1", 6);
+    String manifestTopic = kafka.createTopic("manifests", 1);
+    String bucket = s3.newBucket();
+    String group = "sink-" + UUID.randomUUID();
+    BronzeAudit.fillV1(kafka, registry, topic, records, 47);
+    Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, records);
+    Map<Integer, java.util.TreeSet<Long>> realOffsets = new HashMap<>();
+    expected.forEach(po -> realOffsets.computeIfAbsent(Integer.parseInt(po.split("/")[0]), p -> new java.util.TreeSet<>())
+        .add(Long.parseLong(po.split("/")[1])));
+
+    // 500s before and after the object is stored, 412s for objects that are not there, 400 ms stalls.
+    s3.faults().inject(bucket, new S3Faults.Plan(0.3, 0.15, 0.1, 0.1, 400));
+    long faultsBefore = java.util.Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum();
+    BronzeSink sink = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir);
+    Thread thread = new Thread(sink::run, "sink-faults");
+    thread.start();
+
+    // While it runs: every committed offset must be covered by a manifest already in S3.
+    List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int samples = 0;
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    while (true) {
+      Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata().get();
+      Map<Integer, List<long[]>> covered = new HashMap<>();
+      for (S3Object m : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents()) {
+        for (JsonNode f : json.readTree(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String()).get("files")) {
+          covered.computeIfAbsent(f.get("partition").asInt(), p -> new java.util.ArrayList<>())
+              .add(new long[] {f.get("start_offset").asLong(), f.get("end_offset").asLong()});
+        }
+      }
+      boolean atEnd = true;
+      for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+        int partition = e.getKey().partition();
+        Long lastBelow = realOffsets.get(partition).lower(e.getValue().offset());
+        if (lastBelow != null && covered.getOrDefault(partition, List.of()).stream().noneMatch(r -> r[0] <= lastBelow && lastBelow <= r[1])) {
+          violations.add("partition " + partition + " committed " + e.getValue().offset() + " but offset " + lastBelow + " is in no manifest");
+        }
+        atEnd &= e.getValue().offset() > realOffsets.get(partition).last();
+      }
+      samples++;
+      if (committed.size() == 6 && atEnd) {
+        break;
+      }
+      assertThat(thread.isAlive()).as("the sink gave up instead of recovering").isTrue();
+      assertThat(System.nanoTime()).as("the sink did not catch up under faults").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    s3.faults().clear(bucket);
+    sink.stop();
+    thread.join(30_000);
+    sink.close();
+
+    assertThat(violations).isEmpty();
+    assertThat(samples).isGreaterThan(5);
+    long faultsInjected = java.util.Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum() - faultsBefore;
+    assertThat(faultsInjected).isGreaterThan(10);
+    assertThat(sink.metrics().get("lms_sink_failures_total")).as("some uploads failed past the SDK's retries").isPositive();
+    assertThat(sink.metrics().get("lms_sink_files_adopted_total")).as("stored-then-500 objects were adopted").isPositive();
+    BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);
+  }
+
   /** A sink built the way the service builds it: from its config (S3 keys as file: secret references). */
   static BronzeSink sink(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, String bucket, String topic, String manifestTopic,
       String group, Path dir) throws java.io.IOException {
+    Files.createDirectories(dir);
     Path keyId = Files.writeString(dir.resolve("s3-key-id"), s3.endpoint().accessKeyId());
     Path secret = Files.writeString(dir.resolve("s3-secret"), s3.endpoint().secretAccessKey());
     Map<String, Object> values = new HashMap<>();

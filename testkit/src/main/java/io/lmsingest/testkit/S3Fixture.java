@@ -27,6 +27,11 @@ public final class S3Fixture implements AutoCloseable {
     return server.endpoint();
   }
 
+  /** Per-bucket write faults of the server (real HTTP 500/412 answers and delays). */
+  public io.lmsingest.localstack.S3Faults faults() {
+    return server.faults();
+  }
+
   public S3Client client() {
     return client;
   }

@@ -4,7 +4,10 @@ import io.lmsingest.sink.bronze.WrittenFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -25,6 +28,8 @@ public final class BronzeUploader {
   public static final String META_ROWS = "lms-rows";
   public static final String META_SHA256 = "lms-sha256";
   public static final String META_SCHEMA = "lms-schema-fingerprint";
+  public static final String META_MIN_UPDATED_AT = "lms-min-updated-at";
+  public static final String META_MAX_UPDATED_AT = "lms-max-updated-at";
 
   private final S3Client s3;
   private final String bucket;
@@ -45,12 +50,14 @@ public final class BronzeUploader {
 
   /** Makes {@code file} durable under its key, or adopts the object already there. */
   public UploadResult upload(WrittenFile file) throws IOException {
-    Map<String, String> metadata = Map.of(
+    Map<String, String> metadata = new HashMap<>(Map.of(
         META_START_OFFSET, Long.toString(file.startOffset()),
         META_END_OFFSET, Long.toString(file.endOffset()),
         META_ROWS, Long.toString(file.rows()),
         META_SHA256, file.sha256(),
-        META_SCHEMA, file.schemaFingerprint());
+        META_SCHEMA, file.schemaFingerprint()));
+    file.minUpdatedAt().ifPresent(t -> metadata.put(META_MIN_UPDATED_AT, Long.toString(t.toEpochMilli())));
+    file.maxUpdatedAt().ifPresent(t -> metadata.put(META_MAX_UPDATED_AT, Long.toString(t.toEpochMilli())));
     try {
       if (file.sizeBytes() < multipartThreshold) {
         s3.putObject(b -> {
@@ -60,7 +67,8 @@ public final class BronzeUploader {
       } else {
         multipart(file, metadata);
       }
-      return new UploadResult(file.key(), false, file.endOffset(), file.rows(), file.sha256());
+      return new UploadResult(file.key(), false, file.endOffset(), file.rows(), file.sizeBytes(), file.sha256(), file.schemaFingerprint(),
+          file.minUpdatedAt(), file.maxUpdatedAt());
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
         return adopt(file.key());
@@ -77,7 +85,12 @@ public final class BronzeUploader {
       throw new IllegalStateException("object " + key + " exists but has no lms-* metadata; it was not written by this sink");
     }
     return new UploadResult(key, true, Long.parseLong(meta.get(META_END_OFFSET)), Long.parseLong(meta.get(META_ROWS)),
-        meta.getOrDefault(META_SHA256, ""));
+        head.contentLength(), meta.getOrDefault(META_SHA256, ""), meta.getOrDefault(META_SCHEMA, ""),
+        instant(meta.get(META_MIN_UPDATED_AT)), instant(meta.get(META_MAX_UPDATED_AT)));
+  }
+
+  private static Optional<Instant> instant(String epochMillis) {
+    return epochMillis == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(epochMillis)));
   }
 
   private void multipart(WrittenFile file, Map<String, String> metadata) throws IOException {

@@ -74,6 +74,9 @@ class BronzeUploaderIT {
       assertThat(adopted.endOffset()).as("end offset from the existing object's metadata").isEqualTo(999);
       assertThat(adopted.rows()).isEqualTo(1_000);
       assertThat(adopted.sha256()).isEqualTo(first.sha256());
+      assertThat(adopted.sizeBytes()).as("the stored object's size, not the rebuilt file's").isEqualTo(first.sizeBytes())
+          .isNotEqualTo(again.sizeBytes());
+      assertThat(adopted.schemaFingerprint()).isEqualTo(first.schemaFingerprint());
       byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(first.key())).asByteArray();
       assertThat(stored).isEqualTo(Files.readAllBytes(first.localFile()));
       assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(1);

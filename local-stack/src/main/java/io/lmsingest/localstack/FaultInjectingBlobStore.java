@@ -1,0 +1,69 @@
+package io.lmsingest.localstack;
+
+import java.io.InputStream;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.S3Exceptions;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/** Wraps the server's store and applies {@link S3Faults} to puts, parts and multipart completions. */
+final class FaultInjectingBlobStore extends ForwardingBlobStore {
+  private final S3Faults faults;
+
+  FaultInjectingBlobStore(BlobStore delegate, S3Faults faults) {
+    super(delegate);
+    this.faults = faults;
+  }
+
+  @Override
+  public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
+    before(request.bucket(), request.ifNoneMatch() != null);
+    PutObjectResponse response = super.putBlob(request, content);
+    after(request.bucket());
+    return response;
+  }
+
+  @Override
+  public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream content) {
+    before(request.bucket(), false);
+    return super.uploadMultipartPart(upload, request, content);
+  }
+
+  @Override
+  public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload, CompleteMultipartUploadRequest request) {
+    before(request.bucket(), request.ifNoneMatch() != null);
+    CompleteMultipartUploadResponse response = super.completeMultipartUpload(upload, request);
+    after(request.bucket());
+    return response;
+  }
+
+  private void before(String bucket, boolean conditional) {
+    S3Faults.Plan plan = faults.planFor(bucket);
+    if (faults.roll(S3Faults.Kind.SLOW, plan.slow())) {
+      try {
+        Thread.sleep(plan.slowMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw S3Exceptions.fromStatusCode(503);
+      }
+    }
+    if (faults.roll(S3Faults.Kind.FAIL_BEFORE_WRITE, plan.failBeforeWrite())) {
+      throw S3Exceptions.fromStatusCode(500);
+    }
+    if (conditional && faults.roll(S3Faults.Kind.FALSE_PRECONDITION_FAILED, plan.falsePreconditionFailed())) {
+      throw S3Exceptions.preconditionFailed(null);
+    }
+  }
+
+  private void after(String bucket) {
+    if (faults.roll(S3Faults.Kind.FAIL_AFTER_WRITE, faults.planFor(bucket).failAfterWrite())) {
+      throw S3Exceptions.fromStatusCode(500);
+    }
+  }
+}

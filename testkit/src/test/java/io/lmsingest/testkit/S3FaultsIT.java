@@ -1,0 +1,43 @@
+package io.lmsingest.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lmsingest.localstack.S3Faults;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+@IntegrationTest
+class S3FaultsIT {
+  @Test
+  void faultsAreRealHttpAnswersAndStayInTheirBucket(S3Fixture s3) {
+    String faulty = s3.newBucket();
+    String healthy = s3.newBucket();
+
+    s3.faults().inject(faulty, new S3Faults.Plan(1, 0, 0, 0, 0));
+    assertThatThrownBy(() -> s3.client().putObject(b -> b.bucket(faulty).key("a"), RequestBody.fromString("x")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+    assertThatThrownBy(() -> s3.client().headObject(b -> b.bucket(faulty).key("a"))).isInstanceOf(NoSuchKeyException.class);
+    s3.client().putObject(b -> b.bucket(healthy).key("a"), RequestBody.fromString("x"));
+
+    // Stored, but the client is told it failed.
+    s3.faults().inject(faulty, new S3Faults.Plan(0, 1, 0, 0, 0));
+    assertThatThrownBy(() -> s3.client().putObject(b -> b.bucket(faulty).key("b"), RequestBody.fromString("x")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+    assertThat(s3.client().getObjectAsBytes(b -> b.bucket(faulty).key("b")).asUtf8String()).isEqualTo("x");
+
+    // A 412 on a conditional create although nothing is there.
+    s3.faults().inject(faulty, new S3Faults.Plan(0, 0, 1, 0, 0));
+    assertThatThrownBy(() -> s3.client().putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+    assertThatThrownBy(() -> s3.client().headObject(b -> b.bucket(faulty).key("c"))).isInstanceOf(NoSuchKeyException.class);
+
+    s3.faults().clear(faulty);
+    s3.client().putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x"));
+    assertThat(s3.faults().injected(S3Faults.Kind.FAIL_BEFORE_WRITE)).isPositive();
+    assertThat(s3.faults().injected(S3Faults.Kind.FAIL_AFTER_WRITE)).isPositive();
+    assertThat(s3.faults().injected(S3Faults.Kind.FALSE_PRECONDITION_FAILED)).isEqualTo(1);
+  }
+}
