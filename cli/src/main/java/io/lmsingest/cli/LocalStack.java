@@ -73,7 +73,12 @@ final class LocalStack {
 
   /** Starts whatever is not running yet, in dependency order. */
   void up(PrintWriter out) throws IOException {
-    for (String service : SERVICES) {
+    up(out, SERVICES);
+  }
+
+  /** Starts the given services (in {@link #SERVICES} order) that are not running yet. */
+  void up(PrintWriter out, List<String> services) throws IOException {
+    for (String service : SERVICES.stream().filter(services::contains).toList()) {
       Optional<ServiceProcess> existing = running(service);
       if (existing.isPresent()) {
         out.printf("%-10s already running (pid %d)%n", service, existing.get().pid());

@@ -12,13 +12,23 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
-/** Wraps the server's store and applies {@link S3Faults} to puts, parts and multipart completions. */
+/**
+ * Wraps the server's store: applies {@link S3Faults} to puts, parts and multipart completions, and
+ * accepts server-side-encryption headers on the plain-file store too (s3proxy's filesystem store
+ * answers 501 to them). Every client asks for SSE on every put, as it must against real S3; locally
+ * the objects stay plain files so any Parquet tool can read them.
+ */
 final class FaultInjectingBlobStore extends ForwardingBlobStore {
   private final S3Faults faults;
 
   FaultInjectingBlobStore(BlobStore delegate, S3Faults faults) {
     super(delegate);
     this.faults = faults;
+  }
+
+  @Override
+  public boolean supportsServerSideEncryption() {
+    return true;
   }
 
   @Override

@@ -38,6 +38,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,10 +131,14 @@ public final class BronzeSink implements Runnable, AutoCloseable {
         }
         try {
           finishDue();
-          failuresInARow = 0;
         } catch (SdkException | IOException | UncheckedIOException | KafkaException e) {
           if (e instanceof WakeupException || e instanceof InterruptException) {
             throw e;
+          }
+          if (e instanceof S3Exception s3 && (s3.statusCode() == 400 || s3.statusCode() == 501)) {
+            // The request itself is wrong for this store (e.g. it cannot do the configured SSE): retrying cannot help.
+            throw new IllegalStateException("S3 rejects the sink's uploads as unsupported (" + s3.statusCode() + " "
+                + s3.awsErrorDetails().errorMessage() + "); check " + SinkConfig.SSE + " and the endpoint", e);
           }
           rewind(e);
         }
@@ -301,6 +306,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
       consumer.seek(tp, commits.get(tp).offset());
     }
     metrics.set("lms_sink_open_files", open.size());
+    failuresInARow = 0;
   }
 
   /** The existing object as stored (it may cover another range than the local file rebuilt after a crash). */
