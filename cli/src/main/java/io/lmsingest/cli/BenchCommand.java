@@ -143,7 +143,15 @@ final class BenchCommand {
       if (process.waitFor() != 0) {
         throw new IOException("ConsumerPerformance failed: " + output);
       }
-      return records / ((System.nanoTime() - started) / 1e9);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      // Its CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, ...
+      String[] row = output.lines().filter(l -> l.matches("^\\d{4}-.*")).reduce((a, b) -> b)
+          .orElseThrow(() -> new IOException("no result line from ConsumerPerformance: " + output)).split(",\\s*");
+      long consumed = Long.parseLong(row[4]);
+      if (consumed < records) {
+        throw new IOException("ConsumerPerformance read " + consumed + " of " + records + " records before its timeout: " + output);
+      }
+      return records / seconds;
     }
 
     /** The sink as its own process with a fresh group and key prefix: records/s and peak RSS. */

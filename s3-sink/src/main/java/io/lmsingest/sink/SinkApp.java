@@ -1,11 +1,8 @@
 package io.lmsingest.sink;
 
 import io.lmsingest.config.GracefulStop;
+import io.lmsingest.config.S3Clients;
 import io.lmsingest.observability.MetricsEndpoint;
-import io.lmsingest.secrets.EnvironmentSecretSource;
-import io.lmsingest.secrets.FileSecretSource;
-import io.lmsingest.secrets.SecretReference;
-import io.lmsingest.secrets.SecretsProvider;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -13,7 +10,6 @@ import io.lmsingest.sink.manifest.ManifestPublisher;
 import io.lmsingest.sink.rotation.RotationPolicy;
 import io.lmsingest.sink.upload.BronzeUploader;
 import io.lmsingest.sink.upload.Encryption;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,13 +26,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds a {@link BronzeSink} from its config: the S3 client, the consumer, the manifest producer. */
 public final class SinkApp {
@@ -86,26 +76,9 @@ public final class SinkApp {
   }
 
   static S3Client s3Client(SinkConfig config) {
-    AwsCredentialsProvider credentials;
-    if (config.getString(SinkConfig.ACCESS_KEY_ID).isEmpty()) {
-      credentials = DefaultCredentialsProvider.builder().build();
-    } else {
-      SecretsProvider secrets = new SecretsProvider(
-          Map.of(SecretReference.Scheme.ENV, new EnvironmentSecretSource(), SecretReference.Scheme.FILE, new FileSecretSource()),
-          Duration.ofMinutes(5), Clock.systemUTC());
-      SecretReference id = SecretReference.parse(SinkConfig.ACCESS_KEY_ID, config.getString(SinkConfig.ACCESS_KEY_ID));
-      SecretReference key = SecretReference.parse(SinkConfig.SECRET_ACCESS_KEY, config.getString(SinkConfig.SECRET_ACCESS_KEY));
-      credentials = () -> AwsBasicCredentials.create(secrets.get(id).reveal(), secrets.get(key).reveal());
-    }
-    var builder = S3Client.builder()
-        .region(Region.of(config.getString(SinkConfig.REGION)))
-        .credentialsProvider(credentials)
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.getBoolean(SinkConfig.PATH_STYLE)).build())
-        .httpClient(UrlConnectionHttpClient.create());
-    if (!config.getString(SinkConfig.ENDPOINT).isEmpty()) {
-      builder.endpointOverride(URI.create(config.getString(SinkConfig.ENDPOINT)));
-    }
-    return builder.build();
+    return S3Clients.create(new S3Clients.Settings(config.getString(SinkConfig.REGION), config.getString(SinkConfig.ENDPOINT),
+        config.getBoolean(SinkConfig.PATH_STYLE), config.getString(SinkConfig.ACCESS_KEY_ID), config.getString(SinkConfig.SECRET_ACCESS_KEY)),
+        SinkConfig.ACCESS_KEY_ID, SinkConfig.SECRET_ACCESS_KEY);
   }
 
   /** The sink as a process: {@code SinkApp <config.properties>} (LMS_* environment overrides apply). */

@@ -1,10 +1,8 @@
 package io.lmsingest.sink.manifest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lmsingest.schemas.BronzeFile;
 import io.lmsingest.schemas.BronzeManifest;
+import io.lmsingest.schemas.ManifestJson;
 import io.lmsingest.sink.bronze.WrittenFile;
 import io.lmsingest.sink.upload.Encryption;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +23,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * crash gets the same id and finds its manifest already there.
  */
 public final class ManifestPublisher {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
@@ -92,26 +88,8 @@ public final class ManifestPublisher {
     }
   }
 
-  /** The manifest's JSON form: snake_case, ISO-8601 UTC times. */
+  /** The manifest's JSON form (see {@link ManifestJson}). */
   public static String toJson(BronzeManifest manifest) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("batch_id", manifest.getBatchId());
-    root.put("topic", manifest.getTopic());
-    root.put("created_at", manifest.getCreatedAt().toString());
-    ArrayNode files = root.putArray("files");
-    for (BronzeFile f : manifest.getFiles()) {
-      ObjectNode file = files.addObject();
-      file.put("key", f.getKey());
-      file.put("size_bytes", f.getSizeBytes());
-      file.put("checksum", f.getChecksum());
-      file.put("row_count", f.getRowCount());
-      file.put("partition", f.getPartition());
-      file.put("start_offset", f.getStartOffset());
-      file.put("end_offset", f.getEndOffset());
-      file.put("schema_fingerprint", f.getSchemaFingerprint());
-      file.put("min_updated_at", f.getMinUpdatedAt() == null ? null : f.getMinUpdatedAt().toString());
-      file.put("max_updated_at", f.getMaxUpdatedAt() == null ? null : f.getMaxUpdatedAt().toString());
-    }
-    return root.toString();
+    return ManifestJson.write(manifest);
   }
 }

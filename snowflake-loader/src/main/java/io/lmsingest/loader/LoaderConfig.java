@@ -1,0 +1,111 @@
+package io.lmsingest.loader;
+
+import io.lmsingest.config.S3Clients;
+import io.lmsingest.config.ServiceConfigFile;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Every setting of the loader, checked at start; {@code LMS_<KEY>} overrides the file, {@code kafka.*} go to the consumer. */
+public final class LoaderConfig extends AbstractConfig {
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String GROUP_ID = "group.id";
+  public static final String MANIFEST_TOPIC = "topic.manifests";
+  public static final String DIALECT = "warehouse.dialect";
+  public static final String DUCKDB_PATH = "duckdb.path";
+  public static final String BUCKET = "s3.bucket";
+  public static final String REGION = "s3.region";
+  public static final String ENDPOINT = "s3.endpoint";
+  public static final String PATH_STYLE = "s3.path.style";
+  public static final String ACCESS_KEY_ID = "s3.access.key.id";
+  public static final String SECRET_ACCESS_KEY = "s3.secret.access.key";
+  public static final String MANIFEST_PREFIX = "manifests.prefix";
+  public static final String STAGING_DIR = "staging.dir";
+  public static final String MAX_FILES = "batch.max.files";
+  public static final String MAX_BYTES = "batch.max.bytes";
+  public static final String SNOWFLAKE_URL = "snowflake.url";
+  public static final String SNOWFLAKE_USER = "snowflake.user";
+  public static final String SNOWFLAKE_ROLE = "snowflake.role";
+  public static final String SNOWFLAKE_WAREHOUSE = "snowflake.warehouse";
+  public static final String SNOWFLAKE_DATABASE = "snowflake.database";
+  public static final String SNOWFLAKE_SCHEMA = "snowflake.schema";
+  public static final String SNOWFLAKE_STAGE = "snowflake.stage";
+  public static final String SNOWFLAKE_PRIVATE_KEY = "snowflake.private.key";
+  public static final String SNOWFLAKE_PRIVATE_KEY_PASSPHRASE = "snowflake.private.key.passphrase";
+  public static final String METRICS_PORT = "metrics.port";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH, "Kafka brokers (not needed by 'replay loader').")
+      .define(REGISTRY_URL, Type.STRING, "", Importance.HIGH, "Schema registry URL (not needed by 'replay loader').")
+      .define(GROUP_ID, Type.STRING, "lms-snowflake-loader", Importance.HIGH, "Consumer group on the manifest topic.")
+      .define(MANIFEST_TOPIC, Type.STRING, "lms.bronze.manifests", Importance.MEDIUM, "Topic the sink publishes manifests to.")
+      .define(DIALECT, Type.STRING, "duckdb", ValidString.in("duckdb", "snowflake"), Importance.HIGH, "Warehouse: duckdb or snowflake.")
+      .define(DUCKDB_PATH, Type.STRING, "warehouse.duckdb", Importance.MEDIUM, "DuckDB database file (dialect duckdb).")
+      .define(BUCKET, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, "Bronze bucket.")
+      .define(REGION, Type.STRING, "us-east-1", Importance.MEDIUM, "S3 region.")
+      .define(ENDPOINT, Type.STRING, "", Importance.LOW, "S3 endpoint override (MinIO, s3proxy, a VPC endpoint).")
+      .define(PATH_STYLE, Type.BOOLEAN, false, Importance.LOW, "Path-style S3 addressing (local S3 servers need it).")
+      .define(ACCESS_KEY_ID, Type.STRING, "", Importance.LOW,
+          "Secret reference (env:/file:) of an S3 access key id; empty = the default AWS credential chain.")
+      .define(SECRET_ACCESS_KEY, Type.STRING, "", Importance.LOW, "Secret reference of the matching secret access key.")
+      .define(MANIFEST_PREFIX, Type.STRING, "manifests/learner_activity", Importance.LOW, "Where manifests lie in S3 (replay reads them).")
+      .define(STAGING_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lms-loader", Importance.LOW,
+          "Local directory the DuckDB dialect downloads a batch's objects into.")
+      .define(MAX_FILES, Type.INT, 1000, Range.between(1, 1000), Importance.MEDIUM,
+          "Most files in one micro-batch (Snowflake's COPY takes at most 1,000 names).")
+      .define(MAX_BYTES, Type.LONG, 1L << 30, Range.atLeast(1), Importance.MEDIUM, "About the most bytes in one micro-batch.")
+      .define(SNOWFLAKE_URL, Type.STRING, "", Importance.HIGH, "jdbc:snowflake://<account>.snowflakecomputing.com/")
+      .define(SNOWFLAKE_USER, Type.STRING, "", Importance.HIGH, "Snowflake user (key-pair authentication).")
+      .define(SNOWFLAKE_ROLE, Type.STRING, "", Importance.MEDIUM, "Role.")
+      .define(SNOWFLAKE_WAREHOUSE, Type.STRING, "", Importance.MEDIUM, "Virtual warehouse.")
+      .define(SNOWFLAKE_DATABASE, Type.STRING, "", Importance.MEDIUM, "Database.")
+      .define(SNOWFLAKE_SCHEMA, Type.STRING, "", Importance.MEDIUM, "Schema.")
+      .define(SNOWFLAKE_STAGE, Type.STRING, "lms_bronze_stage", Importance.MEDIUM,
+          "External stage on the Bronze bucket's root (storage integration); see docs/snowflake.md.")
+      .define(SNOWFLAKE_PRIVATE_KEY, Type.STRING, "", Importance.HIGH,
+          "Secret reference (aws-secretsmanager:/env:/file:) of the PKCS#8 PEM private key.")
+      .define(SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, Type.STRING, "", Importance.LOW, "Secret reference of the key's passphrase, if encrypted.")
+      .define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW, "Port of GET /metrics and /health (-1 = off, 0 = any).");
+
+  public LoaderConfig(Map<String, ?> values) {
+    super(DEFINITION, values, false);
+    if (getString(ACCESS_KEY_ID).isEmpty() != getString(SECRET_ACCESS_KEY).isEmpty()) {
+      throw new ConfigException(ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY + " are set together or not at all");
+    }
+    if (getString(DIALECT).equals("snowflake")) {
+      for (String key : new String[] {SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY}) {
+        if (getString(key).isEmpty()) {
+          throw new ConfigException(key + " is required with " + DIALECT + "=snowflake");
+        }
+      }
+    }
+  }
+
+  public static LoaderConfig load(Map<String, String> fileValues, Map<String, String> environment) {
+    return new LoaderConfig(ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
+  }
+
+  /** Kafka is needed to follow the manifest topic, not to replay from S3. */
+  public void requireKafka() {
+    for (String key : new String[] {BOOTSTRAP_SERVERS, REGISTRY_URL}) {
+      if (getString(key).isEmpty()) {
+        throw new ConfigException(key + " is required to follow the manifest topic");
+      }
+    }
+  }
+
+  public S3Clients.Settings s3() {
+    return new S3Clients.Settings(getString(REGION), getString(ENDPOINT), getBoolean(PATH_STYLE), getString(ACCESS_KEY_ID),
+        getString(SECRET_ACCESS_KEY));
+  }
+
+  public Map<String, Object> kafkaOverrides() {
+    return originalsWithPrefix("kafka.");
+  }
+}

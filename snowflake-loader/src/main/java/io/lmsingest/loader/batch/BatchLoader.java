@@ -1,0 +1,216 @@
+package io.lmsingest.loader.batch;
+
+import io.lmsingest.loader.warehouse.Column;
+import io.lmsingest.loader.warehouse.Warehouse;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one micro-batch in ONE warehouse transaction: rows of exactly the batch's files into RAW,
+ * rule breakers into quarantine, MERGE into ANALYTICS_READY, ledger rows; commit; then it checks the
+ * commit really happened (DuckDB rolls a COMMIT back silently after a failed statement). Files already
+ * in the ledger are left out, so nothing is ever merged twice; {@code force} (an operator's reload)
+ * loads them again, which the strictly-newer MERGE makes harmless.
+ */
+public final class BatchLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
+  private static final Set<String> NOT_DATA = Set.of("_file_key", "_batch_id");
+
+  private final Warehouse warehouse;
+  private final Clock clock;
+
+  public BatchLoader(Warehouse warehouse, Clock clock) {
+    this.warehouse = warehouse;
+    this.clock = clock;
+  }
+
+  public BatchResult load(MicroBatch requested, boolean force) throws SQLException, IOException {
+    Connection c = warehouse.connection();
+    c.setAutoCommit(true);
+    MicroBatch batch = force ? requested : requested.without(alreadyLoaded(c, requested.keys()));
+    if (batch == null) {
+      LOG.info("loader batch {} skipped: all {} files already in the ledger", requested.id(), requested.files().size());
+      return BatchResult.skipped(requested.id());
+    }
+    Warehouse.Staged staged = warehouse.stage(batch);
+    try {
+      List<Column> fileColumns = warehouse.fileColumns(staged);
+      List<String> dataColumns = evolve(c, fileColumns); // DDL first: in Snowflake it would commit an open transaction
+      Instant started = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      String now = warehouse.timestampLiteral(started);
+      String batchRows = warehouse.batchRows(batch.id());
+      String source = MergeStatement.source(batchRows, dataColumns);
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        if (force) {
+          st.executeUpdate("DELETE FROM load_ledger WHERE file_key IN (" + quoted(batch.keys()) + ")");
+        }
+        long copyStarted = System.nanoTime();
+        for (String statement : warehouse.copyStatements(staged, fileColumns)) {
+          st.execute(statement);
+        }
+        long copied;
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + batchRows)) {
+          rs.next();
+          copied = rs.getLong(1);
+        }
+        long copyMillis = (System.nanoTime() - copyStarted) / 1_000_000;
+        long quarantined = st.executeUpdate(MergeStatement.quarantine(batchRows, batch.id(), now));
+        long mergeStarted = System.nanoTime();
+        long sourceRows;
+        long existing;
+        long newer;
+        Timestamp maxUpdatedAt;
+        try (ResultSet rs = st.executeQuery(MergeStatement.counts(source))) {
+          rs.next();
+          sourceRows = rs.getLong(1);
+          existing = rs.getLong(2);
+          newer = rs.getLong(3);
+          maxUpdatedAt = rs.getTimestamp(4);
+        }
+        st.executeUpdate(MergeStatement.merge(source, dataColumns, batch.id(), now));
+        long mergeMillis = (System.nanoTime() - mergeStarted) / 1_000_000;
+        Timestamp startedTs = Timestamp.valueOf(LocalDateTime.ofInstant(started, ZoneOffset.UTC));
+        try (PreparedStatement ledger = c.prepareStatement(MergeStatement.LEDGER_INSERT)) {
+          for (MicroBatch.FileRef f : batch.files()) {
+            ledger.setString(1, f.key());
+            ledger.setString(2, batch.id());
+            ledger.setString(3, f.manifestId());
+            ledger.setString(4, batch.topic());
+            ledger.setInt(5, f.file().getPartition());
+            ledger.setLong(6, f.file().getStartOffset());
+            ledger.setLong(7, f.file().getEndOffset());
+            ledger.setLong(8, f.file().getRowCount());
+            ledger.setLong(9, f.file().getSizeBytes());
+            ledger.setString(10, f.file().getChecksum());
+            ledger.setTimestamp(11, startedTs);
+            ledger.addBatch();
+          }
+          ledger.executeBatch();
+        }
+        BatchResult result = new BatchResult(batch.id(), batch.files().size(), copied, sourceRows - existing, newer,
+            existing - newer, quarantined, copyMillis, mergeMillis);
+        try (PreparedStatement record = c.prepareStatement(MergeStatement.BATCH_INSERT)) {
+          record.setString(1, batch.id());
+          record.setInt(2, result.files());
+          record.setLong(3, copied);
+          record.setLong(4, result.rowsInserted());
+          record.setLong(5, result.rowsUpdated());
+          record.setLong(6, result.rowsUnchanged());
+          record.setLong(7, quarantined);
+          record.setTimestamp(8, maxUpdatedAt);
+          record.setTimestamp(9, startedTs);
+          record.setTimestamp(10, Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
+          record.executeUpdate();
+        }
+        for (String statement : warehouse.afterBatch(batch.id())) {
+          st.execute(statement);
+        }
+        c.commit();
+        c.setAutoCommit(true);
+        confirmCommitted(c, batch, startedTs);
+        LOG.info("loader batch {} committed: files={} copied={} inserted={} updated={} unchanged={} quarantined={} copy_ms={} merge_ms={}",
+            batch.id(), result.files(), copied, result.rowsInserted(), result.rowsUpdated(), result.rowsUnchanged(), quarantined,
+            copyMillis, mergeMillis);
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
+        c.setAutoCommit(true);
+        throw e;
+      }
+    } finally {
+      warehouse.release(staged);
+    }
+  }
+
+  /** The ledger must show the batch after COMMIT; if not, the warehouse rolled it back without saying so. */
+  private static void confirmCommitted(Connection c, MicroBatch batch, Timestamp started) throws SQLException {
+    try (PreparedStatement check = c.prepareStatement("SELECT COUNT(*) FROM load_ledger WHERE batch_id = ? AND loaded_at = ?")) {
+      check.setString(1, batch.id());
+      check.setTimestamp(2, started);
+      try (ResultSet rs = check.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) != batch.files().size()) {
+          throw new SQLException("the warehouse reported COMMIT of batch " + batch.id() + " but holds " + rs.getLong(1) + " of its "
+              + batch.files().size() + " ledger rows: the transaction was rolled back");
+        }
+      }
+    }
+  }
+
+  private static Set<String> alreadyLoaded(Connection c, List<String> keys) throws SQLException {
+    Set<String> loaded = new HashSet<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT file_key FROM load_ledger WHERE file_key IN (" + quoted(keys) + ")")) {
+      while (rs.next()) {
+        loaded.add(rs.getString(1));
+      }
+    }
+    return loaded;
+  }
+
+  /**
+   * Adds columns the files have and the tables lack (a newer, compatible Avro schema) to RAW and
+   * ANALYTICS_READY, then returns the data columns MERGE carries: RAW's, minus its tags.
+   */
+  private List<String> evolve(Connection c, List<Column> fileColumns) throws SQLException {
+    Map<String, Boolean> raw = columnsOf(c, "raw_learner_activity");
+    Set<String> analytics = columnsOf(c, "analytics_ready").keySet();
+    try (Statement st = c.createStatement()) {
+      for (Column column : fileColumns) {
+        if (!raw.containsKey(column.name())) {
+          st.execute(warehouse.addColumn("raw_learner_activity", column));
+          LOG.info("warehouse column added: raw_learner_activity.{} {}", column.name(), column.type());
+        }
+        if (!analytics.contains(column.name())) {
+          st.execute(warehouse.addColumn("analytics_ready", column));
+          LOG.info("warehouse column added: analytics_ready.{} {}", column.name(), column.type());
+        }
+      }
+    }
+    return columnsOf(c, "raw_learner_activity").keySet().stream().filter(n -> !NOT_DATA.contains(n)).collect(Collectors.toList());
+  }
+
+  static Map<String, Boolean> columnsOf(Connection c, String table) throws SQLException {
+    Map<String, Boolean> columns = new LinkedHashMap<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table + " LIMIT 0")) {
+      ResultSetMetaData meta = rs.getMetaData();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        columns.put(meta.getColumnName(i).toLowerCase(Locale.ROOT), Boolean.TRUE);
+      }
+    }
+    return columns;
+  }
+
+  static String quoted(List<String> keys) {
+    List<String> out = new ArrayList<>();
+    for (String k : keys) {
+      out.add("'" + k + "'"); // keys were checked against the Bronze key alphabet in MicroBatch (no quotes possible)
+    }
+    return String.join(", ", out);
+  }
+}

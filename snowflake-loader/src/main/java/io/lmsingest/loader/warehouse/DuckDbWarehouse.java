@@ -1,0 +1,163 @@
+package io.lmsingest.loader.warehouse;
+
+import io.lmsingest.loader.batch.MicroBatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The embedded warehouse. DuckDB cannot reach S3 here (httpfs is not downloadable offline), so a
+ * batch's objects are fetched through the S3 client into a staging directory (size and SHA-256
+ * checked against the manifest), read with {@code read_parquet} into a temporary table of the batch's
+ * rows, and appended to RAW from there.
+ */
+public final class DuckDbWarehouse implements Warehouse {
+  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  private final Connection connection;
+  private final S3Client s3;
+  private final String bucket;
+  private final Path stagingDir;
+
+  public DuckDbWarehouse(Path database, S3Client s3, String bucket, Path stagingDir) throws SQLException, IOException {
+    Files.createDirectories(database.toAbsolutePath().getParent());
+    this.connection = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
+    try (Statement st = connection.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'"); // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times convert with no offset
+    }
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.stagingDir = stagingDir;
+  }
+
+  @Override
+  public String dialect() {
+    return "duckdb";
+  }
+
+  @Override
+  public Connection connection() {
+    return connection;
+  }
+
+  @Override
+  public Staged stage(MicroBatch batch) throws IOException {
+    Path dir = stagingDir.resolve(batch.id());
+    List<String> locations = new ArrayList<>();
+    for (MicroBatch.FileRef f : batch.files()) {
+      Path local = dir.resolve(f.key());
+      Files.createDirectories(local.getParent());
+      MessageDigest sha = sha256();
+      try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(bucket).key(f.key())), sha)) {
+        Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      String checksum = HexFormat.of().formatHex(sha.digest());
+      if (Files.size(local) != f.file().getSizeBytes() || !checksum.equals(f.file().getChecksum())) {
+        throw new IOException("object " + f.key() + " does not match its manifest " + f.manifestId() + " (size " + Files.size(local)
+            + " vs " + f.file().getSizeBytes() + ", sha256 " + checksum + " vs " + f.file().getChecksum() + ")");
+      }
+      locations.add(local.toString());
+    }
+    return new Staged(batch, locations);
+  }
+
+  @Override
+  public List<Column> fileColumns(Staged staged) throws SQLException {
+    List<Column> columns = new ArrayList<>();
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + readParquet(staged))) {
+      while (rs.next()) {
+        String name = rs.getString("column_name");
+        if (!name.equals("filename")) {
+          columns.add(new Column(name, warehouseType(rs.getString("column_type"))));
+        }
+      }
+    }
+    return columns;
+  }
+
+  /** Parquet's UTC-adjusted timestamps arrive as TIMESTAMP WITH TIME ZONE; the tables keep UTC TIMESTAMPs. */
+  static String warehouseType(String parquetType) {
+    return parquetType.equals("TIMESTAMP WITH TIME ZONE") ? "TIMESTAMP" : parquetType;
+  }
+
+  @Override
+  public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
+    String table = batchRows(staged.batch().id());
+    String prefix = stagingDir.resolve(staged.batch().id()).toString() + "/";
+    String select = fileColumns.stream().map(c -> "CAST(" + c.name() + " AS " + c.type() + ") AS " + c.name()).collect(Collectors.joining(", "));
+    String names = fileColumns.stream().map(Column::name).collect(Collectors.joining(", "));
+    return List.of(
+        "CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT " + select + ", substr(filename, " + (prefix.length() + 1) + ") AS _file_key, '"
+            + staged.batch().id() + "' AS _batch_id FROM " + readParquet(staged),
+        "INSERT INTO raw_learner_activity (" + names + ", _file_key, _batch_id) SELECT " + names + ", _file_key, _batch_id FROM " + table);
+  }
+
+  private static String readParquet(Staged staged) {
+    return "read_parquet([" + staged.locations().stream().map(l -> "'" + l.replace("'", "''") + "'").collect(Collectors.joining(", "))
+        + "], filename = true, union_by_name = true)";
+  }
+
+  @Override
+  public String batchRows(String batchId) {
+    return Identifier.of("batch_" + batchId, "batch table");
+  }
+
+  @Override
+  public List<String> afterBatch(String batchId) {
+    return List.of("DROP TABLE IF EXISTS " + batchRows(batchId));
+  }
+
+  @Override
+  public String addColumn(String table, Column column) {
+    return "ALTER TABLE " + Identifier.of(table, "table") + " ADD COLUMN IF NOT EXISTS " + column.name() + " " + column.type();
+  }
+
+  @Override
+  public String timestampLiteral(Instant instant) {
+    return "TIMESTAMP '" + TS.format(instant) + "'";
+  }
+
+  @Override
+  public void release(Staged staged) throws IOException {
+    Path dir = stagingDir.resolve(staged.batch().id());
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}

@@ -1,0 +1,43 @@
+package io.lmsingest.loader.warehouse;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Compares ANALYTICS_READY in a DuckDB warehouse with a ground-truth Parquet file (the latest version
+ * of every activity, as the LMS simulator writes it), on every LearnerActivity column.
+ */
+public final class GroundTruthCheck {
+  /** Rows only in the table, rows only in the truth, rows in both that differ. */
+  public record Result(long onlyInTable, long onlyInTruth, long different, long truthRows) {
+    public boolean exact() {
+      return onlyInTable == 0 && onlyInTruth == 0 && different == 0;
+    }
+  }
+
+  private static final String[] COLUMNS = {"learner_id", "course_id", "activity_type", "activity_timestamp", "updated_at", "status",
+      "score", "duration_seconds", "session_id", "attributes", "is_deleted"};
+
+  private GroundTruthCheck() {}
+
+  public static Result compare(Connection connection, Path groundTruth) throws SQLException {
+    StringBuilder differs = new StringBuilder("false");
+    for (String c : COLUMNS) {
+      differs.append(" OR a.").append(c).append(" IS DISTINCT FROM g.").append(c);
+    }
+    String truth = "(SELECT activity_id, learner_id, course_id, activity_type, CAST(activity_timestamp AS TIMESTAMP) AS activity_timestamp,"
+        + " CAST(updated_at AS TIMESTAMP) AS updated_at, status, score, duration_seconds, session_id, attributes, is_deleted"
+        + " FROM read_parquet('" + groundTruth.toAbsolutePath().toString().replace("'", "''") + "'))";
+    String sql = "SELECT COUNT(*) FILTER (WHERE g.activity_id IS NULL), COUNT(*) FILTER (WHERE a.activity_id IS NULL),"
+        + " COUNT(*) FILTER (WHERE a.activity_id IS NOT NULL AND g.activity_id IS NOT NULL AND (" + differs + ")),"
+        + " COUNT(g.activity_id)"
+        + " FROM analytics_ready a FULL OUTER JOIN " + truth + " g ON a.activity_id = g.activity_id";
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return new Result(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.lmsingest.loader.warehouse;
+
+import io.lmsingest.loader.batch.MicroBatch;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The seam between the loader and a warehouse. The loader's SQL (quarantine, MERGE, ledger) is shared;
+ * a dialect only says how a batch's Parquet files become rows ({@link #copyStatements}), where the
+ * batch's rows are read from, how a file's columns are discovered, and how a commit is confirmed.
+ */
+public interface Warehouse extends AutoCloseable {
+  /** {@code duckdb} or {@code snowflake}: also the DDL directory under {@code db/}. */
+  String dialect();
+
+  Connection connection();
+
+  /** Makes the batch's objects readable by the warehouse (DuckDB: downloads them; Snowflake: they are on the stage). */
+  Staged stage(MicroBatch batch) throws IOException;
+
+  /** The columns of the batch's files, typed for this warehouse (read from the Parquet footers). */
+  List<Column> fileColumns(Staged staged) throws SQLException;
+
+  /** Statements that put exactly the batch's rows into RAW, tagged with file key and batch id. */
+  List<String> copyStatements(Staged staged, List<Column> fileColumns);
+
+  /** The relation MERGE and quarantine read the batch's rows from. */
+  String batchRows(String batchId);
+
+  /** Statements run after the batch (in the same transaction), e.g. dropping a temp table. */
+  List<String> afterBatch(String batchId);
+
+  String addColumn(String table, Column column);
+
+  /** A SQL literal of a UTC timestamp. */
+  String timestampLiteral(java.time.Instant instant);
+
+  /** Removes what {@link #stage} left behind. */
+  void release(Staged staged) throws IOException;
+
+  /** What {@link #stage} produced: the batch, plus where each file is readable. */
+  record Staged(MicroBatch batch, List<String> locations) {}
+}
