@@ -44,12 +44,12 @@ public final class SnowflakeWarehouse implements Warehouse {
   public static Properties connectionProperties(String user, String role, String warehouse, String database, String schema,
       PrivateKey privateKey) {
     Properties p = new Properties();
-    p.put("user", user);
-    p.put("privateKey", privateKey);
     putIfSet(p, "role", role);
     putIfSet(p, "warehouse", warehouse);
     putIfSet(p, "db", database);
     putIfSet(p, "schema", schema);
+    p.put("user", user);
+    p.put("privateKey", java.util.Objects.requireNonNull(privateKey, "privateKey"));
     p.put("TIMEZONE", "UTC");
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON"); // no Arrow: it needs --add-opens on Java 17
     return p;

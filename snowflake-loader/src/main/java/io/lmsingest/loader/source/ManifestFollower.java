@@ -1,0 +1,118 @@
+package io.lmsingest.loader.source;
+
+import io.lmsingest.loader.batch.BatchCoalescer;
+import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.batch.MicroBatch;
+import io.lmsingest.schemas.BronzeManifest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the manifest topic: collects what is there (up to the batch caps), loads it as bounded
+ * micro-batches, and commits the topic offsets only after the warehouse committed. A crash between
+ * the two re-delivers manifests whose files the ledger already holds: they are skipped. A failed batch
+ * (rolled back as a whole) is retried with a capped backoff until it succeeds or the loader stops.
+ */
+public final class ManifestFollower implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestFollower.class);
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  private final org.apache.kafka.clients.consumer.Consumer<String, BronzeManifest> consumer;
+  private final String topic;
+  private final BatchLoader loader;
+  private final BatchCoalescer coalescer;
+  private final int maxFiles;
+  private final Consumer<BatchResult> onBatch;
+  private final Consumer<Exception> onFailure;
+  private volatile boolean stopping;
+
+  public ManifestFollower(org.apache.kafka.clients.consumer.Consumer<String, BronzeManifest> consumer, String topic, BatchLoader loader,
+      BatchCoalescer coalescer, int maxFiles, Consumer<BatchResult> onBatch, Consumer<Exception> onFailure) {
+    this.consumer = consumer;
+    this.topic = topic;
+    this.loader = loader;
+    this.coalescer = coalescer;
+    this.maxFiles = maxFiles;
+    this.onBatch = onBatch;
+    this.onFailure = onFailure;
+  }
+
+  public void stop() {
+    stopping = true;
+    consumer.wakeup();
+  }
+
+  @Override
+  public void run() {
+    consumer.subscribe(List.of(topic));
+    List<BronzeManifest> pending = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    int pendingFiles = 0;
+    try {
+      while (!stopping) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        for (ConsumerRecord<String, BronzeManifest> record : records) {
+          if (record.value() == null) {
+            continue; // a tombstone carries no files
+          }
+          pending.add(record.value());
+          pendingFiles += record.value().getFiles().size();
+          offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        // Load once the topic is drained for now, or enough has gathered for a full batch.
+        if (!pending.isEmpty() && (records.isEmpty() || pendingFiles >= maxFiles)) {
+          for (List<BronzeManifest> batch : coalescer.coalesce(pending)) {
+            loadUntilDone(MicroBatch.of(batch));
+          }
+          consumer.commitSync(offsets);
+          pending.clear();
+          offsets.clear();
+          pendingFiles = 0;
+        }
+      }
+    } catch (WakeupException e) {
+      if (!stopping) {
+        throw e;
+      }
+    }
+  }
+
+  private void loadUntilDone(MicroBatch batch) {
+    for (int attempt = 1; !stopping; attempt++) {
+      try {
+        onBatch.accept(loader.load(batch, false));
+        return;
+      } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
+        onFailure.accept(e);
+        long backoff = Math.min(MAX_BACKOFF_MS, 500L << Math.min(attempt - 1, 6));
+        LOG.warn("{}loader batch {} failed and was rolled back as a whole (attempt {}): {}; retrying in {} ms",
+            attempt >= 5 ? "alert=true " : "", batch.id(), attempt, e.toString(), backoff);
+        sleep(backoff);
+      }
+    }
+    throw new WakeupException(); // stopping: nothing committed for this batch, it is loaded on the next start
+  }
+
+  private void sleep(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000;
+    while (!stopping && System.nanoTime() < until) {
+      try {
+        Thread.sleep(Math.min(100, millis));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopping = true;
+      }
+    }
+  }
+}
