@@ -40,6 +40,12 @@ final class BronzeFixture {
   /** Writes changes [from, to) of the timeline; offsets continue from {@code nextOffset} (updated in place). */
   static List<BronzeManifest> write(S3Fixture s3, String bucket, Path dir, ActivityTimeline timeline, long from, long to, int partitions,
       int rowsPerFile, long[] nextOffset, Schema schema) throws Exception {
+    return write(s3, bucket, dir, timeline, from, to, partitions, rowsPerFile, nextOffset, schema, (record, slot) -> {});
+  }
+
+  /** As above; {@code edit} may change each record before it is written (new fields, rule breakers). */
+  static List<BronzeManifest> write(S3Fixture s3, String bucket, Path dir, ActivityTimeline timeline, long from, long to, int partitions,
+      int rowsPerFile, long[] nextOffset, Schema schema, java.util.function.ObjIntConsumer<GenericRecord> edit) throws Exception {
     Files.createDirectories(dir);
     BronzeUploader uploader = new BronzeUploader(s3.client(), bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
     ManifestPublisher publisher = new ManifestPublisher(s3.client(), bucket, "manifests/learner_activity", Encryption.sseS3());
@@ -53,7 +59,9 @@ final class BronzeFixture {
         writer = new BronzeParquetWriter(dir, "bronze/learner_activity", TOPIC, partition, schema, 1 << 20);
         open.put(partition, writer);
       }
-      writer.write(generic(a, schema), nextOffset[partition]++, a.getUpdatedAt().toEpochMilli());
+      GenericRecord record = generic(a, schema);
+      edit.accept(record, (int) slot);
+      writer.write(record, nextOffset[partition]++, a.getUpdatedAt().toEpochMilli());
       if (writer.rows() >= rowsPerFile) {
         manifests.add(publish(open.remove(partition), uploader, publisher));
       }

@@ -148,7 +148,7 @@ public final class BatchLoader {
   }
 
   /** The ledger must show the batch after COMMIT; if not, the warehouse rolled it back without saying so. */
-  private static void confirmCommitted(Connection c, MicroBatch batch, Timestamp started) throws SQLException {
+  static void confirmCommitted(Connection c, MicroBatch batch, Timestamp started) throws SQLException {
     try (PreparedStatement check = c.prepareStatement("SELECT COUNT(*) FROM load_ledger WHERE batch_id = ? AND loaded_at = ?")) {
       check.setString(1, batch.id());
       check.setTimestamp(2, started);
