@@ -72,11 +72,14 @@ class SinkCrashIT {
     int kills = 0;
     while (kills < 20 && !caughtUp(kafka, group, topic)) {
       Process sink = start(config, log);
-      Thread.sleep(2_000 + random.nextInt(3_000));
+      awaitInLog(log, "sink file", linesWith(log, "sink file") + 1, sink); // kill only while it is writing
+      Thread.sleep(random.nextInt(2_500));
       assertThat(sink.isAlive()).as("sink exited on its own: %s", tail(log)).isTrue();
       sink.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, files half written, uploads half done
       kills++;
     }
+    long filesDuringKills = linesWith(log, "sink file");
+    assertThat(filesDuringKills).as("files made durable between kills").isGreaterThan(20);
     Process finisher = start(config, log);
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (!caughtUp(kafka, group, topic)) {
@@ -90,13 +93,27 @@ class SinkCrashIT {
 
     String logText = Files.readString(log, StandardCharsets.UTF_8);
     long adoptions = logText.lines().filter(l -> l.contains("(adopted: already durable)")).count();
-    System.out.printf("sink crash test: %d records, %d SIGKILLs, caught up in %d ms, %d objects adopted after kills%n",
-        RECORDS, kills, millis, adoptions);
+    System.out.printf("sink crash test: %d records, %d SIGKILLs, %d files durable between kills, caught up in %d ms,"
+        + " %d objects adopted after kills%n", RECORDS, kills, filesDuringKills, millis, adoptions);
     assertThat(kills).as("killed mid-run").isGreaterThanOrEqualTo(10);
     assertThat(logText).doesNotContain("OutOfMemoryError");
 
     Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, RECORDS);
     BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);
+  }
+
+  static long linesWith(Path log, String marker) throws IOException {
+    return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(marker)).count() : 0;
+  }
+
+  /** Waits until {@code log} holds {@code n} lines with {@code marker}. */
+  static void awaitInLog(Path log, String marker, long n, Process process) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (linesWith(log, marker) < n) {
+      assertThat(process.isAlive()).as("exited on its own: %s", tail(log)).isTrue();
+      assertThat(System.nanoTime()).as("no '%s' within 90 s: %s", marker, tail(log)).isLessThan(deadline);
+      Thread.sleep(50);
+    }
   }
 
   static Process start(Path config, Path log) throws IOException {

@@ -55,7 +55,15 @@ public final class ManifestFollower implements Runnable {
 
   @Override
   public void run() {
-    consumer.subscribe(List.of(topic));
+    consumer.subscribe(List.of(topic), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+      @Override
+      public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+        LOG.info("loader assigned {}", partitions);
+      }
+    });
     List<BronzeManifest> pending = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     int pendingFiles = 0;

@@ -1,0 +1,180 @@
+package io.lmsingest.loader;
+
+import static io.lmsingest.loader.DuckDbLoaderIT.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lmsingest.loader.warehouse.GroundTruthCheck;
+import io.lmsingest.schemas.BronzeManifest;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import io.lmsingest.simulator.truth.GroundTruth;
+import io.lmsingest.testkit.IntegrationTest;
+import io.lmsingest.testkit.KafkaFixture;
+import io.lmsingest.testkit.RegistryFixture;
+import io.lmsingest.testkit.S3Fixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loader as its own process, following the manifest topic, killed with SIGKILL at random moments and restarted. */
+@IntegrationTest
+class LoaderCrashIT {
+  static final int RECORDS = Integer.getInteger("lms.it.loader.crash.records", 400_000);
+
+  @Test
+  void killedHardTwentyTimesNoPartialBatchIsEverVisibleAndTheTableEndsExact(
+      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, @TempDir Path dir) throws Exception {
+    String bucket = s3.newBucket();
+    String topic = kafka.createTopic("manifests", 1);
+    ActivityTimeline timeline = BronzeFixture.timeline(83);
+    List<BronzeManifest> manifests = BronzeFixture.write(s3, bucket, dir.resolve("bronze"), timeline, 0, RECORDS, 6, 2_500, new long[6],
+        LearnerActivity.getClassSchema());
+    RegistryAvroSerializer<BronzeManifest> serializer = new RegistryAvroSerializer<>();
+    serializer.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
+    try (KafkaProducer<String, BronzeManifest> producer = new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), serializer)) {
+      for (BronzeManifest m : manifests) {
+        producer.send(new ProducerRecord<>(topic, m.getBatchId(), m));
+      }
+    }
+    Path truth = dir.resolve("truth.parquet");
+    GroundTruth.write(timeline, RECORDS, truth);
+
+    Path database = dir.resolve("warehouse.duckdb");
+    String group = "loader-" + UUID.randomUUID();
+    Map<String, String> values = new HashMap<>();
+    values.put(LoaderConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    values.put(LoaderConfig.REGISTRY_URL, registry.url());
+    values.put(LoaderConfig.GROUP_ID, group);
+    values.put(LoaderConfig.MANIFEST_TOPIC, topic);
+    values.put(LoaderConfig.DUCKDB_PATH, database.toString());
+    values.put(LoaderConfig.STAGING_DIR, dir.resolve("staging").toString());
+    values.put(LoaderConfig.BUCKET, bucket);
+    values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
+    values.put(LoaderConfig.PATH_STYLE, "true");
+    values.put(LoaderConfig.ACCESS_KEY_ID, "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
+    values.put(LoaderConfig.SECRET_ACCESS_KEY, "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
+    values.put(LoaderConfig.MAX_FILES, "6"); // many small batches: many moments to be killed inside one
+    values.put("kafka.group.instance.id", "loader-crash-1");
+    values.put("kafka.session.timeout.ms", "15000");
+    Path config = Files.writeString(dir.resolve("loader.properties"),
+        values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+    Path log = dir.resolve("loader.log");
+
+    Random random = new Random(13);
+    int kills = 0;
+    int batchesSeen = 0;
+    while (kills < 20 && !caughtUp(kafka, group, topic)) {
+      long started = System.nanoTime();
+      Process loader = start(config, log);
+      awaitInLog(log, "loader batch", committedLines(log) + 1, loader); // kill only while it is loading
+      if (kills == 0) {
+        System.out.printf("loader crash test: first batch %d ms after launch%n", (System.nanoTime() - started) / 1_000_000);
+      }
+      Thread.sleep(random.nextInt(2_500));
+      assertThat(loader.isAlive()).as("loader exited on its own: %s", tail(log)).isTrue();
+      loader.destroyForcibly().waitFor();
+      kills++;
+      batchesSeen = assertNoPartialBatch(database);
+    }
+    assertThat(batchesSeen).as("batches committed between kills: %s", tail(log)).isPositive();
+    Process finisher = start(config, log);
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (!caughtUp(kafka, group, topic)) {
+      assertThat(finisher.isAlive()).as("loader died: %s", tail(log)).isTrue();
+      assertThat(System.nanoTime()).as("loader did not catch up: %s", tail(log)).isLessThan(deadline);
+      Thread.sleep(500);
+    }
+    finisher.destroy();
+    assertThat(finisher.waitFor()).isIn(0, 143);
+    System.out.printf("loader crash test: %d changes, %d manifests, %d SIGKILLs (%d batches committed before the last one)%n",
+        RECORDS, manifests.size(), kills, batchesSeen);
+    assertThat(kills).isGreaterThanOrEqualTo(5);
+
+    assertNoPartialBatch(database);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database)) {
+      GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
+      assertThat(result.exact()).as("%s", result).isTrue();
+      assertThat(count(c, "SELECT COUNT(*) FROM load_ledger")).as("every file merged exactly once").isEqualTo(manifests.size());
+      assertThat(count(c, "SELECT COUNT(DISTINCT file_key) FROM load_ledger")).isEqualTo(manifests.size());
+    }
+    assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+  }
+
+  /** A reader opening the warehouse after a kill sees whole batches only. Returns the number of committed batches. */
+  static int assertNoPartialBatch(Path database) throws Exception {
+    if (!Files.exists(database)) {
+      return 0;
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database)) {
+      if (count(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'load_batches'") == 0) {
+        return 0;
+      }
+      assertThat(count(c, "SELECT COUNT(*) FROM (SELECT _batch_id, COUNT(*) n FROM raw_learner_activity GROUP BY _batch_id) r"
+          + " FULL OUTER JOIN (SELECT batch_id, SUM(row_count) n FROM load_ledger GROUP BY batch_id) l ON r._batch_id = l.batch_id"
+          + " WHERE r.n IS DISTINCT FROM l.n")).as("RAW rows of every batch = its ledger's row counts, and no RAW rows without a ledger").isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM load_ledger l WHERE NOT EXISTS (SELECT 1 FROM load_batches b WHERE b.batch_id = l.batch_id)"))
+          .isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready a WHERE NOT EXISTS (SELECT 1 FROM load_batches b WHERE b.batch_id = a.batch_id)"))
+          .isZero();
+      return (int) count(c, "SELECT COUNT(*) FROM load_batches");
+    }
+  }
+
+  static long committedLines(Path log) throws IOException {
+    return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("loader batch")).count() : 0;
+  }
+
+  /** Waits until {@code log} holds {@code n} lines with {@code marker}. */
+  static void awaitInLog(Path log, String marker, long n, Process process) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (Files.readAllLines(log).stream().filter(l -> l.contains(marker)).count() < n) {
+      assertThat(process.isAlive()).as("exited on its own: %s", tail(log)).isTrue();
+      assertThat(System.nanoTime()).as("no '%s' within 90 s: %s", marker, tail(log)).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  static Process start(Path config, Path log) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+        "-cp", System.getProperty("java.class.path"),
+        LoaderApp.class.getName(), config.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+  }
+
+  static boolean caughtUp(KafkaFixture kafka, String group, String topic) throws Exception {
+    var committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    TopicPartition tp = new TopicPartition(topic, 0);
+    if (!committed.containsKey(tp)) {
+      return false;
+    }
+    long end = kafka.admin().listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+    return committed.get(tp).offset() >= end;
+  }
+
+  static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+}
