@@ -39,8 +39,70 @@ import picocli.CommandLine.Spec;
 /** {@code ./lms-ingest bench sink}: re-runnable benchmarks on a throw-away local stack. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks on a fresh local stack in a temporary directory (nothing else is touched).",
-    subcommands = {BenchCommand.Sink.class})
+    subcommands = {BenchCommand.Sink.class, BenchCommand.Loader.class})
 final class BenchCommand {
+
+  @Command(name = "loader", mixinStandardHelpOptions = true,
+      description = {"Loader COPY+MERGE rows/s on the embedded warehouse next to DuckDB's own ceiling (CREATE TABLE AS SELECT * FROM",
+          "read_parquet on the same files) and the naive row-by-row JDBC INSERT, same files, same run. Bronze is written by the sink's",
+          "own Parquet writer into an in-process S3 server; each run loads into a fresh DuckDB file."})
+  static final class Loader implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--records", defaultValue = "2000000", description = "Changes in Bronze (default ${DEFAULT-VALUE}).") int records;
+    @Option(names = "--runs", defaultValue = "3", description = "Runs; medians are reported (default ${DEFAULT-VALUE}).") int runs;
+    @Option(names = "--naive-rows", defaultValue = "20000", description = "Rows the row-by-row INSERT gets (default ${DEFAULT-VALUE}).")
+    int naiveRows;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      Path root = Files.createTempDirectory("lms-bench-loader-");
+      try (io.lmsingest.localstack.LocalS3Server server = io.lmsingest.localstack.LocalS3Server.startTransient();
+          software.amazon.awssdk.services.s3.S3Client s3 = server.endpoint().newClient()) {
+        s3.createBucket(b -> b.bucket("bench"));
+        long started = System.nanoTime();
+        List<io.lmsingest.schemas.BronzeManifest> manifests = BronzeBench.write(s3, "bench", root.resolve("bronze"), records);
+        out.printf("wrote %,d changes as %d Bronze files in %.1f s%n", records, manifests.size(), (System.nanoTime() - started) / 1e9);
+        out.flush();
+        List<double[]> results = new ArrayList<>(); // loader, ceiling, naive (rows/s)
+        for (int run = 1; run <= runs; run++) {
+          Path dir = root.resolve("run-" + run);
+          double loader;
+          List<String> staged;
+          try (io.lmsingest.loader.warehouse.DuckDbWarehouse warehouse = new io.lmsingest.loader.warehouse.DuckDbWarehouse(
+              dir.resolve("loader.duckdb"), s3, "bench", dir.resolve("staging"))) {
+            io.lmsingest.loader.warehouse.Migrations.apply(warehouse.connection(), warehouse.dialect());
+            io.lmsingest.loader.batch.BatchLoader batchLoader = new io.lmsingest.loader.batch.BatchLoader(warehouse, java.time.Clock.systemUTC());
+            long t0 = System.nanoTime();
+            long rows = 0;
+            for (List<io.lmsingest.schemas.BronzeManifest> batch : new io.lmsingest.loader.batch.BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
+              rows += batchLoader.load(io.lmsingest.loader.batch.MicroBatch.of(batch), false).rowsCopied();
+            }
+            loader = rows / ((System.nanoTime() - t0) / 1e9);
+            staged = BronzeBench.download(s3, "bench", manifests, dir.resolve("files"));
+          }
+          double ceiling = BronzeBench.ctas(dir.resolve("ceiling.duckdb"), staged, records);
+          double naive = BronzeBench.rowByRow(dir.resolve("naive.duckdb"), staged, naiveRows);
+          results.add(new double[] {loader, ceiling, naive});
+          out.printf("run %d: loader COPY+MERGE %,.0f rows/s | DuckDB CTAS read_parquet %,.0f rows/s | row-by-row INSERT %,.0f rows/s%n",
+              run, loader, ceiling, naive);
+          out.flush();
+        }
+        double loader = Sink.median(results, 0);
+        double ceiling = Sink.median(results, 1);
+        double naive = Sink.median(results, 2);
+        out.printf("%nmedian of %d runs, %,d changes, %d Bronze files, %d cores:%n", runs, records, manifests.size(),
+            Runtime.getRuntime().availableProcessors());
+        out.printf("  loader (S3 fetch + checksum + COPY + quarantine + MERGE + ledger, one transaction): %,.0f rows/s = %.0f%% of the ceiling%n",
+            loader, 100 * loader / ceiling);
+        out.printf("  ceiling, CREATE TABLE AS SELECT * FROM read_parquet (files already local): %,.0f rows/s%n", ceiling);
+        out.printf("  naive row-by-row JDBC INSERT, autocommit (%,d rows): %,.0f rows/s; the loader is %.0fx faster%n", naiveRows, naive,
+            loader / naive);
+        Sink.deleteTree(root);
+        return 0;
+      }
+    }
+  }
 
   @Command(name = "sink", mixinStandardHelpOptions = true,
       description = {"s3-sink records/s next to Kafka's own consumer ceiling (ConsumerPerformance), same topic, same run.",
@@ -217,13 +279,13 @@ final class BenchCommand {
       }
     }
 
-    private static double median(List<double[]> results, int column) {
+    static double median(List<double[]> results, int column) {
       List<Double> sorted = results.stream().map(r -> r[column]).sorted().toList();
       int n = sorted.size();
       return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
       try (var paths = Files.walk(root)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
