@@ -25,33 +25,13 @@ final class InfraCommand {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin DataDirOption data;
 
-    @Option(names = "--kafka-port", description = "Broker port (first start only; default 9092).") Integer kafkaPort;
-    @Option(names = "--kafka-controller-port", description = "KRaft controller port (first start only; default 9093).") Integer controllerPort;
-    @Option(names = "--registry-port", description = "Schema registry port (first start only; default 8081).") Integer registryPort;
-    @Option(names = "--s3-port", description = "S3 server port (first start only; default 9000).") Integer s3Port;
-    @Option(names = "--simulator-port", description = "LMS simulator port (first start only; default 8080).") Integer simulatorPort;
-    @Option(names = "--seed", description = "Simulated history seed (first start only; default 42).") Long seed;
-    @Option(names = "--rate", paramLabel = "PER_DAY", description = "Simulated changes per day (first start only; default 5000000).") Long rate;
-    @Option(names = "--days", paramLabel = "D", description = "Days of backfill before live (first start only; default 1).") Double days;
-    @Option(names = "--records", paramLabel = "N", description = "Total changes the simulator serves (first start only; default endless).") Long records;
+    @Mixin StackOptions stackOptions;
 
     @Override
     public Integer call() throws IOException {
       StackLayout layout = data.layout();
       Properties settings = layout.loadSettings();
-      setDefault(settings, "kafka.port", kafkaPort, 9092);
-      setDefault(settings, "kafka.controller.port", controllerPort, 9093);
-      setDefault(settings, "registry.port", registryPort, 8081);
-      setDefault(settings, "s3.port", s3Port, 9000);
-      setDefault(settings, "simulator.port", simulatorPort, 8080);
-      setDefault(settings, "simulator.seed", seed, 42L);
-      setDefault(settings, "simulator.rate", rate, 5_000_000L);
-      if (!settings.containsKey("simulator.start")) {
-        settings.setProperty("simulator.start", SimulatorCommand.defaultStart(days == null ? 1 : days).toString());
-      }
-      if (records != null) {
-        settings.putIfAbsent("simulator.records", records.toString());
-      }
+      stackOptions.settle(settings);
       layout.saveSettings(settings);
       LocalStack stack = new LocalStack(layout, settings);
       PrintWriter out = spec.commandLine().getOut();
@@ -60,12 +40,6 @@ final class InfraCommand {
       stack.printEndpoints(out);
       out.println("\nStop everything with: ./lms-ingest infra down" + (data.dataDir.toString().equals(DataDirOption.DEFAULT) ? "" : " --data-dir " + data.dataDir));
       return 0;
-    }
-
-    private static void setDefault(Properties settings, String key, Number given, Number fallback) {
-      if (!settings.containsKey(key)) {
-        settings.setProperty(key, String.valueOf(given != null ? given : fallback));
-      }
     }
   }
 

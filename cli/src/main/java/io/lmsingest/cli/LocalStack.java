@@ -208,7 +208,7 @@ final class LocalStack {
     }
   }
 
-  private List<String> jvm(String service) {
+  List<String> jvm(String service) {
     return List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dlms.log.format=json", "-Dlms.service=" + service,
         "-D" + RegistryServer.APP_PROPERTY + "=" + System.getProperty(RegistryServer.APP_PROPERTY, ""));
   }

@@ -16,8 +16,62 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./lms-ingest replay loader [--from T] [--force] --config FILE}. */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay a stage of the pipeline.",
-    subcommands = {ReplayCommand.Loader.class})
+    subcommands = {ReplayCommand.Sink.class, ReplayCommand.Loader.class})
 final class ReplayCommand {
+
+  @Command(name = "sink", mixinStandardHelpOptions = true,
+      description = {"Reset the s3-sink group's committed offsets (Kafka Admin API) so the sink re-derives Bronze from there. Existing",
+          "objects are found by their deterministic keys and adopted, so Bronze and the warehouse end up unchanged. Refuses while",
+          "the group has members: stop the sink first. Same as: kafka-consumer-groups.sh --bootstrap-server B --group lms-s3-sink",
+          "--topic lms.learner-activity.v1 --reset-offsets --to-datetime T --execute"})
+  static final class Sink implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1") Target target;
+    @Mixin DataDirOption data;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka (default: the local stack of DIR).") String bootstrap;
+    @Option(names = "--group", defaultValue = "lms-s3-sink", description = "The sink's group (default ${DEFAULT-VALUE}).") String group;
+    @Option(names = "--topic", defaultValue = "lms.learner-activity.v1", description = "Its topic (default ${DEFAULT-VALUE}).") String topic;
+
+    static final class Target {
+      @Option(names = "--to-datetime", paramLabel = "T", required = true,
+          description = "The first offset at or after this instant (ISO-8601, e.g. 2026-11-24T00:00:00Z).") Instant datetime;
+      @Option(names = "--to-earliest", required = true, description = "The beginning of every partition.") boolean earliest;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      String servers = bootstrap != null ? bootstrap
+          : new LocalStack(data.layout(), data.layout().loadSettings()).kafka().bootstrapServers();
+      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", servers))) {
+        var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        if (!description.members().isEmpty()) {
+          spec.commandLine().getErr().printf("group %s is active (%d member(s), state %s): stop the sink first, then replay%n", group,
+              description.members().size(), description.groupState());
+          return 1;
+        }
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new java.util.HashMap<>();
+        for (var p : partitions) {
+          specs.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()), target.earliest
+              ? org.apache.kafka.clients.admin.OffsetSpec.earliest()
+              : org.apache.kafka.clients.admin.OffsetSpec.forTimestamp(target.datetime.toEpochMilli()));
+        }
+        var found = admin.listOffsets(specs).all().get();
+        var ends = admin.listOffsets(specs.keySet().stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
+            tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> reset = new java.util.TreeMap<>(
+            java.util.Comparator.comparingInt(org.apache.kafka.common.TopicPartition::partition));
+        found.forEach((tp, info) -> reset.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+            info.offset() < 0 ? ends.get(tp).offset() : info.offset()))); // no record at or after T: the end
+        admin.alterConsumerGroupOffsets(group, reset).all().get();
+        PrintWriter out = spec.commandLine().getOut();
+        reset.forEach((tp, offset) -> out.printf("%s-%d -> %d%n", tp.topic(), tp.partition(), offset.offset()));
+        out.printf("group %s reset; the sink re-derives Bronze from there when it starts%n", group);
+        return 0;
+      }
+    }
+  }
 
   @Command(name = "loader", mixinStandardHelpOptions = true,
       description = {"Re-load the warehouse from the manifests in S3: no Kafka and no LMS API needed (rebuilds a lost warehouse).",

@@ -8,7 +8,7 @@ import io.lmsingest.poller.api.Pagination;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.PageWriter;
-import io.lmsingest.poller.kafka.TopicBootstrap;
+import io.lmsingest.config.TopicBootstrap;
 import io.lmsingest.poller.retry.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;

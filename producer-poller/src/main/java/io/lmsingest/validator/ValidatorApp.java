@@ -31,7 +31,7 @@ public final class ValidatorApp implements AutoCloseable {
         config.getString(ValidatorConfig.RAW_TOPIC), config.getString(ValidatorConfig.V1_TOPIC), config.getString(ValidatorConfig.DLQ_TOPIC));
     if (config.getBoolean(ValidatorConfig.CREATE_TOPICS)) {
       int partitions = config.getInt(ValidatorConfig.PARTITIONS);
-      io.lmsingest.poller.kafka.TopicBootstrap.ensure(Map.of("bootstrap.servers", bootstrap),
+      io.lmsingest.config.TopicBootstrap.ensure(Map.of("bootstrap.servers", bootstrap),
           java.util.stream.Stream.of(topics.raw(), topics.v1(), topics.dlq())
               .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList());
     }

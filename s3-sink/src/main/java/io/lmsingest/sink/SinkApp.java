@@ -43,6 +43,19 @@ public final class SinkApp {
         : Encryption.sseS3();
     Map<String, Object> kafka = new HashMap<>(config.kafkaOverrides());
     kafka.put("bootstrap.servers", config.getString(SinkConfig.BOOTSTRAP_SERVERS));
+    if (config.getBoolean(SinkConfig.CREATE_TOPICS)) {
+      try {
+        io.lmsingest.config.TopicBootstrap.ensure(Map.of("bootstrap.servers", config.getString(SinkConfig.BOOTSTRAP_SERVERS)),
+            java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(config.getString(SinkConfig.MANIFEST_TOPIC),
+                java.util.Optional.of(1), java.util.Optional.empty())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while creating the manifest topic", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("could not create the manifest topic " + config.getString(SinkConfig.MANIFEST_TOPIC) + ": "
+            + e.getCause(), e.getCause());
+      }
+    }
 
     Map<String, Object> consumerConfig = new HashMap<>(kafka);
     consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(SinkConfig.GROUP_ID));

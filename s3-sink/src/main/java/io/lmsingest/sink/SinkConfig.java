@@ -35,6 +35,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String MULTIPART_THRESHOLD = "s3.multipart.threshold.bytes";
   public static final String PART_BYTES = "s3.multipart.part.bytes";
   public static final String METRICS_PORT = "metrics.port";
+  public static final String CREATE_TOPICS = "topics.create";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, "Kafka brokers.")
@@ -65,6 +66,8 @@ public final class SinkConfig extends AbstractConfig {
           "Most bytes buffered across all open files; above it the largest file is finished early.")
       .define(MULTIPART_THRESHOLD, Type.LONG, 64L << 20, Range.atLeast(5 << 20), Importance.LOW, "Files from this size go up in parts.")
       .define(PART_BYTES, Type.INT, 16 << 20, Range.atLeast(5 << 20), Importance.LOW, "Multipart part size.")
+      .define(CREATE_TOPICS, Type.BOOLEAN, true, Importance.LOW,
+          "Create the manifest topic (1 partition: one ordered stream for the loader) if it is missing.")
       .define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW, "Port of GET /metrics and /health (-1 = off, 0 = any).");
 
   public SinkConfig(Map<String, ?> values) {

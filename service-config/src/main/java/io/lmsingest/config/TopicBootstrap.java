@@ -1,4 +1,4 @@
-package io.lmsingest.poller.kafka;
+package io.lmsingest.config;
 
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,266 @@
+package io.lmsingest.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lmsingest.loader.warehouse.GroundTruthCheck;
+import io.lmsingest.localstack.StackLayout;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./lms-ingest demo}: the whole pipeline on the embedded default, with live progress. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Start the local stack (Kafka, schema registry, S3 server, LMS simulator) and the four services (poller, validator,",
+        "sink, loader), each its own process, and show progress. Without flags: one LMS day (5,000,000 changes) backfilled, then",
+        "live at 5M/day until Ctrl-C. With --until-drained: exit 0 once ANALYTICS_READY equals the simulator's ground truth.",
+        "A second demo on the same DIR resumes where the first stopped; nothing is loaded twice."})
+final class DemoCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin DataDirOption data;
+  @Mixin StackOptions stackOptions;
+
+  @Option(names = "--until-drained", description = "Stop once ANALYTICS_READY equals the ground truth of everything served (needs --records).")
+  boolean untilDrained;
+
+  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
+      description = "With --until-drained: give up (non-zero exit) after this long (default ${DEFAULT-VALUE}).")
+  int timeoutMinutes;
+
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds between progress lines.")
+  int interval;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    StackLayout layout = data.layout();
+    Properties settings = layout.loadSettings();
+    stackOptions.settle(settings);
+    if (untilDrained && !settings.containsKey("simulator.records")) {
+      spec.commandLine().getErr().println("--until-drained needs a finite history: give --records N (on the first demo of this DIR)");
+      return 2;
+    }
+    layout.saveSettings(settings);
+    LocalStack stack = new LocalStack(layout, settings);
+    PipelineServices services = new PipelineServices(stack, layout);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Thread hook = new Thread(() -> {
+      interrupted.set(true);
+      shutdown(stack, services, new PrintWriter(System.out, true));
+    }, "demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long started = System.nanoTime();
+    try {
+      stack.up(out);
+      for (String service : PipelineServices.SERVICES) {
+        out.printf("%-10s running (pid %d), log %s%n", service, services.start(service).pid(), layout.logFile(service));
+      }
+      out.flush();
+      long target = Long.parseLong(settings.getProperty("simulator.records", "-1"));
+      long deadline = System.nanoTime() + Duration.ofMinutes(timeoutMinutes).toNanos();
+      int quietChecks = 0;
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+        while (!interrupted.get()) {
+          Thread.sleep(interval * 1000L);
+          Progress p = progress(stack, services, admin, layout);
+          out.printf("[%5ds] fetched %,d%s | validator lag %,d | sink lag %,d | loader lag %,d | merged %,d rows | freshness %s | dlq %,d%n",
+              (System.nanoTime() - started) / 1_000_000_000, p.served, target > 0 ? " / " + String.format("%,d", target) : "",
+              p.lag("validator"), p.lag("sink"), p.lag("loader"), p.merged, p.freshnessMs < 0 ? "-" : p.freshnessMs / 1000 + " s", p.dlq);
+          out.flush();
+          for (String service : PipelineServices.SERVICES) {
+            if (services.running(service).isEmpty()) {
+              spec.commandLine().getErr().printf("%s stopped unexpectedly; last lines of %s:%n%s%n", service, layout.logFile(service),
+                  tail(layout.logFile(service)));
+              return 1;
+            }
+          }
+          if (!untilDrained) {
+            continue;
+          }
+          boolean quiet = p.served >= target && p.lag("validator") == 0 && p.lag("sink") == 0 && p.lag("loader") == 0 && p.lagsKnown();
+          quietChecks = quiet ? quietChecks + 1 : 0;
+          if (quietChecks >= 2) {
+            // The loader holds DuckDB's write lock: stop it to compare, start it again if not done.
+            services.stop("loader");
+            GroundTruthCheck.Result result = compare(stack, layout);
+            if (result.exact()) {
+              summary(out, stack, layout, started, result);
+              return 0;
+            }
+            out.printf("not equal yet (%s); the loader goes on%n", result);
+            services.start("loader");
+            quietChecks = 0;
+          }
+          if (System.nanoTime() > deadline) {
+            spec.commandLine().getErr().printf("not drained after %d minutes: the warehouse does not equal the ground truth yet;"
+                + " see the logs in %s%n", timeoutMinutes, layout.logs());
+            return 1;
+          }
+        }
+      }
+      return 0;
+    } finally {
+      if (!interrupted.get()) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        shutdown(stack, services, out);
+      }
+    }
+  }
+
+  private static void shutdown(LocalStack stack, PipelineServices services, PrintWriter out) {
+    try {
+      services.stopAll();
+      stack.down(out);
+    } catch (IOException e) {
+      out.println("could not stop everything: " + e.getMessage() + " (./lms-ingest infra down stops the rest)");
+    }
+    out.flush();
+  }
+
+  record Progress(long served, Map<String, Long> lags, long merged, long freshnessMs, long dlq) {
+    long lag(String service) {
+      return lags.getOrDefault(service, -1L);
+    }
+
+    boolean lagsKnown() {
+      return lags.size() == 3 && lags.values().stream().allMatch(l -> l >= 0);
+    }
+  }
+
+  private Progress progress(LocalStack stack, PipelineServices services, Admin admin, StackLayout layout) throws Exception {
+    long served = -1;
+    try {
+      HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/stats"))
+          .header("X-Api-Key", layout.secret("lms-api-key", 24)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      served = JSON.readTree(stats.body()).path("served_records").asLong(-1);
+    } catch (IOException e) {
+      // the simulator is busy or restarting: shown as -1 this round
+    }
+    Map<String, Long> lags = new HashMap<>();
+    for (String service : PipelineServices.GROUPS.keySet()) {
+      lags.put(service, lag(admin, PipelineServices.GROUPS.get(service), PipelineServices.INPUTS.get(service)));
+    }
+    Map<String, Double> loader = metrics(services.metricsPort("loader"));
+    long merged = (long) (loader.getOrDefault("lms_loader_rows_inserted_total", 0.0) + loader.getOrDefault("lms_loader_rows_updated_total", 0.0));
+    long freshness = loader.containsKey("lms_loader_freshness_ms") ? loader.get("lms_loader_freshness_ms").longValue() : -1;
+    return new Progress(served, lags, merged, freshness, endOffsets(admin, "lms.learner-activity.dlq"));
+  }
+
+  /** Records between a group's committed offsets and the end of its input topic (-1 while unknown). */
+  private static long lag(Admin admin, String group, String topic) {
+    try {
+      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      long lag = 0;
+      for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+        var offset = committed.get(e.getKey());
+        if (offset == null) {
+          return e.getValue().offset() == 0 ? 0 : -1;
+        }
+        lag += Math.max(0, e.getValue().offset() - offset.offset());
+      }
+      return lag;
+    } catch (Exception e) {
+      return -1; // the topic or the group does not exist yet
+    }
+  }
+
+  private static long endOffsets(Admin admin, String topic) {
+    try {
+      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    } catch (Exception e) {
+      return 0; // no DLQ topic yet: nothing rejected
+    }
+  }
+
+  private static Map<String, Double> metrics(int port) {
+    Map<String, Double> values = new HashMap<>();
+    if (port < 0) {
+      return values;
+    }
+    try {
+      String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : text.split("\n")) {
+        String[] parts = line.split(" ");
+        if (parts.length == 2 && !line.startsWith("#")) {
+          values.put(parts[0], Double.parseDouble(parts[1]));
+        }
+      }
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      // the service is starting or stopping: no numbers this round
+    }
+    return values;
+  }
+
+  private static GroundTruthCheck.Result compare(LocalStack stack, StackLayout layout) throws Exception {
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/admin/ground-truth"))
+        .header("X-Api-Key", layout.secret("lms-api-key", 24)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath())) {
+      return GroundTruthCheck.compare(c, layout.groundTruth());
+    }
+  }
+
+  private void summary(PrintWriter out, LocalStack stack, StackLayout layout, long started, GroundTruthCheck.Result result) throws Exception {
+    double seconds = (System.nanoTime() - started) / 1e9;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath()); Statement st = c.createStatement()) {
+      long files;
+      long batches;
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT batch_id) FROM load_ledger")) {
+        rs.next();
+        files = rs.getLong(1);
+        batches = rs.getLong(2);
+      }
+      out.printf("%ndrained: ANALYTICS_READY equals the ground truth: %,d activities (%s)%n", result.truthRows(), result);
+      out.printf("  %,d Bronze files in %,d loader batches; %.0f s wall clock (%.0f activities/s end to end, stack start included)%n",
+          files, batches, seconds, result.truthRows() / seconds);
+      try (ResultSet rs = st.executeQuery("SELECT quantile_cont(epoch_ms(ingested_at) - epoch_ms(updated_at), [0.5, 0.95, 0.99])"
+          + " FROM analytics_ready")) {
+        rs.next();
+        out.printf("  freshness (ingested_at - updated_at) p50/p95/p99 ms: %s (backfilled history counts from when the LMS changed it)%n",
+            rs.getString(1));
+      }
+    }
+    out.printf("  warehouse: %s   (./lms-ingest sql \"SELECT COUNT(*) FROM analytics_ready\" --data-dir %s)%n", layout.warehouse(), layout.root());
+    out.printf("  Bronze + manifests: %s/%s/{bronze,manifests}/learner_activity/   ground truth: %s%n", layout.s3Store(), StackLayout.BUCKET,
+        layout.groundTruth());
+    out.printf("  logs: %s%n", layout.logs());
+  }
+
+  private static String tail(java.nio.file.Path log) {
+    try {
+      var lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.lmsingest.cli;
+
+import io.lmsingest.localstack.Ports;
+import io.lmsingest.localstack.ServiceProcess;
+import io.lmsingest.localstack.StackLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The four pipeline services of the embedded default — poller, validator, sink, loader — each its own
+ * process, configured from the local stack's endpoints (secrets by file reference, never by value).
+ */
+final class PipelineServices {
+  static final List<String> SERVICES = List.of("poller", "validator", "sink", "loader");
+  static final Map<String, String> GROUPS = Map.of(
+      "validator", "lms-validator", "sink", "lms-s3-sink", "loader", "lms-snowflake-loader");
+  static final Map<String, String> INPUTS = Map.of(
+      "validator", "lms.learner-activity.raw", "sink", "lms.learner-activity.v1", "loader", "lms.bronze.manifests");
+
+  private final LocalStack stack;
+  private final StackLayout layout;
+  private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+
+  PipelineServices(LocalStack stack, StackLayout layout) {
+    this.stack = stack;
+    this.layout = layout;
+  }
+
+  Optional<ServiceProcess> running(String service) {
+    return ServiceProcess.running(service, layout.pidFile(service), layout.logFile(service));
+  }
+
+  int metricsPort(String service) {
+    return metricsPorts.getOrDefault(service, -1);
+  }
+
+  ServiceProcess start(String service) throws IOException {
+    Optional<ServiceProcess> existing = running(service);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Path config = writeConfig(service);
+    return ServiceProcess.start(service,
+        ServiceProcess.javaCommand(stack.jvm(service), LmsIngest.class.getName(), List.of(service, "--config", config.toString())),
+        Map.of(), layout.logFile(service), layout.pidFile(service));
+  }
+
+  void stop(String service) throws IOException {
+    Optional<ServiceProcess> process = running(service);
+    if (process.isPresent()) {
+      process.get().stop(Duration.ofSeconds(30));
+    }
+  }
+
+  void stopAll() throws IOException {
+    for (String service : List.of("poller", "validator", "sink", "loader")) {
+      stop(service);
+    }
+  }
+
+  private Path writeConfig(String service) throws IOException {
+    int metrics = Ports.free();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("bootstrap.servers", stack.kafka().bootstrapServers());
+    values.put("schema.registry.url", stack.registry().confluentApiUrl());
+    String s3Id = "file:" + layout.secretFile("s3-access-key-id");
+    String s3Secret = "file:" + layout.secretFile("s3-secret-access-key");
+    switch (service) {
+      case "poller" -> {
+        values.put("lms.api.url", stack.simulatorUrl() + "/v1/activities");
+        values.put("lms.api.key", "file:" + layout.secretFile("lms-api-key"));
+        values.put("metrics.port", Integer.toString(metrics));
+      }
+      case "validator" -> values.put("state.dir", layout.root().resolve("validator-state").toString());
+      case "sink" -> {
+        values.put("s3.bucket", StackLayout.BUCKET);
+        values.put("s3.endpoint", stack.s3().uri().toString());
+        values.put("s3.path.style", "true");
+        values.put("s3.access.key.id", s3Id);
+        values.put("s3.secret.access.key", s3Secret);
+        values.put("staging.dir", layout.root().resolve("sink-staging").toString());
+        values.put("rotation.max.age.ms", "5000"); // demo freshness: a Bronze file at least every 5 s per partition
+        values.put("metrics.port", Integer.toString(metrics));
+        values.put("kafka.group.instance.id", "demo-sink-1");
+      }
+      case "loader" -> {
+        values.put("duckdb.path", layout.warehouse().toString());
+        values.put("s3.bucket", StackLayout.BUCKET);
+        values.put("s3.endpoint", stack.s3().uri().toString());
+        values.put("s3.path.style", "true");
+        values.put("s3.access.key.id", s3Id);
+        values.put("s3.secret.access.key", s3Secret);
+        values.put("staging.dir", layout.root().resolve("loader-staging").toString());
+        values.put("metrics.port", Integer.toString(metrics));
+        values.put("kafka.group.instance.id", "demo-loader-1");
+      }
+      default -> throw new IllegalArgumentException(service);
+    }
+    if (values.containsKey("metrics.port")) {
+      metricsPorts.put(service, metrics);
+    }
+    Files.createDirectories(layout.run());
+    Path file = layout.run().resolve(service + ".properties");
+    Files.writeString(file, "# written by ./lms-ingest demo; secrets are file references\n"
+        + values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
+    return file;
+  }
+}

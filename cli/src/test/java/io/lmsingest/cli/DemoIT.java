@@ -1,0 +1,92 @@
+package io.lmsingest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lmsingest.loader.warehouse.GroundTruthCheck;
+import io.lmsingest.localstack.Ports;
+import io.lmsingest.localstack.StackLayout;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The main job through the real command line: every service its own process, drained, checked by independent readers. */
+@Tag("integration")
+class DemoIT {
+  static final int RECORDS = Integer.getInteger("lms.it.demo.records", 60_000);
+
+  @Test
+  void demoUntilDrainedEqualsTheGroundTruthAndASecondDemoResumesWithoutLoadingTwice(@TempDir Path dir) throws Exception {
+    List<String> args = new ArrayList<>(List.of("demo", "--records", Integer.toString(RECORDS), "--until-drained", "--timeout", "10",
+        "--progress-interval", "2", "--data-dir", dir.toString()));
+    for (String option : List.of("--kafka-port", "--kafka-controller-port", "--registry-port", "--s3-port", "--simulator-port")) {
+      args.add(option);
+      args.add(Integer.toString(Ports.free()));
+    }
+    StringWriter out = new StringWriter();
+    CommandLine cli = LmsIngest.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(out, true));
+    int exit = cli.execute(args.toArray(String[]::new));
+    System.out.println(out);
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("drained: ANALYTICS_READY equals the ground truth").contains("fetched");
+
+    StackLayout layout = new StackLayout(dir);
+    long ledgerRows;
+    String checksum;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse()); Statement st = c.createStatement()) {
+      GroundTruthCheck.Result result = GroundTruthCheck.compare(c, layout.groundTruth());
+      assertThat(result.exact()).as("%s", result).isTrue();
+      assertThat(result.truthRows()).isPositive();
+      // Bronze as plain files: every v1 offset exactly once.
+      Path bronze = layout.s3Store().resolve(StackLayout.BUCKET).resolve("bronze");
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('"
+          + bronze + "/**/*.parquet')")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2)).isEqualTo(RECORDS);
+      }
+      ledgerRows = DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger");
+      checksum = DuckCount.checksum(st);
+    }
+    assertThat(Files.list(layout.s3Store().resolve(StackLayout.BUCKET).resolve("manifests/learner_activity")).count()).isPositive();
+
+    // A second demo on the same directory: resumes, finds everything loaded, loads nothing twice.
+    StringWriter again = new StringWriter();
+    CommandLine second = LmsIngest.commandLine();
+    second.setOut(new PrintWriter(again, true));
+    second.setErr(new PrintWriter(again, true));
+    assertThat(second.execute("demo", "--until-drained", "--timeout", "5", "--progress-interval", "2", "--data-dir", dir.toString()))
+        .as(again.toString()).isZero();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse()); Statement st = c.createStatement()) {
+      assertThat(DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger")).isEqualTo(ledgerRows);
+      assertThat(DuckCount.checksum(st)).isEqualTo(checksum);
+    }
+  }
+
+  static final class DuckCount {
+    static long of(Statement st, String sql) throws Exception {
+      try (ResultSet rs = st.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+
+    static String checksum(Statement st) throws Exception {
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), bit_xor(hash(a)) FROM analytics_ready a")) {
+        rs.next();
+        return rs.getLong(1) + ":" + rs.getString(2);
+      }
+    }
+  }
+}
