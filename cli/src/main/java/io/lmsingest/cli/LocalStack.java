@@ -183,6 +183,8 @@ final class LocalStack {
       args.add("--records");
       args.add(settings.getProperty("simulator.records"));
     }
+    // Fault shares for chaos runs, e.g. simulator.faults=--fault-5xx 0.05 --fault-429 0.02
+    args.addAll(List.of(settings.getProperty("simulator.faults", "").split("\\s+")).stream().filter(a -> !a.isEmpty()).toList());
     ServiceProcess process =
         ServiceProcess.start(
             "simulator",
