@@ -169,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Records between a group's committed offsets and the end of its input topic (-1 while unknown). */
-  private static long lag(Admin admin, String group, String topic) {
+  static long lag(Admin admin, String group, String topic) {
     try {
       var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
@@ -189,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static long endOffsets(Admin admin, String topic) {
+  static long endOffsets(Admin admin, String topic) {
     try {
       var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -200,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Map<String, Double> metrics(int port) {
+  static Map<String, Double> metrics(int port) {
     Map<String, Double> values = new HashMap<>();
     if (port < 0) {
       return values;

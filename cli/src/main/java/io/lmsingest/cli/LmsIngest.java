@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = LmsIngest.Version.class,
     description = "Exactly-once streaming ingestion of LMS learner activity: API -> Kafka -> Parquet on S3 -> warehouse.",
-    subcommands = {InfraCommand.class, SimulatorCommand.class, PollerCommand.class, ValidatorCommand.class, SinkCommand.class, LoaderCommand.class, DemoCommand.class, ReplayCommand.class, SqlCommand.class, BenchCommand.class, S3ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InfraCommand.class, SimulatorCommand.class, PollerCommand.class, ValidatorCommand.class, SinkCommand.class, LoaderCommand.class, DemoCommand.class, StatusCommand.class, ReplayCommand.class, SqlCommand.class, BenchCommand.class, S3ServerCommand.class, CommandLine.HelpCommand.class})
 public final class LmsIngest {
 
   public static void main(String[] args) {

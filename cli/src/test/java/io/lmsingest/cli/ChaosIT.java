@@ -77,7 +77,11 @@ class ChaosIT {
 
     // Replay 1: the sink from the earliest offsets. Every object is adopted; Bronze and the warehouse stay as they are.
     assertThat(run("infra", "up", "--data-dir", dir.toString())).isZero();
-    assertThat(run("replay", "sink", "--to-earliest", "--data-dir", dir.toString())).isZero();
+    try {
+      assertThat(run("replay", "sink", "--to-earliest", "--data-dir", dir.toString())).isZero();
+    } finally {
+      run("infra", "down", "--data-dir", dir.toString());
+    }
     assertThat(run("demo", "--until-drained", "--timeout", "20", "--progress-interval", "5", "--data-dir", dir.toString())).isZero();
     assertThat(bronzeObjects(layout)).isEqualTo(bronzeObjects);
     assertThat(tableChecksum(layout)).isEqualTo(table);
@@ -86,12 +90,12 @@ class ChaosIT {
     // Replay 2: the warehouse is lost; with the API (simulator) stopped, replay loader rebuilds it from S3 alone.
     Files.delete(layout.warehouse());
     assertThat(run("infra", "up", "--data-dir", dir.toString())).isZero();
-    ServiceProcess simulator = ServiceProcess.running("simulator", layout.pidFile("simulator"), layout.logFile("simulator")).orElseThrow();
-    simulator.stop(java.time.Duration.ofSeconds(20));
     try {
+      ServiceProcess simulator = ServiceProcess.running("simulator", layout.pidFile("simulator"), layout.logFile("simulator")).orElseThrow();
+      simulator.stop(java.time.Duration.ofSeconds(20));
       assertThat(run("replay", "loader", "--config", layout.run().resolve("loader.properties").toString())).isZero();
     } finally {
-      assertThat(run("infra", "down", "--data-dir", dir.toString())).isZero();
+      run("infra", "down", "--data-dir", dir.toString());
     }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse())) {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, layout.groundTruth());

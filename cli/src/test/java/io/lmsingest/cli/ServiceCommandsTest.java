@@ -51,4 +51,13 @@ class ServiceCommandsTest {
     assertThat(missing.execute("sql", "--data-dir", dir.resolve("nothing").toString(), "SELECT 1")).isEqualTo(1);
     assertThat(err.toString()).contains("no warehouse at");
   }
+
+  @org.junit.jupiter.api.Test
+  void statusNamesADirectoryWithoutAStack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = LmsIngest.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("status", "--data-dir", dir.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("no local stack in " + dir);
+  }
 }

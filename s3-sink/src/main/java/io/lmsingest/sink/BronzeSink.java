@@ -327,9 +327,15 @@ public final class BronzeSink implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * A stopped sink leaves its group even with static membership ({@code group.instance.id}), so its
+   * partitions move at once and {@code replay sink} sees an empty group; a killed one is replaced by
+   * its restart without a rebalance.
+   */
   @Override
   public void close() {
-    consumer.close();
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.groupMembershipOperation(
+        org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     manifestProducer.close();
   }
 }
