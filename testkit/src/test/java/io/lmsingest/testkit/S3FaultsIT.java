@@ -38,6 +38,7 @@ class S3FaultsIT {
     s3.client().putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x"));
     assertThat(s3.faults().injected(S3Faults.Kind.FAIL_BEFORE_WRITE)).isPositive();
     assertThat(s3.faults().injected(S3Faults.Kind.FAIL_AFTER_WRITE)).isPositive();
-    assertThat(s3.faults().injected(S3Faults.Kind.FALSE_PRECONDITION_FAILED)).isEqualTo(1);
+    // At least once: when the server answers before reading the body, the SDK may resend and meet the 412 again.
+    assertThat(s3.faults().injected(S3Faults.Kind.FALSE_PRECONDITION_FAILED)).isPositive();
   }
 }
