@@ -111,6 +111,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
         // here and re-read from the committed offset by the partition's next owner.
         partitions.forEach(BronzeSink.this::discard);
         partitions.forEach(committed::remove);
+        metrics.set("lms_sink_assigned_partitions", consumer.assignment().size() - partitions.size());
       }
 
       @Override
@@ -121,6 +122,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         LOG.info("sink assigned {}", partitions);
+        metrics.set("lms_sink_assigned_partitions", consumer.assignment().size());
         consumer.committed(new java.util.HashSet<>(partitions)).forEach((tp, offset) -> committed.put(tp, offset == null ? 0L : offset.offset()));
       }
     });

@@ -123,11 +123,15 @@ class BronzeSinkIT {
     Random random = new Random(9);
     long flappingFiles = 0;
     int restarts = 0;
-    while (restarts < 8 || !filled.isDone()) {
+    while ((restarts < 8 || !filled.isDone() || flappingFiles == 0) && restarts < 40) {
       BronzeSink flapping = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("b"));
       Thread thread = new Thread(flapping::run, "sink-flapping-" + restarts);
       thread.start();
-      Thread.sleep(1_500 + random.nextInt(2_000)); // long enough to be assigned partitions and write some files
+      long assignedBy = System.nanoTime() + 20_000_000_000L;
+      while (flapping.metrics().get("lms_sink_assigned_partitions") == 0 && System.nanoTime() < assignedBy) {
+        Thread.sleep(50); // a loaded machine may take seconds to rebalance
+      }
+      Thread.sleep(1_500 + random.nextInt(2_000)); // long enough to write some files
       flapping.stop();
       thread.join(30_000);
       flapping.close();

@@ -82,7 +82,10 @@ public final class ManifestPublisher {
       return true;
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
-        return false; // the same batch, made durable before a crash
+        // The same batch, made durable before a crash. Confirmed, not assumed: a 412 is only trusted
+        // when the object is really there (a failed HEAD throws, and the sink re-reads from its commit).
+        s3.headObject(b -> b.bucket(bucket).key(keyOf(manifest)));
+        return false;
       }
       throw e;
     }
