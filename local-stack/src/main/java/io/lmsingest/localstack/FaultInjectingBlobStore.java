@@ -33,7 +33,7 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
 
   @Override
   public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
-    before(request.bucket(), request.ifNoneMatch() != null);
+    before(request.bucket(), request.ifNoneMatch() != null, content);
     PutObjectResponse response = super.putBlob(request, content);
     after(request.bucket());
     return response;
@@ -41,19 +41,19 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
 
   @Override
   public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream content) {
-    before(request.bucket(), false);
+    before(request.bucket(), false, content);
     return super.uploadMultipartPart(upload, request, content);
   }
 
   @Override
   public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload, CompleteMultipartUploadRequest request) {
-    before(request.bucket(), request.ifNoneMatch() != null);
+    before(request.bucket(), request.ifNoneMatch() != null, InputStream.nullInputStream());
     CompleteMultipartUploadResponse response = super.completeMultipartUpload(upload, request);
     after(request.bucket());
     return response;
   }
 
-  private void before(String bucket, boolean conditional) {
+  private void before(String bucket, boolean conditional, InputStream body) {
     S3Faults.Plan plan = faults.planFor(bucket);
     if (faults.roll(S3Faults.Kind.SLOW, plan.slow())) {
       try {
@@ -64,10 +64,24 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
       }
     }
     if (faults.roll(S3Faults.Kind.FAIL_BEFORE_WRITE, plan.failBeforeWrite())) {
+      drain(body);
       throw S3Exceptions.fromStatusCode(500);
     }
     if (conditional && faults.roll(S3Faults.Kind.FALSE_PRECONDITION_FAILED, plan.falsePreconditionFailed())) {
+      drain(body);
       throw S3Exceptions.preconditionFailed(null);
+    }
+  }
+
+  /**
+   * Reads the request body before answering, so the client gets the error response itself and not a
+   * broken pipe ("Error writing request body") from an answer that came before it finished sending.
+   */
+  private static void drain(InputStream body) {
+    try {
+      body.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (java.io.IOException e) {
+      throw S3Exceptions.fromStatusCode(500, e);
     }
   }
 
