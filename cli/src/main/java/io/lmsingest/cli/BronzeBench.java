@@ -1,5 +1,7 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
@@ -40,7 +42,7 @@ final class BronzeBench {
     ActivityTimeline timeline = new ActivityTimeline(
         new TimelineSettings(11, Instant.parse("2026-11-01T00:00:00Z"), 5_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
     BronzeUploader uploader = new BronzeUploader(s3, bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
-    ManifestPublisher publisher = new ManifestPublisher(s3, bucket, "manifests/learner_activity", Encryption.sseS3());
+    ManifestPublisher publisher = new ManifestPublisher(s3, bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3());
     Schema schema = LearnerActivity.getClassSchema();
     Map<Integer, BronzeParquetWriter> open = new HashMap<>();
     long[] offsets = new long[PARTITIONS];
@@ -50,7 +52,7 @@ final class BronzeBench {
       int partition = Math.floorMod(a.getActivityId().hashCode(), PARTITIONS);
       BronzeParquetWriter writer = open.get(partition);
       if (writer == null) {
-        writer = new BronzeParquetWriter(dir, "bronze/learner_activity", "lms.learner-activity.v1", partition, schema, 8 << 20);
+        writer = new BronzeParquetWriter(dir, BronzeLayout.BRONZE_PREFIX, Topics.V1, partition, schema, 8 << 20);
         open.put(partition, writer);
       }
       GenericData.Record record = new GenericData.Record(schema);
@@ -73,7 +75,7 @@ final class BronzeBench {
     WrittenFile file = writer.complete();
     uploader.upload(file);
     Files.delete(file.localFile());
-    BronzeManifest manifest = ManifestPublisher.manifest("lms.learner-activity.v1", List.of(file), Instant.now());
+    BronzeManifest manifest = ManifestPublisher.manifest(Topics.V1, List.of(file), Instant.now());
     publisher.write(manifest);
     return manifest;
   }

@@ -1,5 +1,6 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
@@ -165,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, Double> loader = metrics(services.metricsPort("loader"));
     long merged = (long) (loader.getOrDefault("lms_loader_rows_inserted_total", 0.0) + loader.getOrDefault("lms_loader_rows_updated_total", 0.0));
     long freshness = loader.containsKey("lms_loader_freshness_ms") ? loader.get("lms_loader_freshness_ms").longValue() : -1;
-    return new Progress(served, lags, merged, freshness, endOffsets(admin, "lms.learner-activity.dlq"));
+    return new Progress(served, lags, merged, freshness, endOffsets(admin, Topics.DLQ));
   }
 
   /** Records between a group's committed offsets and the end of its input topic (-1 while unknown). */

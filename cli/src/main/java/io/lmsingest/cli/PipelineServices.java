@@ -1,5 +1,7 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.schemas.ConsumerGroups;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
@@ -20,9 +22,9 @@ import java.util.stream.Collectors;
 final class PipelineServices {
   static final List<String> SERVICES = List.of("poller", "validator", "sink", "loader");
   static final Map<String, String> GROUPS = Map.of(
-      "validator", "lms-validator", "sink", "lms-s3-sink", "loader", "lms-snowflake-loader");
+      "validator", ConsumerGroups.VALIDATOR, "sink", ConsumerGroups.SINK, "loader", ConsumerGroups.LOADER);
   static final Map<String, String> INPUTS = Map.of(
-      "validator", "lms.learner-activity.raw", "sink", "lms.learner-activity.v1", "loader", "lms.bronze.manifests");
+      "validator", Topics.RAW, "sink", Topics.V1, "loader", Topics.MANIFESTS);
 
   private final LocalStack stack;
   private final StackLayout layout;

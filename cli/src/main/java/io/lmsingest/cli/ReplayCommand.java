@@ -1,5 +1,7 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.schemas.ConsumerGroups;
 import io.lmsingest.loader.LoaderApp;
 import io.lmsingest.loader.LoaderConfig;
 import io.lmsingest.loader.batch.BatchResult;
@@ -30,8 +32,8 @@ final class ReplayCommand {
     @Mixin DataDirOption data;
 
     @Option(names = "--bootstrap-servers", description = "Kafka (default: the local stack of DIR).") String bootstrap;
-    @Option(names = "--group", defaultValue = "lms-s3-sink", description = "The sink's group (default ${DEFAULT-VALUE}).") String group;
-    @Option(names = "--topic", defaultValue = "lms.learner-activity.v1", description = "Its topic (default ${DEFAULT-VALUE}).") String topic;
+    @Option(names = "--group", defaultValue = ConsumerGroups.SINK, description = "The sink's group (default ${DEFAULT-VALUE}).") String group;
+    @Option(names = "--topic", defaultValue = Topics.V1, description = "Its topic (default ${DEFAULT-VALUE}).") String topic;
 
     static final class Target {
       @Option(names = "--to-datetime", paramLabel = "T", required = true,

@@ -1,6 +1,6 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.config.ServiceConfigFile;
+import io.lmsingest.kit.config.ServiceConfigFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.config.ServiceConfigFile;
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.kit.config.ServiceConfigFile;
 import io.lmsingest.localstack.StackLayout;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
               PipelineServices.INPUTS.get(service));
         }
       }
-      out.printf("dlq        %,d records in lms.learner-activity.dlq%n", DemoCommand.endOffsets(admin, "lms.learner-activity.dlq"));
+      out.printf("dlq        %,d records in lms.learner-activity.dlq%n", DemoCommand.endOffsets(admin, Topics.DLQ));
     }
     if (stack.running("s3").isPresent()) {
       try (S3Client s3 = stack.s3().newClient()) {

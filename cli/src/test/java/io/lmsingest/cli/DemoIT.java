@@ -1,5 +1,6 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.schemas.BronzeLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
@@ -59,7 +60,7 @@ class DemoIT {
       ledgerRows = DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger");
       checksum = DuckCount.checksum(st);
     }
-    assertThat(Files.list(layout.s3Store().resolve(StackLayout.BUCKET).resolve("manifests/learner_activity")).count()).isPositive();
+    assertThat(Files.list(layout.s3Store().resolve(StackLayout.BUCKET).resolve(BronzeLayout.MANIFEST_PREFIX)).count()).isPositive();
 
     // A second demo on the same directory: resumes, finds everything loaded, loads nothing twice.
     StringWriter again = new StringWriter();

@@ -1,7 +1,7 @@
 package io.lmsingest.poller;
 
-import io.lmsingest.observability.ServiceMetrics;
-
+import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
@@ -38,6 +38,8 @@ public final class Poller implements Runnable {
   private final Clock clock;
   private final ServiceMetrics metrics;
   private volatile boolean stopping;
+  /** Why pages are failing now (null while the last page succeeded), for /ready. */
+  private volatile String failing;
   private HighWaterMark mark;
 
   public Poller(
@@ -56,6 +58,12 @@ public final class Poller implements Runnable {
 
   public HighWaterMark mark() {
     return mark;
+  }
+
+  /** Ready while pages succeed; not ready, with since when and why, while they fail. */
+  public Readiness readiness() {
+    String reason = failing;
+    return reason == null ? Readiness.READY : Readiness.notReady(reason);
   }
 
   /** Asks the loop to stop after the current page. */
@@ -89,6 +97,7 @@ public final class Poller implements Runnable {
         attempt = 0;
         keyRefreshed = false;
         failingSince = null;
+        failing = null;
         alerted = false;
         if (page.page().hasMore()) {
           request = page.page().next().orElseThrow();
@@ -123,6 +132,7 @@ public final class Poller implements Runnable {
           default -> wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
         }
         LOG.warn("poller source={} page failed ({}): {}; retrying in {} ms", settings.source(), e.kind(), e.getMessage(), wait.toMillis());
+        failing = "LMS API pages failing since " + failingSince + " (" + e.kind() + ")";
         alerted = alertOnOutage(failingSince, alerted, e.getMessage());
         pause(wait);
       } catch (PageWriter.FatalProducerException e) {
@@ -134,6 +144,7 @@ public final class Poller implements Runnable {
         }
         Duration wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
         LOG.warn("poller source={} Kafka write failed: {}; page aborted, retrying in {} ms", settings.source(), e.toString(), wait.toMillis());
+        failing = "Kafka writes failing since " + failingSince + " (" + e.getClass().getSimpleName() + ")";
         alerted = alertOnOutage(failingSince, alerted, e.toString());
         pause(wait);
       }

@@ -1,30 +1,25 @@
 package io.lmsingest.poller;
 
-import io.lmsingest.observability.ServiceMetrics;
-
+import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Readiness;
+import io.lmsingest.kit.runtime.Service;
+import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.Pagination;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.PageWriter;
-import io.lmsingest.config.TopicBootstrap;
 import io.lmsingest.poller.retry.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;
-import io.lmsingest.secrets.AwsSecretsManagerSource;
-import io.lmsingest.secrets.EnvironmentSecretSource;
-import io.lmsingest.secrets.FileSecretSource;
-import io.lmsingest.secrets.SecretReference;
-import io.lmsingest.secrets.SecretSource;
-import io.lmsingest.secrets.SecretsProvider;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +34,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** Builds a running poller from its config: secrets, topics, the transactional producer, the cursor. */
-public final class PollerApp implements AutoCloseable {
+public final class PollerApp implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(PollerApp.class);
 
   private final Poller poller;
@@ -58,13 +50,10 @@ public final class PollerApp implements AutoCloseable {
   }
 
   public static PollerApp create(PollerConfig config, AlertSink alerts, Clock clock) throws Exception {
-    LOG.info("poller config {}", config.printable());
-    SecretsProvider secrets = secrets(config, clock);
-    SecretReference keyRef = SecretReference.parse(PollerConfig.API_KEY, config.getString(PollerConfig.API_KEY));
-    secrets.get(keyRef); // fail at start, not at the first page, if the key cannot be read
+    ServiceSecrets secrets = ServiceSecrets.of(config, clock);
+    secrets.get(PollerConfig.API_KEY); // fail at start, not at the first page, if the key cannot be read
 
-    Map<String, Object> kafka = new HashMap<>(config.kafkaOverrides());
-    kafka.put("bootstrap.servers", config.getString(PollerConfig.BOOTSTRAP_SERVERS));
+    Map<String, Object> kafka = config.kafkaClientConfig();
     String rawTopic = config.getString(PollerConfig.RAW_TOPIC);
     String cursorTopic = config.getString(PollerConfig.CURSOR_TOPIC);
     if (config.getBoolean(PollerConfig.CREATE_TOPICS)) {
@@ -109,7 +98,7 @@ public final class PollerApp implements AutoCloseable {
     ActivityApiClient api = new ActivityApiClient(
         URI.create(config.getString(PollerConfig.API_URL)),
         config.getString(PollerConfig.API_KEY_HEADER),
-        () -> secrets.get(keyRef),
+        () -> secrets.get(PollerConfig.API_KEY),
         config.getInt(PollerConfig.PAGE_SIZE),
         Duration.ofMillis(config.getLong(PollerConfig.API_TIMEOUT_MS)),
         Pagination.valueOf(config.getString(PollerConfig.PAGINATION).toUpperCase().replace('-', '_')));
@@ -122,7 +111,7 @@ public final class PollerApp implements AutoCloseable {
             new Backoff(Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_INITIAL_MS)), Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_MAX_MS))),
             Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS))),
         api, writer, start, new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate))),
-        () -> secrets.refresh(keyRef), alerts, clock, metrics);
+        () -> secrets.refresh(PollerConfig.API_KEY), alerts, clock, metrics);
     return new PollerApp(poller, writer, metrics);
   }
 
@@ -138,51 +127,26 @@ public final class PollerApp implements AutoCloseable {
     return max.orElse(java.time.Instant.EPOCH);
   }
 
-  private static SecretsProvider secrets(PollerConfig config, Clock clock) {
-    Map<SecretReference.Scheme, SecretSource> sources = new EnumMap<>(SecretReference.Scheme.class);
-    sources.put(SecretReference.Scheme.ENV, new EnvironmentSecretSource());
-    sources.put(SecretReference.Scheme.FILE, new FileSecretSource());
-    sources.put(SecretReference.Scheme.AWS_SECRETS_MANAGER, new LazyAwsSource(config));
-    return new SecretsProvider(sources, Duration.ofMillis(config.getLong(PollerConfig.SECRETS_TTL_MS)), clock);
-  }
-
-  /** Builds this poller's Secrets Manager client on first use: only aws-secretsmanager: references need one. */
-  private static final class LazyAwsSource implements SecretSource {
-    private final PollerConfig config;
-    private AwsSecretsManagerSource source;
-
-    LazyAwsSource(PollerConfig config) {
-      this.config = config;
-    }
-
-    @Override
-    public synchronized String fetch(SecretReference reference) {
-      if (source == null) {
-        var builder = SecretsManagerClient.builder()
-            .region(Region.of(config.getString(PollerConfig.AWS_REGION)))
-            .httpClient(UrlConnectionHttpClient.create());
-        String endpoint = config.getString(PollerConfig.SECRETS_MANAGER_ENDPOINT);
-        if (!endpoint.isEmpty()) {
-          builder.endpointOverride(URI.create(endpoint));
-        }
-        source = new AwsSecretsManagerSource(builder.build());
-      }
-      return source.fetch(reference);
-    }
-  }
-
   public Poller poller() {
     return poller;
   }
 
+  @Override
   public ServiceMetrics metrics() {
     return metrics;
   }
 
+  @Override
+  public Readiness readiness() {
+    return poller.readiness();
+  }
+
+  @Override
   public void run() {
     poller.run();
   }
 
+  @Override
   public void stop() {
     poller.stop();
   }

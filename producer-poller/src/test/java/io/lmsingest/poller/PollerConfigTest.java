@@ -1,5 +1,6 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.schemas.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class PollerConfigTest {
     assertThat(config.getInt(PollerConfig.PAGE_SIZE)).isEqualTo(250);
     assertThat(config.transactionalId()).isEqualTo("lms-poller-moodle-eu");
     assertThat(config.startFrom()).isEqualTo(Instant.EPOCH);
-    assertThat(config.getString(PollerConfig.RAW_TOPIC)).isEqualTo("lms.learner-activity.raw");
+    assertThat(config.getString(PollerConfig.RAW_TOPIC)).isEqualTo(Topics.RAW);
   }
 
   @Test

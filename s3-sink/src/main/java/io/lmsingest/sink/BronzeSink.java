@@ -1,7 +1,8 @@
 package io.lmsingest.sink;
 
-import io.lmsingest.observability.ServiceMetrics;
-
+import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Readiness;
+import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.sink.bronze.BronzeParquetWriter;
 import io.lmsingest.sink.bronze.WrittenFile;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * offset yields the same key; an existing object is adopted (its end offset read from metadata) and
  * the consumer seeks past it, so nothing is duplicated under another name.
  */
-public final class BronzeSink implements Runnable, AutoCloseable {
+public final class BronzeSink implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeSink.class);
 
   /** Settings of one sink instance. */
@@ -68,7 +69,9 @@ public final class BronzeSink implements Runnable, AutoCloseable {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final ServiceMetrics metrics = new ServiceMetrics();
   private volatile boolean stopping;
-  private int failuresInARow;
+  private volatile int failuresInARow;
+  private volatile String lastFailure = "";
+  private volatile boolean joined;
   private static final long MAX_BACKOFF_MS = 10_000;
   private static final int ALERT_AFTER_FAILURES = 5;
 
@@ -93,10 +96,23 @@ public final class BronzeSink implements Runnable, AutoCloseable {
     this.clock = clock;
   }
 
+  @Override
   public ServiceMetrics metrics() {
     return metrics;
   }
 
+  /** Ready once the group has assigned this instance (possibly no partitions) and files become durable. */
+  @Override
+  public Readiness readiness() {
+    if (!joined) {
+      return Readiness.notReady("waiting for the group " + "to assign partitions of " + settings.topic());
+    }
+    int failures = failuresInARow;
+    return failures == 0 ? Readiness.READY
+        : Readiness.notReady("files not durable: " + failures + " failure(s) in a row; last: " + lastFailure);
+  }
+
+  @Override
   public void stop() {
     stopping = true;
     consumer.wakeup();
@@ -122,6 +138,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         LOG.info("sink assigned {}", partitions);
+        joined = true;
         metrics.set("lms_sink_assigned_partitions", consumer.assignment().size());
         consumer.committed(new java.util.HashSet<>(partitions)).forEach((tp, offset) -> committed.put(tp, offset == null ? 0L : offset.offset()));
       }
@@ -164,6 +181,7 @@ public final class BronzeSink implements Runnable, AutoCloseable {
    */
   private void rewind(Exception cause) {
     failuresInARow++;
+    lastFailure = cause.getClass().getSimpleName();
     metrics.increment("lms_sink_failures_total");
     long backoffMs = Math.min(MAX_BACKOFF_MS, 200L << Math.min(failuresInARow - 1, 6));
     if (failuresInARow >= ALERT_AFTER_FAILURES) {

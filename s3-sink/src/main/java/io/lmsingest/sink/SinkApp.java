@@ -1,8 +1,9 @@
 package io.lmsingest.sink;
 
-import io.lmsingest.config.GracefulStop;
-import io.lmsingest.config.S3Clients;
-import io.lmsingest.observability.MetricsEndpoint;
+import io.lmsingest.kit.aws.S3Clients;
+import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.runtime.ServiceRunner;
+import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -14,7 +15,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,37 +28,32 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Builds a {@link BronzeSink} from its config: the S3 client, the consumer, the manifest producer. */
 public final class SinkApp {
-  private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
-
   private SinkApp() {}
 
-  public static BronzeSink create(SinkConfig config, Clock clock) {
-    LOG.info("sink config {}", new java.util.TreeMap<>(config.values()));
-    S3Client s3 = s3Client(config);
+  /** The sink as a process: {@code SinkApp <config.properties>} (LMS_* environment overrides apply). */
+  public static void main(String[] args) {
+    ServiceRunner.main("sink", args, SinkConfig::load, config -> create(config, Clock.systemUTC()));
+  }
+
+  /** Runs until SIGTERM (uncommitted work is simply read again on the next start); returns the exit code. */
+  public static int runUntilStopped(SinkConfig config) {
+    return ServiceRunner.run(config, c -> create(c, Clock.systemUTC()));
+  }
+
+  public static BronzeSink create(SinkConfig config, Clock clock) throws Exception {
+    S3Client s3 = S3Clients.create(config, ServiceSecrets.of(config, clock));
     String bucket = config.getString(SinkConfig.BUCKET);
+    String kmsKey = config.getString(SinkConfig.SSE_KMS_KEY_ID);
     Encryption encryption = "kms".equals(config.getString(SinkConfig.SSE))
-        ? Encryption.sseKms(config.getString(SinkConfig.SSE_KMS_KEY_ID).isEmpty() ? null : config.getString(SinkConfig.SSE_KMS_KEY_ID))
+        ? Encryption.sseKms(kmsKey.isEmpty() ? null : kmsKey)
         : Encryption.sseS3();
-    Map<String, Object> kafka = new HashMap<>(config.kafkaOverrides());
-    kafka.put("bootstrap.servers", config.getString(SinkConfig.BOOTSTRAP_SERVERS));
+    Map<String, Object> kafka = config.kafkaClientConfig();
     if (config.getBoolean(SinkConfig.CREATE_TOPICS)) {
-      try {
-        io.lmsingest.config.TopicBootstrap.ensure(Map.of("bootstrap.servers", config.getString(SinkConfig.BOOTSTRAP_SERVERS)),
-            java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(config.getString(SinkConfig.MANIFEST_TOPIC),
-                java.util.Optional.of(1), java.util.Optional.empty())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while creating the manifest topic", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException("could not create the manifest topic " + config.getString(SinkConfig.MANIFEST_TOPIC) + ": "
-            + e.getCause(), e.getCause());
-      }
+      TopicBootstrap.ensure(kafka, List.of(new NewTopic(config.getString(SinkConfig.MANIFEST_TOPIC), Optional.of(1), Optional.empty())));
     }
 
     Map<String, Object> consumerConfig = new HashMap<>(kafka);
@@ -86,35 +85,5 @@ public final class SinkApp {
         new BronzeUploader(s3, bucket, encryption, config.getLong(SinkConfig.MULTIPART_THRESHOLD), config.getInt(SinkConfig.PART_BYTES)),
         new ManifestPublisher(s3, bucket, config.getString(SinkConfig.MANIFEST_PREFIX), encryption),
         clock);
-  }
-
-  static S3Client s3Client(SinkConfig config) {
-    return S3Clients.create(new S3Clients.Settings(config.getString(SinkConfig.REGION), config.getString(SinkConfig.ENDPOINT),
-        config.getBoolean(SinkConfig.PATH_STYLE), config.getString(SinkConfig.ACCESS_KEY_ID), config.getString(SinkConfig.SECRET_ACCESS_KEY)),
-        SinkConfig.ACCESS_KEY_ID, SinkConfig.SECRET_ACCESS_KEY);
-  }
-
-  /** The sink as a process: {@code SinkApp <config.properties>} (LMS_* environment overrides apply). */
-  public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: SinkApp <config.properties>");
-      System.exit(2);
-    }
-    System.exit(runUntilStopped(SinkConfig.load(io.lmsingest.config.ServiceConfigFile.read(Path.of(args[0])), System.getenv())));
-  }
-
-  /** Runs until SIGTERM (uncommitted work is simply read again on the next start); returns the exit code. */
-  public static int runUntilStopped(SinkConfig config) throws Exception {
-    int port = config.getInt(SinkConfig.METRICS_PORT);
-    try (GracefulStop stop = GracefulStop.install("sink");
-        BronzeSink sink = create(config, Clock.systemUTC());
-        AutoCloseable endpoint = port < 0 ? () -> {} : MetricsEndpoint.start("127.0.0.1", port, sink.metrics()::prometheus, () -> true)) {
-      stop.onSignal(sink::stop);
-      sink.run();
-    } catch (RuntimeException e) {
-      LOG.error("sink stopped: {}", e.toString(), e);
-      return 1;
-    }
-    return 0;
   }
 }

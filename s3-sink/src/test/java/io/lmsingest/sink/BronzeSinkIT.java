@@ -233,7 +233,7 @@ class BronzeSinkIT {
 
   /** A sink built the way the service builds it: from its config (S3 keys as file: secret references). */
   static BronzeSink sink(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, String bucket, String topic, String manifestTopic,
-      String group, Path dir) throws java.io.IOException {
+      String group, Path dir) throws Exception {
     Files.createDirectories(dir);
     Path keyId = Files.writeString(dir.resolve("s3-key-id"), s3.endpoint().accessKeyId());
     Path secret = Files.writeString(dir.resolve("s3-secret"), s3.endpoint().secretAccessKey());

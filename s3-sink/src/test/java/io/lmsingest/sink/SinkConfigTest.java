@@ -1,5 +1,6 @@
 package io.lmsingest.sink;
 
+import io.lmsingest.schemas.ConsumerGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,7 @@ class SinkConfigTest {
   void defaultsOverridesAndErrorsNamingTheKey() {
     SinkConfig config = SinkConfig.load(minimal(), Map.of("LMS_ROTATION_MAX_AGE_MS", "5000"));
     assertThat(config.getLong(SinkConfig.MAX_AGE_MS)).isEqualTo(5000);
-    assertThat(config.getString(SinkConfig.GROUP_ID)).isEqualTo("lms-s3-sink");
+    assertThat(config.getString(SinkConfig.GROUP_ID)).isEqualTo(ConsumerGroups.SINK);
     assertThat(config.getString(SinkConfig.SSE)).isEqualTo("s3");
 
     Map<String, String> noBucket = minimal();

@@ -1,35 +1,26 @@
 package io.lmsingest.loader;
 
-import io.lmsingest.config.GracefulStop;
-import io.lmsingest.config.S3Clients;
-import io.lmsingest.config.ServiceConfigFile;
+import io.lmsingest.kit.aws.S3Clients;
+import io.lmsingest.kit.runtime.ServiceRunner;
+import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.loader.batch.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
 import io.lmsingest.loader.batch.MicroBatch;
-import io.lmsingest.loader.source.ManifestFollower;
 import io.lmsingest.loader.source.ManifestReplay;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.Migrations;
 import io.lmsingest.loader.warehouse.SnowflakePrivateKey;
 import io.lmsingest.loader.warehouse.SnowflakeWarehouse;
 import io.lmsingest.loader.warehouse.Warehouse;
-import io.lmsingest.observability.MetricsEndpoint;
-import io.lmsingest.observability.ServiceMetrics;
 import io.lmsingest.schemas.BronzeManifest;
-import io.lmsingest.secrets.EnvironmentSecretSource;
-import io.lmsingest.secrets.FileSecretSource;
-import io.lmsingest.secrets.SecretReference;
-import io.lmsingest.secrets.SecretsProvider;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import java.security.PrivateKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,30 +38,32 @@ public final class LoaderApp {
   private LoaderApp() {}
 
   /** The loader as a process: {@code LoaderApp <config.properties>}. */
-  public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: LoaderApp <config.properties>");
-      System.exit(2);
-    }
-    System.exit(runUntilStopped(LoaderConfig.load(ServiceConfigFile.read(Path.of(args[0])), System.getenv())));
+  public static void main(String[] args) {
+    ServiceRunner.main("loader", args, LoaderConfig::load, LoaderApp::create);
+  }
+
+  /** Follows the manifest topic until SIGTERM; returns the exit code. */
+  public static int runUntilStopped(LoaderConfig config) {
+    return ServiceRunner.run(config, LoaderApp::create);
+  }
+
+  static LoaderService create(LoaderConfig config) throws Exception {
+    config.requireKafka();
+    ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
+    S3Client s3 = S3Clients.create(config, secrets);
+    Warehouse warehouse = openWarehouse(config, secrets, s3);
+    return new LoaderService(config, s3, warehouse, consumer(config), Clock.systemUTC());
   }
 
   /** Opens the configured warehouse and brings its tables up to the latest DDL version. */
-  public static Warehouse openWarehouse(LoaderConfig config, S3Client s3) throws Exception {
+  public static Warehouse openWarehouse(LoaderConfig config, ServiceSecrets secrets, S3Client s3) throws Exception {
     Warehouse warehouse;
     if (config.getString(LoaderConfig.DIALECT).equals("snowflake")) {
-      SecretsProvider secrets = new SecretsProvider(
-          Map.of(SecretReference.Scheme.ENV, new EnvironmentSecretSource(), SecretReference.Scheme.FILE, new FileSecretSource()),
-          Duration.ofMinutes(5), Clock.systemUTC());
-      String pem = secrets.get(SecretReference.parse(LoaderConfig.SNOWFLAKE_PRIVATE_KEY, config.getString(LoaderConfig.SNOWFLAKE_PRIVATE_KEY))).reveal();
-      String passphraseRef = config.getString(LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE);
-      Optional<char[]> passphrase = passphraseRef.isEmpty() ? Optional.empty()
-          : Optional.of(secrets.get(SecretReference.parse(LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, passphraseRef)).reveal().toCharArray());
       warehouse = new SnowflakeWarehouse(config.getString(LoaderConfig.SNOWFLAKE_STAGE), SnowflakeWarehouse.keyPair(
           config.getString(LoaderConfig.SNOWFLAKE_URL),
           SnowflakeWarehouse.connectionProperties(config.getString(LoaderConfig.SNOWFLAKE_USER), config.getString(LoaderConfig.SNOWFLAKE_ROLE),
               config.getString(LoaderConfig.SNOWFLAKE_WAREHOUSE), config.getString(LoaderConfig.SNOWFLAKE_DATABASE),
-              config.getString(LoaderConfig.SNOWFLAKE_SCHEMA), SnowflakePrivateKey.parse(pem, passphrase))));
+              config.getString(LoaderConfig.SNOWFLAKE_SCHEMA), snowflakeKey(config, secrets))));
     } else {
       warehouse = new DuckDbWarehouse(Path.of(config.getString(LoaderConfig.DUCKDB_PATH)), s3, config.getString(LoaderConfig.BUCKET),
           Path.of(config.getString(LoaderConfig.STAGING_DIR)));
@@ -79,36 +72,11 @@ public final class LoaderApp {
     return warehouse;
   }
 
-  static S3Client s3(LoaderConfig config) {
-    return S3Clients.create(config.s3(), LoaderConfig.ACCESS_KEY_ID, LoaderConfig.SECRET_ACCESS_KEY);
-  }
-
-  /** Follows the manifest topic until SIGTERM; returns the exit code. */
-  public static int runUntilStopped(LoaderConfig config) throws Exception {
-    config.requireKafka();
-    LOG.info("loader config {}", new java.util.TreeMap<>(config.values()));
-    ServiceMetrics metrics = new ServiceMetrics();
-    int port = config.getInt(LoaderConfig.METRICS_PORT);
-    try (GracefulStop stop = GracefulStop.install("loader");
-        S3Client s3 = s3(config);
-        Warehouse warehouse = openWarehouse(config, s3);
-        KafkaConsumer<String, BronzeManifest> consumer = consumer(config);
-        AutoCloseable endpoint = port < 0 ? () -> {} : MetricsEndpoint.start("127.0.0.1", port, metrics::prometheus, () -> true)) {
-      BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
-      ManifestFollower follower = new ManifestFollower(consumer, config.getString(LoaderConfig.MANIFEST_TOPIC), loader,
-          new BatchCoalescer(config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES)), config.getInt(LoaderConfig.MAX_FILES),
-          result -> {
-            LoaderMetrics.record(metrics, result);
-            freshness(warehouse).ifPresent(ms -> metrics.set("lms_loader_freshness_ms", ms));
-          },
-          failure -> metrics.increment("lms_loader_failures_total"));
-      stop.onSignal(follower::stop);
-      follower.run();
-    } catch (RuntimeException e) {
-      LOG.error("loader stopped: {}", e.toString(), e);
-      return 1;
-    }
-    return 0;
+  /** The Snowflake private key, read through the service's secrets and parsed (PKCS#8 PEM, optionally encrypted). */
+  public static PrivateKey snowflakeKey(LoaderConfig config, ServiceSecrets secrets) throws Exception {
+    String pem = secrets.get(LoaderConfig.SNOWFLAKE_PRIVATE_KEY).reveal();
+    Optional<char[]> passphrase = secrets.optional(LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE).map(p -> p.reveal().toCharArray());
+    return SnowflakePrivateKey.parse(pem, passphrase);
   }
 
   /**
@@ -116,13 +84,14 @@ public final class LoaderApp {
    * {@code force} loads files again although the ledger has them. Returns the batches' results.
    */
   public static List<BatchResult> replay(LoaderConfig config, Optional<Instant> from, boolean force) throws Exception {
-    try (S3Client s3 = s3(config); Warehouse warehouse = openWarehouse(config, s3)) {
+    ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
+    try (S3Client s3 = S3Clients.create(config, secrets); Warehouse warehouse = openWarehouse(config, secrets, s3)) {
       List<BronzeManifest> manifests = ManifestReplay.read(s3, config.getString(LoaderConfig.BUCKET),
           config.getString(LoaderConfig.MANIFEST_PREFIX), from);
       LOG.info("replay loader: {} manifests{}{}", manifests.size(), from.map(f -> " created at or after " + f).orElse(""),
           force ? " (forced: files in the ledger are loaded again)" : "");
       BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
-      List<BatchResult> results = new java.util.ArrayList<>();
+      List<BatchResult> results = new ArrayList<>();
       for (List<BronzeManifest> batch : new BatchCoalescer(config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES))
           .coalesce(manifests)) {
         results.add(loader.load(MicroBatch.of(batch), force));
@@ -131,23 +100,8 @@ public final class LoaderApp {
     }
   }
 
-  /** now − max(updated_at) in ANALYTICS_READY, in milliseconds. */
-  static Optional<Long> freshness(Warehouse warehouse) {
-    try (Statement st = warehouse.connection().createStatement();
-        ResultSet rs = st.executeQuery("SELECT MAX(updated_at) FROM analytics_ready")) {
-      rs.next();
-      java.sql.Timestamp max = rs.getTimestamp(1);
-      return max == null ? Optional.empty()
-          : Optional.of(Duration.between(max.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC), Instant.now()).toMillis());
-    } catch (java.sql.SQLException e) {
-      LOG.warn("freshness not measured: {}", e.toString());
-      return Optional.empty();
-    }
-  }
-
   static KafkaConsumer<String, BronzeManifest> consumer(LoaderConfig config) {
-    Map<String, Object> props = new HashMap<>(config.kafkaOverrides());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(LoaderConfig.BOOTSTRAP_SERVERS));
+    Map<String, Object> props = config.kafkaClientConfig();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(LoaderConfig.GROUP_ID));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

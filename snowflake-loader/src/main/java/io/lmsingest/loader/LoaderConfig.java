@@ -1,9 +1,13 @@
 package io.lmsingest.loader;
 
-import io.lmsingest.config.S3Clients;
-import io.lmsingest.config.ServiceConfigFile;
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.schemas.ConsumerGroups;
+import io.lmsingest.schemas.BronzeLayout;
+import io.lmsingest.kit.aws.S3Clients;
+import io.lmsingest.kit.config.CommonKeys;
+import io.lmsingest.kit.config.ServiceConfig;
+import io.lmsingest.kit.config.ServiceConfigFile;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -12,19 +16,19 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Every setting of the loader, checked at start; {@code LMS_<KEY>} overrides the file, {@code kafka.*} go to the consumer. */
-public final class LoaderConfig extends AbstractConfig {
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String REGISTRY_URL = "schema.registry.url";
+public final class LoaderConfig extends ServiceConfig {
+  public static final String BOOTSTRAP_SERVERS = CommonKeys.BOOTSTRAP_SERVERS;
+  public static final String REGISTRY_URL = CommonKeys.REGISTRY_URL;
   public static final String GROUP_ID = "group.id";
   public static final String MANIFEST_TOPIC = "topic.manifests";
   public static final String DIALECT = "warehouse.dialect";
   public static final String DUCKDB_PATH = "duckdb.path";
-  public static final String BUCKET = "s3.bucket";
-  public static final String REGION = "s3.region";
-  public static final String ENDPOINT = "s3.endpoint";
-  public static final String PATH_STYLE = "s3.path.style";
-  public static final String ACCESS_KEY_ID = "s3.access.key.id";
-  public static final String SECRET_ACCESS_KEY = "s3.secret.access.key";
+  public static final String BUCKET = CommonKeys.S3_BUCKET;
+  public static final String REGION = CommonKeys.S3_REGION;
+  public static final String ENDPOINT = CommonKeys.S3_ENDPOINT;
+  public static final String PATH_STYLE = CommonKeys.S3_PATH_STYLE;
+  public static final String ACCESS_KEY_ID = CommonKeys.S3_ACCESS_KEY_ID;
+  public static final String SECRET_ACCESS_KEY = CommonKeys.S3_SECRET_ACCESS_KEY;
   public static final String MANIFEST_PREFIX = "manifests.prefix";
   public static final String STAGING_DIR = "staging.dir";
   public static final String MAX_FILES = "batch.max.files";
@@ -38,23 +42,15 @@ public final class LoaderConfig extends AbstractConfig {
   public static final String SNOWFLAKE_STAGE = "snowflake.stage";
   public static final String SNOWFLAKE_PRIVATE_KEY = "snowflake.private.key";
   public static final String SNOWFLAKE_PRIVATE_KEY_PASSPHRASE = "snowflake.private.key.passphrase";
-  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_PORT = CommonKeys.METRICS_PORT;
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
-      .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH, "Kafka brokers (not needed by 'replay loader').")
-      .define(REGISTRY_URL, Type.STRING, "", Importance.HIGH, "Schema registry URL (not needed by 'replay loader').")
-      .define(GROUP_ID, Type.STRING, "lms-snowflake-loader", Importance.HIGH, "Consumer group on the manifest topic.")
-      .define(MANIFEST_TOPIC, Type.STRING, "lms.bronze.manifests", Importance.MEDIUM, "Topic the sink publishes manifests to.")
+  public static final ConfigDef DEFINITION =
+      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.s3(CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), false), false))))
+      .define(GROUP_ID, Type.STRING, ConsumerGroups.LOADER, Importance.HIGH, "Consumer group on the manifest topic.")
+      .define(MANIFEST_TOPIC, Type.STRING, Topics.MANIFESTS, Importance.MEDIUM, "Topic the sink publishes manifests to.")
       .define(DIALECT, Type.STRING, "duckdb", ValidString.in("duckdb", "snowflake"), Importance.HIGH, "Warehouse: duckdb or snowflake.")
       .define(DUCKDB_PATH, Type.STRING, "warehouse.duckdb", Importance.MEDIUM, "DuckDB database file (dialect duckdb).")
-      .define(BUCKET, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, "Bronze bucket.")
-      .define(REGION, Type.STRING, "us-east-1", Importance.MEDIUM, "S3 region.")
-      .define(ENDPOINT, Type.STRING, "", Importance.LOW, "S3 endpoint override (MinIO, s3proxy, a VPC endpoint).")
-      .define(PATH_STYLE, Type.BOOLEAN, false, Importance.LOW, "Path-style S3 addressing (local S3 servers need it).")
-      .define(ACCESS_KEY_ID, Type.STRING, "", Importance.LOW,
-          "Secret reference (env:/file:) of an S3 access key id; empty = the default AWS credential chain.")
-      .define(SECRET_ACCESS_KEY, Type.STRING, "", Importance.LOW, "Secret reference of the matching secret access key.")
-      .define(MANIFEST_PREFIX, Type.STRING, "manifests/learner_activity", Importance.LOW, "Where manifests lie in S3 (replay reads them).")
+      .define(MANIFEST_PREFIX, Type.STRING, BronzeLayout.MANIFEST_PREFIX, Importance.LOW, "Where manifests lie in S3 (replay reads them).")
       .define(STAGING_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lms-loader", Importance.LOW,
           "Local directory the DuckDB dialect downloads a batch's objects into.")
       .define(MAX_FILES, Type.INT, 1000, Range.between(1, 1000), Importance.MEDIUM,
@@ -70,14 +66,11 @@ public final class LoaderConfig extends AbstractConfig {
           "External stage on the Bronze bucket's root (storage integration); see docs/snowflake.md.")
       .define(SNOWFLAKE_PRIVATE_KEY, Type.STRING, "", Importance.HIGH,
           "Secret reference (aws-secretsmanager:/env:/file:) of the PKCS#8 PEM private key.")
-      .define(SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, Type.STRING, "", Importance.LOW, "Secret reference of the key's passphrase, if encrypted.")
-      .define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW, "Port of GET /metrics and /health (-1 = off, 0 = any).");
+      .define(SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, Type.STRING, "", Importance.LOW, "Secret reference of the key's passphrase, if encrypted.");
 
   public LoaderConfig(Map<String, ?> values) {
-    super(DEFINITION, values, false);
-    if (getString(ACCESS_KEY_ID).isEmpty() != getString(SECRET_ACCESS_KEY).isEmpty()) {
-      throw new ConfigException(ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY + " are set together or not at all");
-    }
+    super("loader", DEFINITION, values);
+    S3Clients.checkKeyPair(this);
     if (getString(DIALECT).equals("snowflake")) {
       for (String key : new String[] {SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY}) {
         if (getString(key).isEmpty()) {
@@ -98,14 +91,5 @@ public final class LoaderConfig extends AbstractConfig {
         throw new ConfigException(key + " is required to follow the manifest topic");
       }
     }
-  }
-
-  public S3Clients.Settings s3() {
-    return new S3Clients.Settings(getString(REGION), getString(ENDPOINT), getBoolean(PATH_STYLE), getString(ACCESS_KEY_ID),
-        getString(SECRET_ACCESS_KEY));
-  }
-
-  public Map<String, Object> kafkaOverrides() {
-    return originalsWithPrefix("kafka.");
   }
 }

@@ -1,5 +1,7 @@
 package io.lmsingest.loader;
 
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
@@ -28,7 +30,7 @@ import org.apache.avro.generic.GenericRecord;
  */
 final class BronzeFixture {
   static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
-  static final String TOPIC = "lms.learner-activity.v1";
+  static final String TOPIC = Topics.V1;
 
   private BronzeFixture() {}
 
@@ -48,7 +50,7 @@ final class BronzeFixture {
       int rowsPerFile, long[] nextOffset, Schema schema, java.util.function.ObjIntConsumer<GenericRecord> edit) throws Exception {
     Files.createDirectories(dir);
     BronzeUploader uploader = new BronzeUploader(s3.client(), bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
-    ManifestPublisher publisher = new ManifestPublisher(s3.client(), bucket, "manifests/learner_activity", Encryption.sseS3());
+    ManifestPublisher publisher = new ManifestPublisher(s3.client(), bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3());
     Map<Integer, BronzeParquetWriter> open = new HashMap<>();
     List<BronzeManifest> manifests = new ArrayList<>();
     for (long slot = from; slot < to; slot++) {
@@ -56,7 +58,7 @@ final class BronzeFixture {
       int partition = Math.floorMod(a.getActivityId().hashCode(), partitions);
       BronzeParquetWriter writer = open.get(partition);
       if (writer == null) {
-        writer = new BronzeParquetWriter(dir, "bronze/learner_activity", TOPIC, partition, schema, 1 << 20);
+        writer = new BronzeParquetWriter(dir, BronzeLayout.BRONZE_PREFIX, TOPIC, partition, schema, 1 << 20);
         open.put(partition, writer);
       }
       GenericRecord record = generic(a, schema);

@@ -1,11 +1,12 @@
 package io.lmsingest.poller.config;
 
+import io.lmsingest.kit.config.CommonKeys;
+import io.lmsingest.kit.config.ServiceConfig;
+import io.lmsingest.kit.config.ServiceConfigFile;
+import io.lmsingest.schemas.Topics;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.config.ConfigException;
  * lms.api.page.size} is {@code LMS_API_PAGE_SIZE}. Settings under {@code kafka.} go to the producer
  * and consumer unchanged.
  */
-public final class PollerConfig extends AbstractConfig {
+public final class PollerConfig extends ServiceConfig {
   public static final String API_URL = "lms.api.url";
   public static final String API_KEY = "lms.api.key";
   public static final String API_KEY_HEADER = "lms.api.key.header";
@@ -33,23 +34,23 @@ public final class PollerConfig extends AbstractConfig {
   public static final String BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
   public static final String BACKOFF_MAX_MS = "retry.backoff.max.ms";
   public static final String OUTAGE_ALERT_MS = "alert.outage.after.ms";
-  public static final String SECRETS_TTL_MS = "secrets.cache.ttl.ms";
-  public static final String AWS_REGION = "aws.region";
-  public static final String SECRETS_MANAGER_ENDPOINT = "aws.secretsmanager.endpoint";
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String SECRETS_TTL_MS = CommonKeys.SECRETS_TTL_MS;
+  public static final String AWS_REGION = CommonKeys.AWS_REGION;
+  public static final String SECRETS_MANAGER_ENDPOINT = CommonKeys.SECRETS_MANAGER_ENDPOINT;
+  public static final String BOOTSTRAP_SERVERS = CommonKeys.BOOTSTRAP_SERVERS;
+  public static final String REGISTRY_URL = CommonKeys.REGISTRY_URL;
   public static final String RAW_TOPIC = "topic.raw";
   public static final String CURSOR_TOPIC = "topic.cursor";
   public static final String RAW_PARTITIONS = "topic.raw.partitions";
-  public static final String CREATE_TOPICS = "topics.create";
+  public static final String CREATE_TOPICS = CommonKeys.CREATE_TOPICS;
   public static final String TRANSACTIONAL_ID = "transactional.id";
-  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_PORT = CommonKeys.METRICS_PORT;
   public static final String WAREHOUSE_JDBC_URL = "warehouse.jdbc.url";
   public static final String WAREHOUSE_TABLE = "warehouse.table";
   public static final String WAREHOUSE_COLUMN = "warehouse.updated.at.column";
-  public static final String KAFKA_PREFIX = "kafka.";
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
+  public static final ConfigDef DEFINITION =
+      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.registry(CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
       .define(API_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
           "URL of the LMS activities endpoint, e.g. http://127.0.0.1:8080/v1/activities.")
       .define(API_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -72,28 +73,18 @@ public final class PollerConfig extends AbstractConfig {
       .define(BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, "Longest retry delay.")
       .define(OUTAGE_ALERT_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.MEDIUM,
           "Raise an alert once pages have failed for this long without a success.")
-      .define(SECRETS_TTL_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW,
-          "How long a secret is cached before it is read again (rotation).")
-      .define(AWS_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region of AWS Secrets Manager.")
-      .define(SECRETS_MANAGER_ENDPOINT, Type.STRING, "", Importance.LOW, "Endpoint override for Secrets Manager (VPC endpoint, tests).")
-      .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, "Kafka brokers.")
-      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Confluent-compatible schema registry URL (Apicurio: .../apis/ccompat/v7).")
-      .define(RAW_TOPIC, Type.STRING, "lms.learner-activity.raw", Importance.MEDIUM, "Topic the API's records go to (key = activity_id).")
-      .define(CURSOR_TOPIC, Type.STRING, "lms.poller.cursor", Importance.MEDIUM, "Compacted topic of the pollers' cursors (key = source).")
+      .define(RAW_TOPIC, Type.STRING, Topics.RAW, Importance.MEDIUM, "Topic the API's records go to (key = activity_id).")
+      .define(CURSOR_TOPIC, Type.STRING, Topics.CURSOR, Importance.MEDIUM, "Compacted topic of the pollers' cursors (key = source).")
       .define(RAW_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.LOW, "Partitions of the raw topic when the poller creates it.")
-      .define(CREATE_TOPICS, Type.BOOLEAN, true, Importance.LOW, "Create the raw and cursor topics if they are missing.")
       .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
           "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.")
       .define(WAREHOUSE_JDBC_URL, Type.STRING, "", Importance.LOW,
           "JDBC URL of the warehouse, for poller.start.from=warehouse (e.g. jdbc:duckdb:lms-data/warehouse.duckdb).")
       .define(WAREHOUSE_TABLE, Type.STRING, "ANALYTICS_READY", Importance.LOW, "Table whose MAX(updated_at) starts a new source.")
-      .define(WAREHOUSE_COLUMN, Type.STRING, "UPDATED_AT", Importance.LOW, "Its updated_at column.")
-      .define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
-          "Port of GET /metrics and /health on 127.0.0.1 (-1 = off, 0 = any free port).");
+      .define(WAREHOUSE_COLUMN, Type.STRING, "UPDATED_AT", Importance.LOW, "Its updated_at column.");
 
   public PollerConfig(Map<String, ?> values) {
-    super(DEFINITION, values, false);
+    super("poller", DEFINITION, values);
     startFrom(); // validate now, naming the key
     if (getLong(BACKOFF_MAX_MS) < getLong(BACKOFF_INITIAL_MS)) {
       throw new ConfigException(BACKOFF_MAX_MS, getLong(BACKOFF_MAX_MS), "must be >= " + BACKOFF_INITIAL_MS);
@@ -102,11 +93,7 @@ public final class PollerConfig extends AbstractConfig {
 
   /** File values, then environment overrides ({@code LMS_<KEY>}) for the defined keys. */
   public static PollerConfig load(Map<String, String> fileValues, Map<String, String> environment) {
-    return new PollerConfig(io.lmsingest.config.ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
-  }
-
-  public static String envName(String key) {
-    return io.lmsingest.config.ServiceConfigFile.envName(key);
+    return new PollerConfig(ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
   }
 
   public Instant startFrom() {
@@ -134,18 +121,5 @@ public final class PollerConfig extends AbstractConfig {
   public String transactionalId() {
     String id = getString(TRANSACTIONAL_ID);
     return id.isEmpty() ? "lms-poller-" + getString(SOURCE) : id;
-  }
-
-  /** Settings under {@code kafka.}, prefix removed, for the Kafka clients. */
-  public Map<String, Object> kafkaOverrides() {
-    return originalsWithPrefix(KAFKA_PREFIX);
-  }
-
-  /** Every effective setting, for the start-up log; the API key is only a reference anyway. */
-  public Map<String, Object> printable() {
-    Map<String, Object> all = new TreeMap<>(values());
-    kafkaOverrides().forEach((k, v) -> all.put(KAFKA_PREFIX + k,
-        k.contains("password") || k.contains("sasl.jaas") || k.contains("secret") ? "[redacted]" : v));
-    return all;
   }
 }

@@ -1,5 +1,7 @@
 package io.lmsingest.sink.bronze;
 
+import io.lmsingest.schemas.BronzeLayout;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,10 +32,6 @@ import org.apache.parquet.io.LocalOutputFile;
  * Kafka commits or uploads.
  */
 public final class BronzeParquetWriter implements AutoCloseable {
-  public static final String PARTITION = "_kafka_partition";
-  public static final String OFFSET = "_kafka_offset";
-  public static final String TIMESTAMP = "_kafka_timestamp";
-
   private final Path localFile;
   private final String keyPrefix;
   private final String topic;
@@ -76,9 +74,9 @@ public final class BronzeParquetWriter implements AutoCloseable {
     for (Schema.Field field : writerSchema.getFields()) {
       fields.add(new Schema.Field(field, field.schema()));
     }
-    fields.add(new Schema.Field(PARTITION, Schema.create(Schema.Type.INT), "Kafka partition of the record", null));
-    fields.add(new Schema.Field(OFFSET, Schema.create(Schema.Type.LONG), "Kafka offset of the record", null));
-    fields.add(new Schema.Field(TIMESTAMP, LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)),
+    fields.add(new Schema.Field(BronzeLayout.PARTITION_COLUMN, Schema.create(Schema.Type.INT), "Kafka partition of the record", null));
+    fields.add(new Schema.Field(BronzeLayout.OFFSET_COLUMN, Schema.create(Schema.Type.LONG), "Kafka offset of the record", null));
+    fields.add(new Schema.Field(BronzeLayout.TIMESTAMP_COLUMN, LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)),
         "Kafka timestamp of the record (UTC)", null));
     return Schema.createRecord(writerSchema.getName(), writerSchema.getDoc(), writerSchema.getNamespace(), false, fields);
   }
@@ -99,9 +97,9 @@ public final class BronzeParquetWriter implements AutoCloseable {
     for (Schema.Field field : writerSchema.getFields()) {
       row.put(field.name(), value.get(field.pos()));
     }
-    row.put(PARTITION, partition);
-    row.put(OFFSET, offset);
-    row.put(TIMESTAMP, kafkaTimestampMillis);
+    row.put(BronzeLayout.PARTITION_COLUMN, partition);
+    row.put(BronzeLayout.OFFSET_COLUMN, offset);
+    row.put(BronzeLayout.TIMESTAMP_COLUMN, kafkaTimestampMillis);
     parquet.write(row);
     if (startOffset < 0) {
       startOffset = offset;

@@ -1,5 +1,7 @@
 package io.lmsingest.sink.upload;
 
+import io.lmsingest.schemas.BronzeLayout;
+
 import io.lmsingest.sink.bronze.WrittenFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +25,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The S3 client is passed in, never built here.
  */
 public final class BronzeUploader {
-  public static final String META_START_OFFSET = "lms-start-offset";
-  public static final String META_END_OFFSET = "lms-end-offset";
-  public static final String META_ROWS = "lms-rows";
-  public static final String META_SHA256 = "lms-sha256";
-  public static final String META_SCHEMA = "lms-schema-fingerprint";
-  public static final String META_MIN_UPDATED_AT = "lms-min-updated-at";
-  public static final String META_MAX_UPDATED_AT = "lms-max-updated-at";
 
   private final S3Client s3;
   private final String bucket;
@@ -51,13 +46,13 @@ public final class BronzeUploader {
   /** Makes {@code file} durable under its key, or adopts the object already there. */
   public UploadResult upload(WrittenFile file) throws IOException {
     Map<String, String> metadata = new HashMap<>(Map.of(
-        META_START_OFFSET, Long.toString(file.startOffset()),
-        META_END_OFFSET, Long.toString(file.endOffset()),
-        META_ROWS, Long.toString(file.rows()),
-        META_SHA256, file.sha256(),
-        META_SCHEMA, file.schemaFingerprint()));
-    file.minUpdatedAt().ifPresent(t -> metadata.put(META_MIN_UPDATED_AT, Long.toString(t.toEpochMilli())));
-    file.maxUpdatedAt().ifPresent(t -> metadata.put(META_MAX_UPDATED_AT, Long.toString(t.toEpochMilli())));
+        BronzeLayout.META_START_OFFSET, Long.toString(file.startOffset()),
+        BronzeLayout.META_END_OFFSET, Long.toString(file.endOffset()),
+        BronzeLayout.META_ROWS, Long.toString(file.rows()),
+        BronzeLayout.META_SHA256, file.sha256(),
+        BronzeLayout.META_SCHEMA, file.schemaFingerprint()));
+    file.minUpdatedAt().ifPresent(t -> metadata.put(BronzeLayout.META_MIN_UPDATED_AT, Long.toString(t.toEpochMilli())));
+    file.maxUpdatedAt().ifPresent(t -> metadata.put(BronzeLayout.META_MAX_UPDATED_AT, Long.toString(t.toEpochMilli())));
     try {
       if (file.sizeBytes() < multipartThreshold) {
         s3.putObject(b -> {
@@ -81,12 +76,12 @@ public final class BronzeUploader {
   public UploadResult adopt(String key) {
     HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
     Map<String, String> meta = head.metadata();
-    if (!meta.containsKey(META_END_OFFSET) || !meta.containsKey(META_ROWS)) {
+    if (!meta.containsKey(BronzeLayout.META_END_OFFSET) || !meta.containsKey(BronzeLayout.META_ROWS)) {
       throw new IllegalStateException("object " + key + " exists but has no lms-* metadata; it was not written by this sink");
     }
-    return new UploadResult(key, true, Long.parseLong(meta.get(META_END_OFFSET)), Long.parseLong(meta.get(META_ROWS)),
-        head.contentLength(), meta.getOrDefault(META_SHA256, ""), meta.getOrDefault(META_SCHEMA, ""),
-        instant(meta.get(META_MIN_UPDATED_AT)), instant(meta.get(META_MAX_UPDATED_AT)));
+    return new UploadResult(key, true, Long.parseLong(meta.get(BronzeLayout.META_END_OFFSET)), Long.parseLong(meta.get(BronzeLayout.META_ROWS)),
+        head.contentLength(), meta.getOrDefault(BronzeLayout.META_SHA256, ""), meta.getOrDefault(BronzeLayout.META_SCHEMA, ""),
+        instant(meta.get(BronzeLayout.META_MIN_UPDATED_AT)), instant(meta.get(BronzeLayout.META_MAX_UPDATED_AT)));
   }
 
   private static Optional<Instant> instant(String epochMillis) {

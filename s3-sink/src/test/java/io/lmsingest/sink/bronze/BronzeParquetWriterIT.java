@@ -1,5 +1,7 @@
 package io.lmsingest.sink.bronze;
 
+import io.lmsingest.schemas.Topics;
+import io.lmsingest.schemas.BronzeLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +42,7 @@ class BronzeParquetWriterIT {
     int rows = 20_000;
     long firstOffset = 1_000;
     WrittenFile file;
-    try (BronzeParquetWriter writer = new BronzeParquetWriter(dir, "bronze/learner_activity", "lms.learner-activity.v1", 4,
+    try (BronzeParquetWriter writer = new BronzeParquetWriter(dir, BronzeLayout.BRONZE_PREFIX, Topics.V1, 4,
         LearnerActivity.getClassSchema(), 1 << 20)) {
       for (int i = 0; i < rows; i++) {
         // Offsets with gaps, as transaction markers leave them; Kafka timestamps start on 2026-11-20.

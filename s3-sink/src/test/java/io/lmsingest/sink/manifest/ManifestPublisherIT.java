@@ -1,5 +1,6 @@
 package io.lmsingest.sink.manifest;
 
+import io.lmsingest.schemas.BronzeLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,7 @@ class ManifestPublisherIT {
   @Test
   void theManifestIsWrittenOnceAndItsJsonMatchesItsFiles(S3Fixture s3) throws Exception {
     String bucket = s3.newBucket();
-    ManifestPublisher publisher = new ManifestPublisher(s3.client(), bucket, "manifests/learner_activity", Encryption.sseS3());
+    ManifestPublisher publisher = new ManifestPublisher(s3.client(), bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3());
     BronzeManifest manifest = ManifestPublisher.manifest("t", List.of(file(3, 500, 599), file(0, 0, 99)), Instant.parse("2026-11-20T02:00:00Z"));
 
     assertThat(publisher.write(manifest)).isTrue();

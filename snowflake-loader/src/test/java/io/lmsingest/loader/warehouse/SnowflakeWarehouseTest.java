@@ -1,5 +1,6 @@
 package io.lmsingest.loader.warehouse;
 
+import io.lmsingest.schemas.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class SnowflakeWarehouseTest {
       files.add(BronzeFile.newBuilder().setKey(keys[i]).setSizeBytes(100).setChecksum("ab").setRowCount(10).setPartition(i)
           .setStartOffset(0).setEndOffset(9).setSchemaFingerprint("01").setMinUpdatedAt(null).setMaxUpdatedAt(null).build());
     }
-    return MicroBatch.of(List.of(BronzeManifest.newBuilder().setBatchId("m1").setTopic("lms.learner-activity.v1")
+    return MicroBatch.of(List.of(BronzeManifest.newBuilder().setBatchId("m1").setTopic(Topics.V1)
         .setCreatedAt(Instant.parse("2026-11-24T10:00:00Z")).setFiles(files).build()));
   }
 

@@ -1,0 +1,73 @@
+package io.lmsingest.kit.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class ServiceConfigTest {
+  static final ConfigDef DEFINITION =
+      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.s3(CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), true), true))))
+          .define("own.key", ConfigDef.Type.INT, 3, ConfigDef.Importance.LOW, "a key of this service only");
+
+  static final class ExampleConfig extends ServiceConfig {
+    ExampleConfig(Map<String, ?> values) {
+      super("example", DEFINITION, values);
+    }
+  }
+
+  static Map<String, String> minimal() {
+    Map<String, String> values = new HashMap<>();
+    values.put(CommonKeys.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+    values.put(CommonKeys.REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7");
+    values.put(CommonKeys.S3_BUCKET, "lms-bronze");
+    return values;
+  }
+
+  @Test
+  void sharedKeysHaveTheirDefaultsAndKafkaSettingsPassThrough() {
+    Map<String, String> values = minimal();
+    values.put("kafka.security.protocol", "SASL_SSL");
+    values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
+    ExampleConfig config = new ExampleConfig(values);
+    assertThat(config.getString(CommonKeys.AWS_REGION)).isEqualTo("us-east-1");
+    assertThat(config.getString(CommonKeys.SECRETS_MANAGER_ENDPOINT)).isEmpty();
+    assertThat(config.getInt(CommonKeys.METRICS_PORT)).isEqualTo(-1);
+    assertThat(config.getString(CommonKeys.METRICS_HOST)).isEqualTo("127.0.0.1");
+    assertThat(config.kafkaClientConfig())
+        .containsEntry("bootstrap.servers", "127.0.0.1:9092")
+        .containsEntry("security.protocol", "SASL_SSL");
+    assertThat(config.printable().toString()).doesNotContain("hunter2").contains("kafka.sasl.jaas.config=[redacted]");
+  }
+
+  @Test
+  void anUnknownKeyFailsAtStartNamingItAndTheNearestKeyButNotTheValue() {
+    Map<String, String> values = minimal();
+    values.put("aws.secretsmanager.endpiont", "http://canary-value");
+    assertThatThrownBy(() -> new ExampleConfig(values))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown config key 'aws.secretsmanager.endpiont' for the example")
+        .hasMessageContaining("did you mean 'aws.secretsmanager.endpoint'?")
+        .hasMessageNotContaining("canary-value");
+
+    Map<String, String> farOff = minimal();
+    farOff.put("something.else", "x");
+    assertThatThrownBy(() -> new ExampleConfig(farOff))
+        .hasMessageContaining("unknown config key 'something.else'")
+        .hasMessageNotContaining("did you mean");
+  }
+
+  @Test
+  void aBadValueNamesItsKey() {
+    Map<String, String> values = minimal();
+    values.put(CommonKeys.METRICS_PORT, "-7");
+    assertThatThrownBy(() -> new ExampleConfig(values)).hasMessageContaining(CommonKeys.METRICS_PORT);
+    Map<String, String> noBrokers = minimal();
+    noBrokers.remove(CommonKeys.BOOTSTRAP_SERVERS);
+    assertThatThrownBy(() -> new ExampleConfig(noBrokers)).hasMessageContaining(CommonKeys.BOOTSTRAP_SERVERS);
+  }
+}

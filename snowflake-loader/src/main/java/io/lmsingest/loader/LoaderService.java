@@ -1,0 +1,97 @@
+package io.lmsingest.loader;
+
+import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Readiness;
+import io.lmsingest.kit.runtime.Service;
+import io.lmsingest.loader.batch.BatchCoalescer;
+import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.source.ManifestFollower;
+import io.lmsingest.loader.warehouse.Warehouse;
+import io.lmsingest.schemas.BronzeManifest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The loader as a service: follows the manifest topic and loads each micro-batch into the warehouse. */
+final class LoaderService implements Service {
+  private static final Logger LOG = LoggerFactory.getLogger(LoaderService.class);
+
+  private final S3Client s3;
+  private final Warehouse warehouse;
+  private final KafkaConsumer<String, BronzeManifest> consumer;
+  private final ManifestFollower follower;
+  private final ServiceMetrics metrics = new ServiceMetrics();
+  private volatile String lastFailure;
+
+  LoaderService(LoaderConfig config, S3Client s3, Warehouse warehouse, KafkaConsumer<String, BronzeManifest> consumer, Clock clock) {
+    this.s3 = s3;
+    this.warehouse = warehouse;
+    this.consumer = consumer;
+    BatchLoader loader = new BatchLoader(warehouse, clock);
+    this.follower = new ManifestFollower(consumer, config.getString(LoaderConfig.MANIFEST_TOPIC), loader,
+        new BatchCoalescer(config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES)),
+        config.getInt(LoaderConfig.MAX_FILES),
+        result -> {
+          lastFailure = null;
+          LoaderMetrics.record(metrics, result);
+          freshness(warehouse).ifPresent(ms -> metrics.set("lms_loader_freshness_ms", ms));
+        },
+        failure -> {
+          lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+          metrics.increment("lms_loader_failures_total");
+        });
+  }
+
+  @Override
+  public void run() {
+    follower.run();
+  }
+
+  @Override
+  public void stop() {
+    follower.stop();
+  }
+
+  @Override
+  public ServiceMetrics metrics() {
+    return metrics;
+  }
+
+  /** Not ready while a batch keeps failing (it is rolled back and retried). */
+  @Override
+  public Readiness readiness() {
+    String failure = lastFailure;
+    return failure == null ? Readiness.READY : Readiness.notReady("the last batch failed and is being retried: " + failure);
+  }
+
+  /** now − max(updated_at) in ANALYTICS_READY, in milliseconds. */
+  static Optional<Long> freshness(Warehouse warehouse) {
+    try (Statement st = warehouse.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT MAX(updated_at) FROM analytics_ready")) {
+      rs.next();
+      Timestamp max = rs.getTimestamp(1);
+      return max == null ? Optional.empty()
+          : Optional.of(Duration.between(max.toLocalDateTime().toInstant(ZoneOffset.UTC), Instant.now()).toMillis());
+    } catch (SQLException e) {
+      LOG.warn("freshness not measured: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try (S3Client s3Client = s3; Warehouse w = warehouse) {
+      consumer.close();
+    }
+  }
+}

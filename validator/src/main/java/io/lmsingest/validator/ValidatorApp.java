@@ -1,0 +1,134 @@
+package io.lmsingest.validator;
+
+import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Readiness;
+import io.lmsingest.kit.runtime.Service;
+import io.lmsingest.kit.runtime.ServiceRunner;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.serde.RegistryAvroDeserializer;
+import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The validator service: Kafka Streams with exactly_once_v2 over {@link ValidatorTopology}. */
+public final class ValidatorApp implements Service {
+  private static final Logger LOG = LoggerFactory.getLogger(ValidatorApp.class);
+
+  private final KafkaStreams streams;
+  private final ServiceMetrics metrics;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean started;
+
+  private ValidatorApp(KafkaStreams streams, ServiceMetrics metrics) {
+    this.streams = streams;
+    this.metrics = metrics;
+  }
+
+  /** The validator as a process: {@code ValidatorApp <config.properties>}. */
+  public static void main(String[] args) {
+    ServiceRunner.main("validator", args, ValidatorConfig::load, ValidatorApp::create);
+  }
+
+  /** Runs until SIGTERM; returns the exit code. */
+  public static int runUntilStopped(ValidatorConfig config) {
+    return ServiceRunner.run(config, ValidatorApp::create);
+  }
+
+  public static ValidatorApp create(ValidatorConfig config) throws Exception {
+    ValidatorTopology.Topics topics = new ValidatorTopology.Topics(
+        config.getString(ValidatorConfig.RAW_TOPIC), config.getString(ValidatorConfig.V1_TOPIC),
+        config.getString(ValidatorConfig.DLQ_TOPIC));
+    if (config.getBoolean(ValidatorConfig.CREATE_TOPICS)) {
+      int partitions = config.getInt(ValidatorConfig.PARTITIONS);
+      TopicBootstrap.ensure(config.kafkaClientConfig(), Stream.of(topics.raw(), topics.v1(), topics.dlq())
+          .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList());
+    }
+    Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(ValidatorConfig.REGISTRY_URL),
+        RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LearnerActivity.class.getName());
+    RegistryAvroDeserializer<LearnerActivity> decoder = new RegistryAvroDeserializer<>();
+    decoder.configure(serde, false);
+    RegistryAvroSerializer<LearnerActivity> encoder = new RegistryAvroSerializer<>();
+    encoder.configure(serde, false);
+
+    Properties props = new Properties();
+    props.putAll(config.kafkaClientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ValidatorConfig.APPLICATION_ID));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(config.getString(ValidatorConfig.STATE_DIR)).toString());
+    props.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
+
+    ServiceMetrics metrics = new ServiceMetrics();
+    ValidationRules rules = new ValidationRules(Duration.ofMillis(config.getLong(ValidatorConfig.MAX_FUTURE_SKEW_MS)));
+    KafkaStreams streams = new KafkaStreams(ValidatorTopology.build(topics, rules, decoder, encoder, metrics), props);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("validator stream thread failed; replacing it: {}", e.toString());
+      metrics.increment("lms_validator_thread_failures_total");
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    LOG.info("validator: {} -> {} | {}", topics.raw(), topics.v1(), topics.dlq());
+    return new ValidatorApp(streams, metrics);
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public void start() {
+    started = true;
+    streams.start();
+  }
+
+  /** Starts the streams and waits until stopped; fails if Kafka Streams gives up (state ERROR). */
+  @Override
+  public void run() throws InterruptedException {
+    streams.setStateListener((now, before) -> {
+      LOG.info("validator streams {} -> {}", before, now);
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+        stopped.countDown();
+      }
+    });
+    start();
+    stopped.await();
+    if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.PENDING_ERROR) {
+      throw new IllegalStateException("Kafka Streams stopped in state " + streams.state() + " (see the log above)");
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopped.countDown();
+  }
+
+  @Override
+  public ServiceMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public Readiness readiness() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.RUNNING) {
+      return Readiness.READY;
+    }
+    return Readiness.notReady(started ? "Kafka Streams is " + state : "not started");
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}
