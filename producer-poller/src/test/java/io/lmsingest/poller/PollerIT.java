@@ -1,6 +1,7 @@
 package io.lmsingest.poller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
@@ -12,6 +13,7 @@ import io.lmsingest.simulator.timeline.TimelineSettings;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
+import io.lmsingest.testkit.SecretsManagerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -121,6 +123,28 @@ class PollerIT {
       assertThat(deletes[0]).as("deletes reach Kafka").isPositive();
       assertThat(app.metrics().get("lms_poller_records_total")).isEqualTo(RECORDS);
       // The validator's half of the chain (raw -> v1, exactly once) is ValidatorIT's; the whole chain is ChaosIT's.
+    }
+  }
+
+  @Test
+  void theApiKeyComesFromAwsSecretsManager(KafkaFixture kafka, RegistryFixture registry, SecretsManagerFixture secretsManager,
+      @TempDir Path dir) throws Exception {
+    int records = 5_000;
+    ActivityTimeline timeline = timeline(records, 23);
+    String key = "key-" + System.nanoTime();
+    String reference = secretsManager.createSecret("{\"api_key\":\"" + key + "\",\"other\":\"x\"}") + "#api_key";
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
+      Map<String, String> values = config(kafka, registry, api, dir.resolve("unused"), "sm-" + System.nanoTime());
+      values.put(PollerConfig.API_KEY, reference);
+      values.put(PollerConfig.AWS_REGION, SecretsManagerFixture.REGION);
+      values.put(PollerConfig.SECRETS_MANAGER_ENDPOINT, secretsManager.endpoint().toString());
+      runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
+      assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)), timeline, records);
+
+      // A reference to a secret that does not exist stops the poller at start, naming the reference only.
+      values.put(PollerConfig.API_KEY, "aws-secretsmanager:lms/none#api_key");
+      assertThatThrownBy(() -> PollerApp.create(new PollerConfig(values), AlertSink.log(), Clock.systemUTC()))
+          .hasMessageContaining("lms/none").hasMessageNotContaining(key);
     }
   }
 

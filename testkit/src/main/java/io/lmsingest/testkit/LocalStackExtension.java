@@ -20,7 +20,8 @@ public final class LocalStackExtension implements ParameterResolver {
           KafkaFixture.class, KafkaFixture::start,
           RegistryFixture.class, RegistryFixture::start,
           S3Fixture.class, S3Fixture::start,
-          WarehouseFixture.class, WarehouseFixture::start);
+          WarehouseFixture.class, WarehouseFixture::start,
+          SecretsManagerFixture.class, SecretsManagerFixture::start);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
