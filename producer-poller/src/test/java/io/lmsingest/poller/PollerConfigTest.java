@@ -45,6 +45,20 @@ class PollerConfigTest {
   }
 
   @Test
+  void anUnknownKeyFailsAtStartWithItsNameAndTheSharedKeysAreAccepted() {
+    Map<String, String> typo = minimal();
+    typo.put("lms.api.pagesize", "100");
+    assertThatThrownBy(() -> PollerConfig.load(typo, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown config key 'lms.api.pagesize' for the poller");
+    Map<String, String> shared = minimal();
+    shared.put("aws.region", "eu-west-1");
+    shared.put("aws.secretsmanager.endpoint", "http://127.0.0.1:4566");
+    shared.put("metrics.host", "0.0.0.0");
+    shared.put("kafka.linger.ms", "5");
+    assertThat(PollerConfig.load(shared, Map.of()).kafkaClientConfig()).containsEntry("linger.ms", "5");
+  }
+
+  @Test
   void printedConfigHidesKafkaSecrets() {
     Map<String, String> values = minimal();
     values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");

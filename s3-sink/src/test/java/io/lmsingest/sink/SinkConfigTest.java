@@ -32,4 +32,19 @@ class SinkConfigTest {
     halfKeys.put(SinkConfig.ACCESS_KEY_ID, "env:AWS_KEY");
     assertThatThrownBy(() -> SinkConfig.load(halfKeys, Map.of())).hasMessageContaining("s3.secret.access.key");
   }
+
+  @Test
+  void anUnknownKeyFailsAtStartWithItsNameAndTheSecretsManagerKeysAreAccepted() {
+    Map<String, String> typo = minimal();
+    typo.put("rotation.max.record", "10");
+    assertThatThrownBy(() -> SinkConfig.load(typo, Map.of()))
+        .hasMessageContaining("unknown config key 'rotation.max.record' for the sink")
+        .hasMessageContaining("did you mean 'rotation.max.records'?");
+    Map<String, String> withAws = minimal();
+    withAws.put("aws.region", "eu-west-1");
+    withAws.put("aws.secretsmanager.endpoint", "http://127.0.0.1:4566");
+    withAws.put(SinkConfig.ACCESS_KEY_ID, "aws-secretsmanager:prod/lms-s3#id");
+    withAws.put(SinkConfig.SECRET_ACCESS_KEY, "aws-secretsmanager:prod/lms-s3#secret");
+    assertThat(SinkConfig.load(withAws, Map.of()).getString("aws.secretsmanager.endpoint")).isEqualTo("http://127.0.0.1:4566");
+  }
 }
