@@ -6,11 +6,13 @@ import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
-import io.lmsingest.sink.bronze.BronzeParquetWriter;
-import io.lmsingest.sink.bronze.WrittenFile;
+import io.lmsingest.sink.commit.BronzeCommitter;
+import io.lmsingest.sink.commit.DurableFile;
+import io.lmsingest.sink.commit.ManifestAnnouncer;
 import io.lmsingest.sink.manifest.ManifestPublisher;
 import io.lmsingest.sink.upload.BronzeUploader;
 import io.lmsingest.sink.upload.Encryption;
+import io.lmsingest.sink.write.BronzeWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,11 +20,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -41,43 +42,28 @@ final class BronzeBench {
     Files.createDirectories(dir);
     ActivityTimeline timeline = new ActivityTimeline(
         new TimelineSettings(11, Instant.parse("2026-11-01T00:00:00Z"), 5_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
-    BronzeUploader uploader = new BronzeUploader(s3, bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
-    ManifestPublisher publisher = new ManifestPublisher(s3, bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3());
+    BronzeCommitter committer = new BronzeCommitter(new BronzeUploader(s3, bucket, Encryption.sseS3(), 64L << 20, 8 << 20),
+        new ManifestPublisher(s3, bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3()), ManifestAnnouncer.NONE, Clock.systemUTC());
     Schema schema = LearnerActivity.getClassSchema();
-    Map<Integer, BronzeParquetWriter> open = new HashMap<>();
     long[] offsets = new long[PARTITIONS];
-    List<BronzeManifest> manifests = new ArrayList<>();
-    for (long slot = 0; slot < records; slot++) {
-      LearnerActivity a = timeline.recordAt(slot);
-      int partition = Math.floorMod(a.getActivityId().hashCode(), PARTITIONS);
-      BronzeParquetWriter writer = open.get(partition);
-      if (writer == null) {
-        writer = new BronzeParquetWriter(dir, BronzeLayout.BRONZE_PREFIX, Topics.V1, partition, schema, 8 << 20);
-        open.put(partition, writer);
+    List<DurableFile> durable = new ArrayList<>();
+    try (BronzeWriter writer = new BronzeWriter(Topics.V1, dir, BronzeLayout.BRONZE_PREFIX, 8 << 20, committer, Clock.systemUTC())) {
+      for (long slot = 0; slot < records; slot++) {
+        LearnerActivity a = timeline.recordAt(slot);
+        int partition = Math.floorMod(a.getActivityId().hashCode(), PARTITIONS);
+        GenericData.Record record = new GenericData.Record(schema);
+        for (Schema.Field f : schema.getFields()) {
+          Object value = a.get(f.pos());
+          record.put(f.pos(), value instanceof Instant i ? i.toEpochMilli() : value);
+        }
+        durable.addAll(writer.write(partition, offsets[partition]++, a.getUpdatedAt().toEpochMilli(), record));
+        if (writer.rows(partition) >= ROWS_PER_FILE) {
+          durable.addAll(writer.finish(List.of(partition)));
+        }
       }
-      GenericData.Record record = new GenericData.Record(schema);
-      for (Schema.Field f : schema.getFields()) {
-        Object value = a.get(f.pos());
-        record.put(f.pos(), value instanceof Instant i ? i.toEpochMilli() : value);
-      }
-      writer.write(record, offsets[partition]++, a.getUpdatedAt().toEpochMilli());
-      if (writer.rows() >= ROWS_PER_FILE) {
-        manifests.add(publish(open.remove(partition), uploader, publisher));
-      }
+      durable.addAll(writer.finishAll());
     }
-    for (BronzeParquetWriter writer : open.values()) {
-      manifests.add(publish(writer, uploader, publisher));
-    }
-    return manifests;
-  }
-
-  private static BronzeManifest publish(BronzeParquetWriter writer, BronzeUploader uploader, ManifestPublisher publisher) throws Exception {
-    WrittenFile file = writer.complete();
-    uploader.upload(file);
-    Files.delete(file.localFile());
-    BronzeManifest manifest = ManifestPublisher.manifest(Topics.V1, List.of(file), Instant.now());
-    publisher.write(manifest);
-    return manifest;
+    return durable.stream().map(DurableFile::manifest).toList();
   }
 
   static List<String> download(S3Client s3, String bucket, List<BronzeManifest> manifests, Path dir) throws Exception {

@@ -7,7 +7,7 @@ import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageRequest;
 import io.lmsingest.poller.kafka.PageWriter;
-import io.lmsingest.poller.retry.Backoff;
+import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;

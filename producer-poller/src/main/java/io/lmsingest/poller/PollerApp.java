@@ -11,7 +11,7 @@ import io.lmsingest.poller.api.Pagination;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.PageWriter;
-import io.lmsingest.poller.retry.Backoff;
+import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;
 import io.lmsingest.serde.RegistryAvroDeserializer;

@@ -7,10 +7,15 @@ import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
+import io.lmsingest.sink.commit.BronzeCommitter;
+import io.lmsingest.sink.commit.ManifestAnnouncer;
+import io.lmsingest.sink.commit.OffsetBook;
 import io.lmsingest.sink.manifest.ManifestPublisher;
+import io.lmsingest.sink.rotation.FlushPlan;
 import io.lmsingest.sink.rotation.RotationPolicy;
 import io.lmsingest.sink.upload.BronzeUploader;
 import io.lmsingest.sink.upload.Encryption;
+import io.lmsingest.sink.write.BronzeWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,17 +78,19 @@ public final class SinkApp {
     RegistryAvroSerializer<IndexedRecord> manifests = new RegistryAvroSerializer<>();
     manifests.configure(serde, false);
 
-    return new BronzeSink(
-        new BronzeSink.Settings(
-            config.getString(SinkConfig.TOPIC), config.getString(SinkConfig.MANIFEST_TOPIC), config.getString(SinkConfig.BRONZE_PREFIX),
-            Path.of(config.getString(SinkConfig.STAGING_DIR)),
-            new RotationPolicy(config.getLong(SinkConfig.MAX_RECORDS), config.getLong(SinkConfig.MAX_BYTES),
-                Duration.ofMillis(config.getLong(SinkConfig.MAX_AGE_MS))),
-            config.getLong(SinkConfig.ROW_GROUP_BYTES), config.getLong(SinkConfig.MEMORY_BUDGET)),
-        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), values),
-        new KafkaProducer<>(producerConfig, new StringSerializer(), manifests),
+    KafkaProducer<String, IndexedRecord> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), manifests);
+    BronzeCommitter committer = new BronzeCommitter(
         new BronzeUploader(s3, bucket, encryption, config.getLong(SinkConfig.MULTIPART_THRESHOLD), config.getInt(SinkConfig.PART_BYTES)),
         new ManifestPublisher(s3, bucket, config.getString(SinkConfig.MANIFEST_PREFIX), encryption),
-        clock);
+        ManifestAnnouncer.kafka(producer, config.getString(SinkConfig.MANIFEST_TOPIC)), clock);
+    BronzeWriter writer = new BronzeWriter(config.getString(SinkConfig.TOPIC), Path.of(config.getString(SinkConfig.STAGING_DIR)),
+        config.getString(SinkConfig.BRONZE_PREFIX), config.getLong(SinkConfig.ROW_GROUP_BYTES), committer, clock);
+    FlushPlan plan = new FlushPlan(new RotationPolicy(config.getLong(SinkConfig.MAX_RECORDS), config.getLong(SinkConfig.MAX_BYTES),
+        Duration.ofMillis(config.getLong(SinkConfig.MAX_AGE_MS))), config.getLong(SinkConfig.MEMORY_BUDGET));
+    return new BronzeSink(new KafkaConsumer<>(consumerConfig, new StringDeserializer(), values), writer, plan, new OffsetBook(clock),
+        () -> {
+          producer.close();
+          s3.close();
+        });
   }
 }

@@ -6,26 +6,27 @@ import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
-import io.lmsingest.sink.bronze.BronzeParquetWriter;
-import io.lmsingest.sink.bronze.WrittenFile;
+import io.lmsingest.sink.commit.BronzeCommitter;
+import io.lmsingest.sink.commit.DurableFile;
+import io.lmsingest.sink.commit.ManifestAnnouncer;
 import io.lmsingest.sink.manifest.ManifestPublisher;
 import io.lmsingest.sink.upload.BronzeUploader;
 import io.lmsingest.sink.upload.Encryption;
+import io.lmsingest.sink.write.BronzeWriter;
 import io.lmsingest.testkit.S3Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Real Bronze for loader tests, written by the sink's own writer, uploader and manifest publisher:
+ * Real Bronze for loader tests, written by the sink's own BronzeWriter (Parquet, upload, manifest):
  * simulated changes keyed into partitions by activity_id, one manifest per file, in S3.
  */
 final class BronzeFixture {
@@ -49,38 +50,24 @@ final class BronzeFixture {
   static List<BronzeManifest> write(S3Fixture s3, String bucket, Path dir, ActivityTimeline timeline, long from, long to, int partitions,
       int rowsPerFile, long[] nextOffset, Schema schema, java.util.function.ObjIntConsumer<GenericRecord> edit) throws Exception {
     Files.createDirectories(dir);
-    BronzeUploader uploader = new BronzeUploader(s3.client(), bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
-    ManifestPublisher publisher = new ManifestPublisher(s3.client(), bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3());
-    Map<Integer, BronzeParquetWriter> open = new HashMap<>();
-    List<BronzeManifest> manifests = new ArrayList<>();
-    for (long slot = from; slot < to; slot++) {
-      LearnerActivity a = timeline.recordAt(slot);
-      int partition = Math.floorMod(a.getActivityId().hashCode(), partitions);
-      BronzeParquetWriter writer = open.get(partition);
-      if (writer == null) {
-        writer = new BronzeParquetWriter(dir, BronzeLayout.BRONZE_PREFIX, TOPIC, partition, schema, 1 << 20);
-        open.put(partition, writer);
+    BronzeCommitter committer = new BronzeCommitter(new BronzeUploader(s3.client(), bucket, Encryption.sseS3(), 64L << 20, 8 << 20),
+        new ManifestPublisher(s3.client(), bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3()), ManifestAnnouncer.NONE,
+        Clock.systemUTC());
+    List<DurableFile> durable = new ArrayList<>();
+    try (BronzeWriter writer = new BronzeWriter(TOPIC, dir, BronzeLayout.BRONZE_PREFIX, 1 << 20, committer, Clock.systemUTC())) {
+      for (long slot = from; slot < to; slot++) {
+        LearnerActivity a = timeline.recordAt(slot);
+        int partition = Math.floorMod(a.getActivityId().hashCode(), partitions);
+        GenericRecord record = generic(a, schema);
+        edit.accept(record, (int) slot);
+        durable.addAll(writer.write(partition, nextOffset[partition]++, a.getUpdatedAt().toEpochMilli(), record));
+        if (writer.rows(partition) >= rowsPerFile) {
+          durable.addAll(writer.finish(List.of(partition)));
+        }
       }
-      GenericRecord record = generic(a, schema);
-      edit.accept(record, (int) slot);
-      writer.write(record, nextOffset[partition]++, a.getUpdatedAt().toEpochMilli());
-      if (writer.rows() >= rowsPerFile) {
-        manifests.add(publish(open.remove(partition), uploader, publisher));
-      }
+      durable.addAll(writer.finishAll());
     }
-    for (BronzeParquetWriter writer : open.values()) {
-      manifests.add(publish(writer, uploader, publisher));
-    }
-    return manifests;
-  }
-
-  private static BronzeManifest publish(BronzeParquetWriter writer, BronzeUploader uploader, ManifestPublisher publisher) throws Exception {
-    WrittenFile file = writer.complete();
-    uploader.upload(file);
-    Files.delete(file.localFile());
-    BronzeManifest manifest = ManifestPublisher.manifest(TOPIC, List.of(file), Instant.ofEpochMilli(file.maxUpdatedAt().orElseThrow().toEpochMilli()));
-    publisher.write(manifest);
-    return manifest;
+    return durable.stream().map(DurableFile::manifest).toList();
   }
 
   static GenericRecord generic(LearnerActivity a, Schema schema) {

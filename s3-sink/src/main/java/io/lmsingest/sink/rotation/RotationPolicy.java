@@ -20,7 +20,9 @@ public record RotationPolicy(long maxRecords, long maxBytes, Duration maxAge) {
     NONE,
     RECORDS,
     BYTES,
-    AGE
+    AGE,
+    /** Not due by itself: the largest open file when all together are over the memory budget. */
+    MEMORY
   }
 
   /**

@@ -44,7 +44,7 @@ public final class BronzeUploader {
   }
 
   /** Makes {@code file} durable under its key, or adopts the object already there. */
-  public UploadResult upload(WrittenFile file) throws IOException {
+  public Uploaded upload(WrittenFile file) throws IOException {
     Map<String, String> metadata = new HashMap<>(Map.of(
         BronzeLayout.META_START_OFFSET, Long.toString(file.startOffset()),
         BronzeLayout.META_END_OFFSET, Long.toString(file.endOffset()),
@@ -62,26 +62,28 @@ public final class BronzeUploader {
       } else {
         multipart(file, metadata);
       }
-      return new UploadResult(file.key(), false, file.endOffset(), file.rows(), file.sizeBytes(), file.sha256(), file.schemaFingerprint(),
-          file.minUpdatedAt(), file.maxUpdatedAt());
+      return new Uploaded(file, false);
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
-        return adopt(file.key());
+        return adopt(file);
       }
       throw e;
     }
   }
 
-  /** Reads what an existing object covers from its metadata. */
-  public UploadResult adopt(String key) {
+  /** Reads what the existing object at {@code local}'s key covers from its metadata. */
+  private Uploaded adopt(WrittenFile local) {
+    String key = local.key();
     HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
     Map<String, String> meta = head.metadata();
     if (!meta.containsKey(BronzeLayout.META_END_OFFSET) || !meta.containsKey(BronzeLayout.META_ROWS)) {
       throw new IllegalStateException("object " + key + " exists but has no lms-* metadata; it was not written by this sink");
     }
-    return new UploadResult(key, true, Long.parseLong(meta.get(BronzeLayout.META_END_OFFSET)), Long.parseLong(meta.get(BronzeLayout.META_ROWS)),
-        head.contentLength(), meta.getOrDefault(BronzeLayout.META_SHA256, ""), meta.getOrDefault(BronzeLayout.META_SCHEMA, ""),
+    WrittenFile stored = new WrittenFile(local.localFile(), key, local.partition(), local.startOffset(),
+        Long.parseLong(meta.get(BronzeLayout.META_END_OFFSET)), Long.parseLong(meta.get(BronzeLayout.META_ROWS)), head.contentLength(),
+        meta.getOrDefault(BronzeLayout.META_SHA256, ""), meta.getOrDefault(BronzeLayout.META_SCHEMA, ""),
         instant(meta.get(BronzeLayout.META_MIN_UPDATED_AT)), instant(meta.get(BronzeLayout.META_MAX_UPDATED_AT)));
+    return new Uploaded(stored, true);
   }
 
   private static Optional<Instant> instant(String epochMillis) {

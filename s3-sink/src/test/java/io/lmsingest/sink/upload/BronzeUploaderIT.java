@@ -63,20 +63,20 @@ class BronzeUploaderIT {
       BronzeUploader uploader = new BronzeUploader(client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
       WrittenFile first = file(dir, "bronze/t+0+00000000000000000000.parquet", 100_000, 0, 999);
 
-      UploadResult written = uploader.upload(first);
+      Uploaded written = uploader.upload(first);
       assertThat(written.adopted()).isFalse();
       assertThat(headers.seen).anyMatch(h -> h.startsWith("PUT") && h.contains("sse=AES256") && h.contains("if-none-match=*"));
 
       // After a crash the same start offset is written again (same key): the object is adopted, not duplicated.
       WrittenFile again = file(dir, "bronze/t+0+00000000000000000000.parquet", 50_000, 0, 420);
-      UploadResult adopted = uploader.upload(again);
+      Uploaded adopted = uploader.upload(again);
       assertThat(adopted.adopted()).isTrue();
-      assertThat(adopted.endOffset()).as("end offset from the existing object's metadata").isEqualTo(999);
-      assertThat(adopted.rows()).isEqualTo(1_000);
-      assertThat(adopted.sha256()).isEqualTo(first.sha256());
-      assertThat(adopted.sizeBytes()).as("the stored object's size, not the rebuilt file's").isEqualTo(first.sizeBytes())
+      assertThat(adopted.stored().endOffset()).as("end offset from the existing object's metadata").isEqualTo(999);
+      assertThat(adopted.stored().rows()).isEqualTo(1_000);
+      assertThat(adopted.stored().sha256()).isEqualTo(first.sha256());
+      assertThat(adopted.stored().sizeBytes()).as("the stored object's size, not the rebuilt file's").isEqualTo(first.sizeBytes())
           .isNotEqualTo(again.sizeBytes());
-      assertThat(adopted.schemaFingerprint()).isEqualTo(first.schemaFingerprint());
+      assertThat(adopted.stored().schemaFingerprint()).isEqualTo(first.schemaFingerprint());
       byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(first.key())).asByteArray();
       assertThat(stored).isEqualTo(Files.readAllBytes(first.localFile()));
       assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(1);

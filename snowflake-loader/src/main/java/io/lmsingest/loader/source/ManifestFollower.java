@@ -1,5 +1,6 @@
 package io.lmsingest.loader.source;
 
+import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.loader.batch.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManifestFollower implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestFollower.class);
-  private static final long MAX_BACKOFF_MS = 30_000;
+  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   private final org.apache.kafka.clients.consumer.Consumer<String, BronzeManifest> consumer;
   private final String topic;
@@ -103,7 +104,7 @@ public final class ManifestFollower implements Runnable {
         return;
       } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
         onFailure.accept(e);
-        long backoff = Math.min(MAX_BACKOFF_MS, 500L << Math.min(attempt - 1, 6));
+        long backoff = BACKOFF.ceiling(attempt).toMillis();
         LOG.warn("{}loader batch {} failed and was rolled back as a whole (attempt {}): {}; retrying in {} ms",
             attempt >= 5 ? "alert=true " : "", batch.id(), attempt, e.toString(), backoff);
         sleep(backoff);
