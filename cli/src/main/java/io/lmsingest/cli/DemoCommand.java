@@ -1,30 +1,25 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.schemas.Topics;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.stack.LocalStack;
+import io.lmsingest.stack.PipelineProbe;
+import io.lmsingest.stack.PipelineServices;
+import io.lmsingest.stack.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +32,6 @@ import picocli.CommandLine.Spec;
         "live at 5M/day until Ctrl-C. With --until-drained: exit 0 once ANALYTICS_READY equals the simulator's ground truth.",
         "A second demo on the same DIR resumes where the first stopped; nothing is loaded twice."})
 final class DemoCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin DataDirOption data;
   @Mixin StackOptions stackOptions;
@@ -85,10 +78,11 @@ final class DemoCommand implements Callable<Integer> {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
         while (!interrupted.get()) {
           Thread.sleep(interval * 1000L);
-          Progress p = progress(stack, services, admin, layout);
+          Progress p = Progress.read(stack, services, layout, admin);
           out.printf("[%5ds] fetched %,d%s | validator lag %,d | sink lag %,d | loader lag %,d | merged %,d rows | freshness %s | dlq %,d%n",
-              (System.nanoTime() - started) / 1_000_000_000, p.served, target > 0 ? " / " + String.format("%,d", target) : "",
-              p.lag("validator"), p.lag("sink"), p.lag("loader"), p.merged, p.freshnessMs < 0 ? "-" : p.freshnessMs / 1000 + " s", p.dlq);
+              (System.nanoTime() - started) / 1_000_000_000, p.served(), target > 0 ? " / " + String.format("%,d", target) : "",
+              p.lag("validator"), p.lag("sink"), p.lag("loader"), p.merged(), p.freshnessMs() < 0 ? "-" : p.freshnessMs() / 1000 + " s",
+              p.dlq());
           out.flush();
           for (String service : PipelineServices.SERVICES) {
             if (services.running(service).isEmpty()) {
@@ -100,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
           if (!untilDrained) {
             continue;
           }
-          boolean quiet = p.served >= target && p.lag("validator") == 0 && p.lag("sink") == 0 && p.lag("loader") == 0 && p.lagsKnown();
+          boolean quiet = p.served() >= target && p.drained();
           quietChecks = quiet ? quietChecks + 1 : 0;
           if (quietChecks >= 2) {
             // The loader holds DuckDB's write lock: stop it to compare, start it again if not done.
@@ -140,91 +134,8 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  record Progress(long served, Map<String, Long> lags, long merged, long freshnessMs, long dlq) {
-    long lag(String service) {
-      return lags.getOrDefault(service, -1L);
-    }
-
-    boolean lagsKnown() {
-      return lags.size() == 3 && lags.values().stream().allMatch(l -> l >= 0);
-    }
-  }
-
-  private Progress progress(LocalStack stack, PipelineServices services, Admin admin, StackLayout layout) throws Exception {
-    long served = -1;
-    try {
-      HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/stats"))
-          .header("X-Api-Key", layout.secret("lms-api-key", 24)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-      served = JSON.readTree(stats.body()).path("served_records").asLong(-1);
-    } catch (IOException e) {
-      // the simulator is busy or restarting: shown as -1 this round
-    }
-    Map<String, Long> lags = new HashMap<>();
-    for (String service : PipelineServices.GROUPS.keySet()) {
-      lags.put(service, lag(admin, PipelineServices.GROUPS.get(service), PipelineServices.INPUTS.get(service)));
-    }
-    Map<String, Double> loader = metrics(services.metricsPort("loader"));
-    long merged = (long) (loader.getOrDefault("lms_loader_rows_inserted_total", 0.0) + loader.getOrDefault("lms_loader_rows_updated_total", 0.0));
-    long freshness = loader.containsKey("lms_loader_freshness_ms") ? loader.get("lms_loader_freshness_ms").longValue() : -1;
-    return new Progress(served, lags, merged, freshness, endOffsets(admin, Topics.DLQ));
-  }
-
-  /** Records between a group's committed offsets and the end of its input topic (-1 while unknown). */
-  static long lag(Admin admin, String group, String topic) {
-    try {
-      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      long lag = 0;
-      for (var e : admin.listOffsets(latest).all().get().entrySet()) {
-        var offset = committed.get(e.getKey());
-        if (offset == null) {
-          return e.getValue().offset() == 0 ? 0 : -1;
-        }
-        lag += Math.max(0, e.getValue().offset() - offset.offset());
-      }
-      return lag;
-    } catch (Exception e) {
-      return -1; // the topic or the group does not exist yet
-    }
-  }
-
-  static long endOffsets(Admin admin, String topic) {
-    try {
-      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-    } catch (Exception e) {
-      return 0; // no DLQ topic yet: nothing rejected
-    }
-  }
-
-  static Map<String, Double> metrics(int port) {
-    Map<String, Double> values = new HashMap<>();
-    if (port < 0) {
-      return values;
-    }
-    try {
-      String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-      for (String line : text.split("\n")) {
-        String[] parts = line.split(" ");
-        if (parts.length == 2 && !line.startsWith("#")) {
-          values.put(parts[0], Double.parseDouble(parts[1]));
-        }
-      }
-    } catch (IOException | InterruptedException | NumberFormatException e) {
-      // the service is starting or stopping: no numbers this round
-    }
-    return values;
-  }
-
   private static GroundTruthCheck.Result compare(LocalStack stack, StackLayout layout) throws Exception {
-    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/admin/ground-truth"))
-        .header("X-Api-Key", layout.secret("lms-api-key", 24)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    PipelineProbe.writeGroundTruth(stack, layout);
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath())) {
       return GroundTruthCheck.compare(c, layout.groundTruth());
     }
@@ -256,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("  logs: %s%n", layout.logs());
   }
 
-  private static String tail(java.nio.file.Path log) {
+  private static String tail(Path log) {
     try {
       var lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));

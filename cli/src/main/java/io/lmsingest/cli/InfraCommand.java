@@ -1,6 +1,7 @@
 package io.lmsingest.cli;
 
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Properties;

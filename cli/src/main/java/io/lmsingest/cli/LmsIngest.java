@@ -1,5 +1,6 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.simulator.SimulatorMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = LmsIngest.Version.class,
     description = "Exactly-once streaming ingestion of LMS learner activity: API -> Kafka -> Parquet on S3 -> warehouse.",
-    subcommands = {InfraCommand.class, SimulatorCommand.class, PollerCommand.class, ValidatorCommand.class, SinkCommand.class, LoaderCommand.class, DemoCommand.class, StatusCommand.class, ReplayCommand.class, SqlCommand.class, BenchCommand.class, S3ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InfraCommand.class, SimulatorMain.class, PollerCommand.class, ValidatorCommand.class, SinkCommand.class, LoaderCommand.class,
+      DemoCommand.class, StatusCommand.class, ReplayCommand.class, SqlCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
+    })
 public final class LmsIngest {
 
   public static void main(String[] args) {

@@ -5,12 +5,16 @@ import io.lmsingest.schemas.ConsumerGroups;
 import io.lmsingest.loader.LoaderApp;
 import io.lmsingest.loader.LoaderConfig;
 import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.stack.GroupOffsetReset;
+import io.lmsingest.stack.LocalStack;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,32 +49,16 @@ final class ReplayCommand {
     public Integer call() throws Exception {
       String servers = bootstrap != null ? bootstrap
           : new LocalStack(data.layout(), data.layout().loadSettings()).kafka().bootstrapServers();
-      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", servers))) {
-        var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-        if (!description.members().isEmpty()) {
-          spec.commandLine().getErr().printf("group %s is active (%d member(s), state %s): stop the sink first, then replay%n", group,
-              description.members().size(), description.groupState());
-          return 1;
-        }
-        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new java.util.HashMap<>();
-        for (var p : partitions) {
-          specs.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()), target.earliest
-              ? org.apache.kafka.clients.admin.OffsetSpec.earliest()
-              : org.apache.kafka.clients.admin.OffsetSpec.forTimestamp(target.datetime.toEpochMilli()));
-        }
-        var found = admin.listOffsets(specs).all().get();
-        var ends = admin.listOffsets(specs.keySet().stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
-            tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> reset = new java.util.TreeMap<>(
-            java.util.Comparator.comparingInt(org.apache.kafka.common.TopicPartition::partition));
-        found.forEach((tp, info) -> reset.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(
-            info.offset() < 0 ? ends.get(tp).offset() : info.offset()))); // no record at or after T: the end
-        admin.alterConsumerGroupOffsets(group, reset).all().get();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+        Map<TopicPartition, Long> reset =
+            GroupOffsetReset.reset(admin, group, topic, target.earliest ? Optional.empty() : Optional.of(target.datetime));
         PrintWriter out = spec.commandLine().getOut();
-        reset.forEach((tp, offset) -> out.printf("%s-%d -> %d%n", tp.topic(), tp.partition(), offset.offset()));
+        reset.forEach((tp, offset) -> out.printf("%s-%d -> %d%n", tp.topic(), tp.partition(), offset));
         out.printf("group %s reset; the sink re-derives Bronze from there when it starts%n", group);
         return 0;
+      } catch (GroupOffsetReset.GroupActiveException e) {
+        spec.commandLine().getErr().println(e.getMessage() + ": stop the sink first, then replay");
+        return 1;
       }
     }
   }

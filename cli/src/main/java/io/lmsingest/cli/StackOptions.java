@@ -1,5 +1,6 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.simulator.SimulatorMain;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -25,7 +26,7 @@ final class StackOptions {
     setDefault(settings, "simulator.seed", seed, 42L);
     setDefault(settings, "simulator.rate", rate, 5_000_000L);
     if (!settings.containsKey("simulator.start")) {
-      settings.setProperty("simulator.start", SimulatorCommand.defaultStart(days == null ? 1 : days).toString());
+      settings.setProperty("simulator.start", SimulatorMain.defaultStart(days == null ? 1 : days).toString());
     }
     if (records != null) {
       settings.putIfAbsent("simulator.records", records.toString());

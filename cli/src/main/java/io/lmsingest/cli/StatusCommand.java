@@ -1,11 +1,12 @@
 package io.lmsingest.cli;
 
 import io.lmsingest.schemas.Topics;
-import io.lmsingest.kit.config.ServiceConfigFile;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.stack.LocalStack;
+import io.lmsingest.stack.PipelineProbe;
+import io.lmsingest.stack.PipelineServices;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -44,18 +45,19 @@ final class StatusCommand implements Callable<Integer> {
       return 1;
     }
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+      PipelineServices services = new PipelineServices(stack, layout);
       for (String service : PipelineServices.SERVICES) {
         String group = PipelineServices.GROUPS.get(service);
-        String state = new PipelineServices(stack, layout).running(service).map(p -> "running (pid " + p.pid() + ")").orElse("stopped");
+        String state = services.running(service).map(p -> "running (pid " + p.pid() + ")").orElse("stopped");
         if (group == null) {
           out.printf("%-10s %s%n", service, state);
         } else {
-          long lag = DemoCommand.lag(admin, group, PipelineServices.INPUTS.get(service));
+          long lag = PipelineProbe.lag(admin, group, PipelineServices.INPUTS.get(service));
           out.printf("%-10s %-22s group %-22s lag %s on %s%n", service, state, group, lag < 0 ? "unknown" : String.format("%,d", lag),
               PipelineServices.INPUTS.get(service));
         }
       }
-      out.printf("dlq        %,d records in lms.learner-activity.dlq%n", DemoCommand.endOffsets(admin, Topics.DLQ));
+      out.printf("dlq        %,d records in %s%n", PipelineProbe.size(admin, Topics.DLQ), Topics.DLQ);
     }
     if (stack.running("s3").isPresent()) {
       try (S3Client s3 = stack.s3().newClient()) {
@@ -64,11 +66,11 @@ final class StatusCommand implements Callable<Integer> {
             .ifPresentOrElse(m -> out.printf("manifest   last %s at %s%n", m.key(), m.lastModified()), () -> out.println("manifest   none yet"));
       }
     }
-    warehouse(out, layout);
+    warehouse(out, layout, new PipelineServices(stack, layout));
     return 0;
   }
 
-  private static void warehouse(PrintWriter out, StackLayout layout) throws Exception {
+  private static void warehouse(PrintWriter out, StackLayout layout, PipelineServices services) throws Exception {
     if (!Files.exists(layout.warehouse())) {
       out.println("warehouse  none yet");
       return;
@@ -86,9 +88,7 @@ final class StatusCommand implements Callable<Integer> {
       }
     } catch (SQLException e) {
       // The running loader holds DuckDB's lock: ask it instead.
-      Path config = layout.run().resolve("loader.properties");
-      int port = Files.exists(config) ? Integer.parseInt(ServiceConfigFile.read(config).getOrDefault("metrics.port", "-1")) : -1;
-      Map<String, Double> metrics = DemoCommand.metrics(port);
+      Map<String, Double> metrics = PipelineProbe.metrics(services.metricsPort("loader"));
       out.printf("warehouse  in use by the loader: %,.0f batches, %,.0f rows merged since it started, freshness %s ms%n",
           metrics.getOrDefault("lms_loader_batches_total", 0.0),
           metrics.getOrDefault("lms_loader_rows_inserted_total", 0.0) + metrics.getOrDefault("lms_loader_rows_updated_total", 0.0),

@@ -1,5 +1,8 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.stack.LocalStack;
+import io.lmsingest.stack.PipelineServices;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lmsingest.loader.warehouse.GroundTruthCheck;

@@ -6,16 +6,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.kit.config.ServiceConfigFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +48,12 @@ class DemoIT {
     CommandLine cli = LmsIngest.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(out, true));
-    int exit = cli.execute(args.toArray(String[]::new));
+    CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
+    Set<String> answered = everyServiceAnswersItsEndpoints(new StackLayout(dir), demo);
+    int exit = demo.get(15, TimeUnit.MINUTES);
     System.out.println(out);
+    assertThat(answered).as("services whose /metrics, /health and /ready answered during the demo").containsExactlyInAnyOrder(
+        "poller", "validator", "sink", "loader");
     assertThat(exit).as(out.toString()).isZero();
     assertThat(out.toString()).contains("drained: ANALYTICS_READY equals the ground truth").contains("fetched");
 
@@ -73,6 +87,41 @@ class DemoIT {
       assertThat(DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger")).isEqualTo(ledgerRows);
       assertThat(DuckCount.checksum(st)).isEqualTo(checksum);
     }
+  }
+
+  /**
+   * While the demo runs, asks each service's own endpoint (its port is in the config the demo wrote):
+   * /health and /ready answer 200 and /metrics carries the service's own lms_&lt;service&gt;_ series.
+   */
+  static Set<String> everyServiceAnswersItsEndpoints(StackLayout layout, CompletableFuture<Integer> demo) throws Exception {
+    Set<String> answered = new HashSet<>();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    while (!demo.isDone() && answered.size() < 4) {
+      for (String service : List.of("poller", "validator", "sink", "loader")) {
+        Path config = layout.run().resolve(service + ".properties");
+        if (answered.contains(service) || !Files.exists(config)) {
+          continue;
+        }
+        String port = ServiceConfigFile.read(config).get("metrics.port");
+        try {
+          int health = get(http, port, "/health").statusCode();
+          HttpResponse<String> ready = get(http, port, "/ready");
+          String metrics = get(http, port, "/metrics").body();
+          if (health == 200 && ready.statusCode() == 200 && metrics.contains("lms_" + service + "_")) {
+            answered.add(service);
+          }
+        } catch (java.io.IOException e) {
+          // starting or restarting: asked again next round
+        }
+      }
+      Thread.sleep(500);
+    }
+    return answered;
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static final class DuckCount {

@@ -1,5 +1,7 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.stack.LocalStack;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lmsingest.localstack.Ports;

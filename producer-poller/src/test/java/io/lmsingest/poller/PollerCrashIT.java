@@ -12,8 +12,13 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
+import io.lmsingest.testkit.ServiceUnderTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,37 +54,39 @@ class PollerCrashIT {
       Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "crash-" + System.nanoTime());
       int metricsPort = io.lmsingest.localstack.Ports.free();
       values.put(PollerConfig.METRICS_PORT, Integer.toString(metricsPort));
-      Path config = writeConfig(dir.resolve("poller.properties"), values);
+      Path config = ServiceUnderTest.writeConfig(dir.resolve("poller.properties"), values);
       Instant last = Instant.ofEpochMilli(timeline.timeOf(RECORDS - 1));
       Random random = new Random(7);
 
       int kills = 0;
       while (kills < 20) {
-        Process poller = start(config, log);
-        Thread.sleep(1_500 + random.nextInt(2_500));
-        if (!poller.isAlive()) {
-          throw new AssertionError("poller exited on its own: " + tail(log));
+        try (ServiceUnderTest poller = start(config, log)) {
+          Thread.sleep(1_500 + random.nextInt(2_500));
+          assertThat(poller.isAlive()).as("poller exited on its own: %s", poller.tail()).isTrue();
+          poller.kill(); // SIGKILL: no shutdown hook, an open transaction left behind
         }
-        poller.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, an open transaction left behind
         kills++;
         if (caughtUp(kafka, registry, values, last)) {
           break; // finished between kills; later kills would only hit an idle poller
         }
       }
-      Process finisher = start(config, log);
-      long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("lms.it.catchup.minutes", 5)).toNanos();
-      while (!caughtUp(kafka, registry, values, last)) {
-        assertThat(finisher.isAlive()).as("poller died: %s", tail(log)).isTrue();
-        assertThat(System.nanoTime()).as("poller did not catch up: %s", tail(log)).isLessThan(deadline);
-        Thread.sleep(500);
+      try (ServiceUnderTest finisher = start(config, log)) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("lms.it.catchup.minutes", 5)).toNanos();
+        while (!caughtUp(kafka, registry, values, last)) {
+          assertThat(finisher.isAlive()).as("poller died: %s", finisher.tail()).isTrue();
+          assertThat(System.nanoTime()).as("poller did not catch up: %s", finisher.tail()).isLessThan(deadline);
+          Thread.sleep(500);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("lms_poller_records_total").contains("lms_poller_cursor_lag_ms").doesNotContain(CANARY);
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as("ready: %s", ready.body()).isEqualTo(200);
+        // A JVM ended by SIGTERM exits 143 after its shutdown hooks; the log shows the loop stopped cleanly.
+        assertThat(finisher.stop()).isIn(0, 143);
       }
-      String metrics = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(metrics).contains("lms_poller_records_total").contains("lms_poller_cursor_lag_ms").doesNotContain(CANARY);
-      finisher.destroy();
-      // A JVM ended by SIGTERM exits 143 after its shutdown hooks; the log shows the loop stopped cleanly.
-      assertThat(finisher.waitFor()).isIn(0, 143);
 
       byte[] canary = CANARY.getBytes(StandardCharsets.UTF_8);
       java.util.Set<String> raw = new java.util.HashSet<>();
@@ -123,13 +130,10 @@ class PollerCrashIT {
     Path log = dir.resolve("poller.log");
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, "the-right-key-123", Faults.NONE, PollerIT.NOW)) {
       Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "badkey-" + System.nanoTime());
-      Process poller = start(writeConfig(dir.resolve("poller.properties"), values), log);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!Files.readString(log).contains("alert=true") && System.nanoTime() < deadline) {
-        Thread.sleep(200);
+      try (ServiceUnderTest poller = start(ServiceUnderTest.writeConfig(dir.resolve("poller.properties"), values), log)) {
+        poller.awaitLines("alert=true", 1, Duration.ofSeconds(60));
+        poller.stop();
       }
-      poller.destroy();
-      poller.waitFor();
       String logText = Files.readString(log);
       assertThat(logText).contains("API key rejected; reading it again").contains("alert=true").contains("rejects the API key");
       assertThat(logText).doesNotContain(CANARY);
@@ -137,21 +141,8 @@ class PollerCrashIT {
     }
   }
 
-  static Path writeConfig(Path file, Map<String, String> values) throws IOException {
-    return Files.writeString(file, values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
-  }
-
-  static Process start(Path config, Path log) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-        "-cp", System.getProperty("java.class.path"),
-        PollerMain.class.getName(), config.toString()));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
+  static ServiceUnderTest start(Path config, Path log) throws IOException {
+    return ServiceUnderTest.start(PollerMain.class, config, log, "-Xmx128m", "-XX:+UseSerialGC");
   }
 
   static boolean caughtUp(KafkaFixture kafka, RegistryFixture registry, Map<String, String> values, Instant last) {
@@ -167,11 +158,6 @@ class PollerCrashIT {
     } catch (IllegalStateException e) {
       return false; // the cursor topic does not exist yet
     }
-  }
-
-  static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
   }
 
   static int indexOf(byte[] haystack, byte[] needle) {

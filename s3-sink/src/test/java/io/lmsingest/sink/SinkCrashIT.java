@@ -6,29 +6,26 @@ import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.S3Fixture;
+import io.lmsingest.testkit.ServiceUnderTest;
 import io.lmsingest.testkit.WarehouseFixture;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sink as its own process at -Xmx256m, killed with SIGKILL at random moments and restarted. */
 @IntegrationTest
 class SinkCrashIT {
+  /** The line the committer logs for every file made durable. */
+  static final String FILE_DURABLE = "bronze file ";
+
   static final int RECORDS = Integer.getInteger("lms.it.sink.crash.records", 2_000_000);
   static final int PARTITIONS = 6;
 
@@ -63,33 +60,34 @@ class SinkCrashIT {
     // for the killed member's session to time out.
     values.put("kafka.group.instance.id", "sink-crash-1");
     values.put("kafka.session.timeout.ms", "15000");
-    Path config = Files.writeString(dir.resolve("sink.properties"),
-        values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+    Path config = ServiceUnderTest.writeConfig(dir.resolve("sink.properties"), values);
     Path log = dir.resolve("sink.log");
 
     Random random = new Random(11);
     long started = System.nanoTime();
     int kills = 0;
-    while (kills < 20 && !caughtUp(kafka, group, topic)) {
-      Process sink = start(config, log);
-      awaitInLog(log, "sink file", linesWith(log, "sink file") + 1, sink); // kill only while it is writing
-      Thread.sleep(random.nextInt(2_500));
-      assertThat(sink.isAlive()).as("sink exited on its own: %s", tail(log)).isTrue();
-      sink.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, files half written, uploads half done
-      kills++;
+    while (kills < 20 && !kafka.isCaughtUp(group, topic)) {
+      try (ServiceUnderTest sink = ServiceUnderTest.start(SinkApp.class, config, log, "-Xmx256m")) {
+        sink.awaitNext(FILE_DURABLE, Duration.ofSeconds(90)); // kill only while it is writing
+        Thread.sleep(random.nextInt(2_500));
+        assertThat(sink.isAlive()).as("sink exited on its own: %s", sink.tail()).isTrue();
+        sink.kill(); // SIGKILL: no shutdown hook, files half written, uploads half done
+        kills++;
+      }
     }
-    long filesDuringKills = linesWith(log, "sink file");
+    long filesDuringKills = ServiceUnderTest.linesWith(log, FILE_DURABLE);
     assertThat(filesDuringKills).as("files made durable between kills").isGreaterThan(20);
-    Process finisher = start(config, log);
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (!caughtUp(kafka, group, topic)) {
-      assertThat(finisher.isAlive()).as("sink died: %s", tail(log)).isTrue();
-      assertThat(System.nanoTime()).as("sink did not catch up: %s", tail(log)).isLessThan(deadline);
-      Thread.sleep(500);
+    long millis;
+    try (ServiceUnderTest finisher = ServiceUnderTest.start(SinkApp.class, config, log, "-Xmx256m")) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (!kafka.isCaughtUp(group, topic)) {
+        assertThat(finisher.isAlive()).as("sink died: %s", finisher.tail()).isTrue();
+        assertThat(System.nanoTime()).as("sink did not catch up: %s", finisher.tail()).isLessThan(deadline);
+        Thread.sleep(500);
+      }
+      millis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(finisher.stop()).isIn(0, 143);
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    finisher.destroy();
-    assertThat(finisher.waitFor()).isIn(0, 143);
 
     String logText = Files.readString(log, StandardCharsets.UTF_8);
     long adoptions = logText.lines().filter(l -> l.contains("(adopted: already durable)")).count();
@@ -100,48 +98,5 @@ class SinkCrashIT {
 
     Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, RECORDS);
     BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);
-  }
-
-  static long linesWith(Path log, String marker) throws IOException {
-    return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(marker)).count() : 0;
-  }
-
-  /** Waits until {@code log} holds {@code n} lines with {@code marker}. */
-  static void awaitInLog(Path log, String marker, long n, Process process) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (linesWith(log, marker) < n) {
-      assertThat(process.isAlive()).as("exited on its own: %s", tail(log)).isTrue();
-      assertThat(System.nanoTime()).as("no '%s' within 90 s: %s", marker, tail(log)).isLessThan(deadline);
-      Thread.sleep(50);
-    }
-  }
-
-  static Process start(Path config, Path log) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-        "-cp", System.getProperty("java.class.path"),
-        SinkApp.class.getName(), config.toString()));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
-  }
-
-  /** Every partition's committed offset is at its end (the sink commits past trailing transaction markers). */
-  static boolean caughtUp(KafkaFixture kafka, String group, String topic) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    if (committed.size() < PARTITIONS) {
-      return false;
-    }
-    Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-    var ends = kafka.admin().listOffsets(latest).all().get();
-    return committed.entrySet().stream().allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()).offset());
-  }
-
-  static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
   }
 }

@@ -14,23 +14,19 @@ import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.S3Fixture;
-import java.io.IOException;
+import io.lmsingest.testkit.ServiceUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The loader as its own process, following the manifest topic, killed with SIGKILL at random moments and restarted. */
 @IntegrationTest
 class LoaderCrashIT {
+  /** The line the loader logs for every batch it commits. */
+  static final String BATCH_LOADED = "loader batch";
   static final int RECORDS = Integer.getInteger("lms.it.loader.crash.records", 400_000);
 
   @Test
@@ -75,36 +73,36 @@ class LoaderCrashIT {
     values.put(LoaderConfig.MAX_FILES, "6"); // many small batches: many moments to be killed inside one
     values.put("kafka.group.instance.id", "loader-crash-1");
     values.put("kafka.session.timeout.ms", "15000");
-    Path config = Files.writeString(dir.resolve("loader.properties"),
-        values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+    Path config = ServiceUnderTest.writeConfig(dir.resolve("loader.properties"), values);
     Path log = dir.resolve("loader.log");
 
     Random random = new Random(13);
     int kills = 0;
     int batchesSeen = 0;
-    while (kills < 20 && !caughtUp(kafka, group, topic)) {
+    while (kills < 20 && !kafka.isCaughtUp(group, topic)) {
       long started = System.nanoTime();
-      Process loader = start(config, log);
-      awaitInLog(log, "loader batch", committedLines(log) + 1, loader); // kill only while it is loading
-      if (kills == 0) {
-        System.out.printf("loader crash test: first batch %d ms after launch%n", (System.nanoTime() - started) / 1_000_000);
+      try (ServiceUnderTest loader = ServiceUnderTest.start(LoaderApp.class, config, log, "-Xmx256m")) {
+        loader.awaitNext(BATCH_LOADED, Duration.ofSeconds(90)); // kill only while it is loading
+        if (kills == 0) {
+          System.out.printf("loader crash test: first batch %d ms after launch%n", (System.nanoTime() - started) / 1_000_000);
+        }
+        Thread.sleep(random.nextInt(2_500));
+        assertThat(loader.isAlive()).as("loader exited on its own: %s", loader.tail()).isTrue();
+        loader.kill();
+        kills++;
       }
-      Thread.sleep(random.nextInt(2_500));
-      assertThat(loader.isAlive()).as("loader exited on its own: %s", tail(log)).isTrue();
-      loader.destroyForcibly().waitFor();
-      kills++;
       batchesSeen = assertNoPartialBatch(database);
     }
-    assertThat(batchesSeen).as("batches committed between kills: %s", tail(log)).isPositive();
-    Process finisher = start(config, log);
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (!caughtUp(kafka, group, topic)) {
-      assertThat(finisher.isAlive()).as("loader died: %s", tail(log)).isTrue();
-      assertThat(System.nanoTime()).as("loader did not catch up: %s", tail(log)).isLessThan(deadline);
-      Thread.sleep(500);
+    assertThat(batchesSeen).as("batches committed between kills").isPositive();
+    try (ServiceUnderTest finisher = ServiceUnderTest.start(LoaderApp.class, config, log, "-Xmx256m")) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (!kafka.isCaughtUp(group, topic)) {
+        assertThat(finisher.isAlive()).as("loader died: %s", finisher.tail()).isTrue();
+        assertThat(System.nanoTime()).as("loader did not catch up: %s", finisher.tail()).isLessThan(deadline);
+        Thread.sleep(500);
+      }
+      assertThat(finisher.stop()).isIn(0, 143);
     }
-    finisher.destroy();
-    assertThat(finisher.waitFor()).isIn(0, 143);
     System.out.printf("loader crash test: %d changes, %d manifests, %d SIGKILLs (%d batches committed before the last one)%n",
         RECORDS, manifests.size(), kills, batchesSeen);
     assertThat(kills).isGreaterThanOrEqualTo(5);
@@ -137,44 +135,5 @@ class LoaderCrashIT {
           .isZero();
       return (int) count(c, "SELECT COUNT(*) FROM load_batches");
     }
-  }
-
-  static long committedLines(Path log) throws IOException {
-    return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("loader batch")).count() : 0;
-  }
-
-  /** Waits until {@code log} holds {@code n} lines with {@code marker}. */
-  static void awaitInLog(Path log, String marker, long n, Process process) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (Files.readAllLines(log).stream().filter(l -> l.contains(marker)).count() < n) {
-      assertThat(process.isAlive()).as("exited on its own: %s", tail(log)).isTrue();
-      assertThat(System.nanoTime()).as("no '%s' within 90 s: %s", marker, tail(log)).isLessThan(deadline);
-      Thread.sleep(50);
-    }
-  }
-
-  static Process start(Path config, Path log) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-        "-cp", System.getProperty("java.class.path"),
-        LoaderApp.class.getName(), config.toString()));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-  }
-
-  static boolean caughtUp(KafkaFixture kafka, String group, String topic) throws Exception {
-    var committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    TopicPartition tp = new TopicPartition(topic, 0);
-    if (!committed.containsKey(tp)) {
-      return false;
-    }
-    long end = kafka.admin().listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
-    return committed.get(tp).offset() >= end;
-  }
-
-  static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
   }
 }

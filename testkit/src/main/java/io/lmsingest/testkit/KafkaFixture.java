@@ -1,5 +1,6 @@
 package io.lmsingest.testkit;
 
+import io.lmsingest.localstack.GroupLag;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,21 +88,19 @@ public final class KafkaFixture implements AutoCloseable {
     return config;
   }
 
+  /** The group has committed to the end of every partition of the topic (see {@link GroupLag}). */
+  public boolean isCaughtUp(String group, String topic) throws InterruptedException {
+    return GroupLag.caughtUp(admin, group, topic);
+  }
+
   /** Waits until {@code group} has committed offsets at the end of every partition of {@code topic}. */
   public void awaitCommittedToEnd(String group, String topic, java.time.Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-      var ends = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(
-          tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-      if (partitions.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() >= ends.get(tp).offset())) {
-        return;
-      }
+    while (!isCaughtUp(group, topic)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("group " + group + " did not commit to the end of " + topic + " within " + timeout
-            + ": committed " + committed + ", ends " + ends);
+            + ": committed " + admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+            + ", ends " + GroupLag.endOffsets(admin, topic));
       }
       Thread.sleep(250);
     }

@@ -1,10 +1,15 @@
-package io.lmsingest.cli;
+package io.lmsingest.stack;
 
 import io.lmsingest.schemas.Topics;
 import io.lmsingest.schemas.ConsumerGroups;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
+import io.lmsingest.kit.config.ServiceConfigFile;
+import io.lmsingest.loader.LoaderApp;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.poller.PollerMain;
+import io.lmsingest.sink.SinkApp;
+import io.lmsingest.validator.ValidatorApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,50 +24,63 @@ import java.util.stream.Collectors;
  * The four pipeline services of the embedded default — poller, validator, sink, loader — each its own
  * process, configured from the local stack's endpoints (secrets by file reference, never by value).
  */
-final class PipelineServices {
-  static final List<String> SERVICES = List.of("poller", "validator", "sink", "loader");
-  static final Map<String, String> GROUPS = Map.of(
+public final class PipelineServices {
+  public static final List<String> SERVICES = List.of("poller", "validator", "sink", "loader");
+  /** Each service's own main class (the same a container image would run). */
+  static final Map<String, Class<?>> MAIN_CLASSES = Map.of(
+      "poller", PollerMain.class, "validator", ValidatorApp.class, "sink", SinkApp.class, "loader", LoaderApp.class);
+  public static final Map<String, String> GROUPS = Map.of(
       "validator", ConsumerGroups.VALIDATOR, "sink", ConsumerGroups.SINK, "loader", ConsumerGroups.LOADER);
-  static final Map<String, String> INPUTS = Map.of(
+  public static final Map<String, String> INPUTS = Map.of(
       "validator", Topics.RAW, "sink", Topics.V1, "loader", Topics.MANIFESTS);
 
   private final LocalStack stack;
   private final StackLayout layout;
   private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
 
-  PipelineServices(LocalStack stack, StackLayout layout) {
+  public PipelineServices(LocalStack stack, StackLayout layout) {
     this.stack = stack;
     this.layout = layout;
   }
 
-  Optional<ServiceProcess> running(String service) {
+  public Optional<ServiceProcess> running(String service) {
     return ServiceProcess.running(service, layout.pidFile(service), layout.logFile(service));
   }
 
-  int metricsPort(String service) {
-    return metricsPorts.getOrDefault(service, -1);
+  /** The port of the service's /metrics, /health and /ready (-1 while it has none), from its config file. */
+  public int metricsPort(String service) {
+    Integer known = metricsPorts.get(service);
+    if (known != null) {
+      return known;
+    }
+    Path config = layout.run().resolve(service + ".properties");
+    try {
+      return Files.exists(config) ? Integer.parseInt(ServiceConfigFile.read(config).getOrDefault("metrics.port", "-1")) : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
   }
 
-  ServiceProcess start(String service) throws IOException {
+  public ServiceProcess start(String service) throws IOException {
     Optional<ServiceProcess> existing = running(service);
     if (existing.isPresent()) {
       return existing.get();
     }
     Path config = writeConfig(service);
     return ServiceProcess.start(service,
-        ServiceProcess.javaCommand(stack.jvm(service), LmsIngest.class.getName(), List.of(service, "--config", config.toString())),
+        ServiceProcess.javaCommand(stack.jvm(service), MAIN_CLASSES.get(service).getName(), List.of(config.toString())),
         Map.of(), layout.logFile(service), layout.pidFile(service));
   }
 
-  void stop(String service) throws IOException {
+  public void stop(String service) throws IOException {
     Optional<ServiceProcess> process = running(service);
     if (process.isPresent()) {
       process.get().stop(Duration.ofSeconds(30));
     }
   }
 
-  void stopAll() throws IOException {
-    for (String service : List.of("poller", "validator", "sink", "loader")) {
+  public void stopAll() throws IOException {
+    for (String service : SERVICES) {
       stop(service);
     }
   }
@@ -80,7 +98,10 @@ final class PipelineServices {
         values.put("lms.api.key", "file:" + layout.secretFile("lms-api-key"));
         values.put("metrics.port", Integer.toString(metrics));
       }
-      case "validator" -> values.put("state.dir", layout.root().resolve("validator-state").toString());
+      case "validator" -> {
+        values.put("state.dir", layout.root().resolve("validator-state").toString());
+        values.put("metrics.port", Integer.toString(metrics));
+      }
       case "sink" -> {
         values.put("s3.bucket", StackLayout.BUCKET);
         values.put("s3.endpoint", stack.s3().uri().toString());

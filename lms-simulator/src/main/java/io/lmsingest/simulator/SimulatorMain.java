@@ -1,4 +1,4 @@
-package io.lmsingest.cli;
+package io.lmsingest.simulator;
 
 import io.lmsingest.simulator.api.Faults;
 import io.lmsingest.simulator.api.LmsApiServer;
@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code ./lms-ingest simulator}: the stand-in for the external LMS API, in the foreground. */
+/**
+ * The simulator as a process ({@code SimulatorMain [options]}), and {@code ./lms-ingest simulator}: the
+ * stand-in for the external LMS API, in the foreground until stopped.
+ */
 @Command(
     name = "simulator",
     mixinStandardHelpOptions = true,
@@ -27,7 +30,11 @@ import picocli.CommandLine.Spec;
       "Serve a deterministic, simulated LMS learner-activity API (docs/lms-api.md) until stopped.",
       "The API key comes from --api-key-file or $LMS_API_KEY and is never printed."
     })
-final class SimulatorCommand implements Callable<Integer> {
+public final class SimulatorMain implements Callable<Integer> {
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new SimulatorMain()).execute(args));
+  }
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--port", defaultValue = "8080", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any).")
@@ -127,7 +134,7 @@ final class SimulatorCommand implements Callable<Integer> {
   }
 
   /** Midnight UTC today minus {@code days}: the same all day, so a restart today replays the same history. */
-  static Instant defaultStart(double days) {
+  public static Instant defaultStart(double days) {
     Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
     return midnight.minus(Duration.ofMillis((long) (days * 86_400_000L)));
   }

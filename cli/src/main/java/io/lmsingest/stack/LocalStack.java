@@ -1,11 +1,13 @@
-package io.lmsingest.cli;
+package io.lmsingest.stack;
 
 import io.lmsingest.localstack.KafkaBroker;
+import io.lmsingest.localstack.LocalS3ServerMain;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.RegistryServer;
 import io.lmsingest.localstack.S3Endpoint;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.simulator.SimulatorMain;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,32 +29,32 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  * The embedded default infrastructure — Kafka broker, schema registry, S3 server, LMS simulator —
  * each its own process under one data directory, started and stopped as a unit.
  */
-final class LocalStack {
-  static final List<String> SERVICES = List.of("kafka", "registry", "s3", "simulator");
+public final class LocalStack {
+  public static final List<String> SERVICES = List.of("kafka", "registry", "s3", "simulator");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final StackLayout layout;
   private final Properties settings;
 
-  LocalStack(StackLayout layout, Properties settings) {
+  public LocalStack(StackLayout layout, Properties settings) {
     this.layout = layout;
     this.settings = settings;
   }
 
-  int port(String service) {
+  public int port(String service) {
     return Integer.parseInt(settings.getProperty(service + ".port"));
   }
 
-  KafkaBroker kafka() {
+  public KafkaBroker kafka() {
     return new KafkaBroker(layout.kafkaHome(), port("kafka"), port("kafka.controller"));
   }
 
-  RegistryServer registry() {
+  public RegistryServer registry() {
     return new RegistryServer(layout.registryHome(), port("registry"), true);
   }
 
-  S3Endpoint s3() throws IOException {
+  public S3Endpoint s3() throws IOException {
     return new S3Endpoint(
         URI.create("http://127.0.0.1:" + port("s3")),
         "us-east-1",
@@ -59,11 +62,11 @@ final class LocalStack {
         layout.secret("s3-secret-access-key", 20));
   }
 
-  String simulatorUrl() {
+  public String simulatorUrl() {
     return "http://127.0.0.1:" + port("simulator");
   }
 
-  Optional<ServiceProcess> running(String service) {
+  public Optional<ServiceProcess> running(String service) {
     return switch (service) {
       case "kafka" -> kafka().running();
       case "registry" -> registry().running();
@@ -72,12 +75,12 @@ final class LocalStack {
   }
 
   /** Starts whatever is not running yet, in dependency order. */
-  void up(PrintWriter out) throws IOException {
+  public void up(PrintWriter out) throws IOException {
     up(out, SERVICES);
   }
 
   /** Starts the given services (in {@link #SERVICES} order) that are not running yet. */
-  void up(PrintWriter out, List<String> services) throws IOException {
+  public void up(PrintWriter out, List<String> services) throws IOException {
     for (String service : SERVICES.stream().filter(services::contains).toList()) {
       Optional<ServiceProcess> existing = running(service);
       if (existing.isPresent()) {
@@ -101,10 +104,10 @@ final class LocalStack {
   }
 
   /** Stops every running service, last started first. Returns how many were stopped. */
-  int down(PrintWriter out) throws IOException {
+  public int down(PrintWriter out) throws IOException {
     int stopped = 0;
     List<String> reverse = new ArrayList<>(SERVICES);
-    java.util.Collections.reverse(reverse);
+    Collections.reverse(reverse);
     for (String service : reverse) {
       Optional<ServiceProcess> process = running(service);
       if (process.isEmpty()) {
@@ -118,7 +121,7 @@ final class LocalStack {
     return stopped;
   }
 
-  void printEndpoints(PrintWriter out) throws IOException {
+  public void printEndpoints(PrintWriter out) throws IOException {
     S3Endpoint s3 = s3();
     out.printf("%-10s %-44s %s%n", "kafka", kafka().bootstrapServers(), state("kafka"));
     out.printf("%-10s %-44s %s%n", "registry", registry().confluentApiUrl(), state("registry"));
@@ -155,8 +158,7 @@ final class LocalStack {
         ServiceProcess.start(
             "s3",
             ServiceProcess.javaCommand(
-                jvm("s3"), LmsIngest.class.getName(),
-                List.of("s3-server", "--data-dir", layout.root().toString(), "--port", Integer.toString(port("s3")))),
+                jvm("s3"), LocalS3ServerMain.class.getName(), List.of(layout.root().toString(), Integer.toString(port("s3")))),
             Map.of(),
             layout.logFile("s3"),
             layout.pidFile("s3"));
@@ -172,7 +174,6 @@ final class LocalStack {
   private ServiceProcess startSimulator() throws IOException {
     layout.secret("lms-api-key", 24);
     List<String> args = new ArrayList<>(List.of(
-        "simulator",
         "--port", Integer.toString(port("simulator")),
         "--seed", settings.getProperty("simulator.seed"),
         "--rate", settings.getProperty("simulator.rate"),
@@ -188,7 +189,7 @@ final class LocalStack {
     ServiceProcess process =
         ServiceProcess.start(
             "simulator",
-            ServiceProcess.javaCommand(jvm("simulator"), LmsIngest.class.getName(), args),
+            ServiceProcess.javaCommand(jvm("simulator"), SimulatorMain.class.getName(), args),
             Map.of(),
             layout.logFile("simulator"),
             layout.pidFile("simulator"));
@@ -210,7 +211,7 @@ final class LocalStack {
     }
   }
 
-  List<String> jvm(String service) {
+  public List<String> jvm(String service) {
     return List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dlms.log.format=json", "-Dlms.service=" + service,
         "-D" + RegistryServer.APP_PROPERTY + "=" + System.getProperty(RegistryServer.APP_PROPERTY, ""));
   }

@@ -1,4 +1,4 @@
-package io.lmsingest.cli;
+package io.lmsingest.bench;
 
 import io.lmsingest.schemas.Topics;
 import io.lmsingest.schemas.BronzeLayout;

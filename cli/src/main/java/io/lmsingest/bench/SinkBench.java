@@ -1,0 +1,234 @@
+package io.lmsingest.bench;
+
+import io.lmsingest.localstack.Ports;
+import io.lmsingest.localstack.ServiceProcess;
+import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.stack.LocalStack;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import io.lmsingest.simulator.timeline.TimelineSettings;
+import io.lmsingest.sink.SinkApp;
+import io.lmsingest.sink.SinkConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * s3-sink records/s next to Kafka's own consumer ceiling (ConsumerPerformance), same topic, same run:
+ * fills a topic once (Avro, transactional, like the validator writes v1), then per run ConsumerPerformance
+ * (read_committed) and the sink as its own process, each from launch to the last offset, with a fresh
+ * group, on a throw-away local stack.
+ */
+public final class SinkBench {
+  private final PrintWriter out;
+  private final int records;
+  private final int partitions;
+  private final int runs;
+  private final String heap;
+
+  public SinkBench(PrintWriter out, int records, int partitions, int runs, String heap) {
+    this.out = out;
+    this.records = records;
+    this.partitions = partitions;
+    this.runs = runs;
+    this.heap = heap;
+  }
+
+  public int run() throws Exception {
+    Path root = Files.createTempDirectory("lms-bench-");
+    StackLayout layout = new StackLayout(root);
+    Properties settings = new Properties();
+    for (String port : List.of("kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port")) {
+      settings.setProperty(port, Integer.toString(Ports.free()));
+    }
+    layout.saveSettings(settings);
+    LocalStack stack = new LocalStack(layout, settings);
+    String bootstrap = stack.kafka().bootstrapServers();
+    try {
+      stack.up(out, List.of("kafka", "registry", "s3"));
+      String topic = "bench.learner-activity.v1";
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1), new NewTopic("bench.manifests", 1, (short) 1))).all().get();
+        long started = System.nanoTime();
+        fill(bootstrap, stack.registry().confluentApiUrl(), topic);
+        out.printf("filled %s: %,d records over %d partitions in %.1f s%n", topic, records, partitions, (System.nanoTime() - started) / 1e9);
+        out.flush();
+
+        List<double[]> results = new ArrayList<>(); // ConsumerPerformance rec/s, sink rec/s, sink peak RSS MB
+        for (int run = 1; run <= runs; run++) {
+          double ceiling = consumerPerformance(root, bootstrap, topic, run);
+          double[] sink = sink(stack, layout, admin, topic, run);
+          results.add(new double[] {ceiling, sink[0], sink[1]});
+          out.printf("run %d: ConsumerPerformance %,.0f rec/s | s3-sink %,.0f rec/s (%.0f%% of ceiling), peak RSS %.0f MB%n",
+              run, ceiling, sink[0], 100 * sink[0] / ceiling, sink[1]);
+          out.flush();
+        }
+        double ceiling = BenchStats.median(results, 0);
+        double sink = BenchStats.median(results, 1);
+        out.printf("%nmedian of %d runs, %,d records, %d partitions, -Xmx%s, %d cores:%n", runs, records, partitions, heap,
+            Runtime.getRuntime().availableProcessors());
+        out.printf("  ConsumerPerformance (read_committed, launch to last record): %,.0f rec/s%n", ceiling);
+        out.printf("  s3-sink (launch to every offset committed behind durable Parquet + manifest): %,.0f rec/s = %.0f%% of the ceiling%n",
+            sink, 100 * sink / ceiling);
+        out.printf("  s3-sink peak RSS: %.0f MB%n", BenchStats.median(results, 2));
+      }
+      BenchStats.deleteTree(root);
+      return 0;
+    } finally {
+      stack.down(out);
+      if (Files.exists(root)) {
+        out.println("kept for inspection (logs, data): " + root);
+      }
+    }
+  }
+
+  private void fill(String bootstrap, String registryUrl, String topic) {
+    // Back-to-back transactions make the producer retry CONCURRENT_TRANSACTIONS as designed; not worth a screenful.
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "org.apache.kafka.clients.producer.internals.Sender", org.apache.logging.log4j.Level.ERROR);
+    ActivityTimeline timeline = new ActivityTimeline(
+        new TimelineSettings(7, Instant.parse("2026-11-01T00:00:00Z"), 5_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-fill");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    RegistryAvroSerializer<LearnerActivity> values = new RegistryAvroSerializer<>();
+    values.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+    try (KafkaProducer<String, LearnerActivity> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (long slot = 0; slot < records; slot++) {
+        LearnerActivity a = timeline.recordAt(slot);
+        producer.send(new ProducerRecord<>(topic, null, a.getUpdatedAt().toEpochMilli(), a.getActivityId(), a));
+        if (slot % 50_000 == 49_999) { // transactions as Kafka Streams commits them: markers in every partition
+          producer.commitTransaction();
+          producer.beginTransaction();
+        }
+      }
+      producer.commitTransaction();
+    }
+  }
+
+  /** Kafka's own consumer, as its own process, launch to last record: the ceiling for any consumer on this box. */
+  private double consumerPerformance(Path root, String bootstrap, String topic, int run) throws Exception {
+    try {
+      return consumerPerformanceOnce(root, bootstrap, topic, "bench-cp-" + run);
+    } catch (ShortRead e) {
+      // Seen here: a fresh group's ConsumerPerformance stopping one transaction short and waiting out its timeout. Once more.
+      out.println("ConsumerPerformance fell short (" + e.getMessage() + "); measuring again with a new group");
+      return consumerPerformanceOnce(root, bootstrap, topic, "bench-cp-" + run + "-again");
+    }
+  }
+
+  static final class ShortRead extends IOException {
+    ShortRead(String message) {
+      super(message);
+    }
+  }
+
+  private double consumerPerformanceOnce(Path root, String bootstrap, String topic, String group) throws Exception {
+    Path config = Files.writeString(root.resolve("cp.properties"), "isolation.level=read_committed\nauto.offset.reset=earliest\n");
+    List<String> command = ServiceProcess.javaCommand(List.of("-Xmx" + heap), "org.apache.kafka.tools.ConsumerPerformance",
+        List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Integer.toString(records),
+            "--group", group, "--command-config", config.toString(), "--timeout", "30000"));
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (process.waitFor() != 0) {
+      throw new IOException("ConsumerPerformance failed: " + output);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    // Its CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, ...
+    String[] row = output.lines().filter(l -> l.matches("^\\d{4}-.*")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IOException("no result line from ConsumerPerformance: " + output)).split(",\\s*");
+    long consumed = Long.parseLong(row[4]);
+    if (consumed < records) {
+      throw new ShortRead("read " + consumed + " of " + records + " records before its timeout");
+    }
+    return records / seconds;
+  }
+
+  /** The sink as its own process with a fresh group and key prefix: records/s and peak RSS. */
+  private double[] sink(LocalStack stack, StackLayout layout, Admin admin, String topic, int run) throws Exception {
+    String group = "bench-sink-" + run;
+    Map<String, String> values = new HashMap<>();
+    values.put(SinkConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+    values.put(SinkConfig.REGISTRY_URL, stack.registry().confluentApiUrl());
+    values.put(SinkConfig.GROUP_ID, group);
+    values.put(SinkConfig.TOPIC, topic);
+    values.put(SinkConfig.MANIFEST_TOPIC, "bench.manifests");
+    values.put(SinkConfig.BUCKET, StackLayout.BUCKET);
+    values.put(SinkConfig.ENDPOINT, stack.s3().uri().toString());
+    values.put(SinkConfig.PATH_STYLE, "true");
+    values.put(SinkConfig.ACCESS_KEY_ID, "file:" + layout.secretFile("s3-access-key-id"));
+    values.put(SinkConfig.SECRET_ACCESS_KEY, "file:" + layout.secretFile("s3-secret-access-key"));
+    values.put(SinkConfig.BRONZE_PREFIX, "bench-" + run + "/bronze/learner_activity");
+    values.put(SinkConfig.MANIFEST_PREFIX, "bench-" + run + "/manifests/learner_activity");
+    values.put(SinkConfig.STAGING_DIR, layout.root().resolve("staging-" + run).toString());
+    values.put(SinkConfig.MAX_AGE_MS, "5000"); // a freshness bound; the last files of a partition close by age
+    Path config = Files.writeString(layout.root().resolve("sink-" + run + ".properties"),
+        values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    List<String> command = ServiceProcess.javaCommand(List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"), SinkApp.class.getName(),
+        List.of(config.toString()));
+    Path log = layout.root().resolve("sink-" + run + ".log");
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long peakKb = 0;
+    try {
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IOException("the sink exited with " + process.exitValue() + "; see " + log);
+        }
+        var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        if (committed.size() == partitions
+            && committed.entrySet().stream().allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()))) {
+          break;
+        }
+        peakKb = Math.max(peakKb, peakRssKb(process.pid()));
+        Thread.sleep(100);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      peakKb = Math.max(peakKb, peakRssKb(process.pid()));
+      return new double[] {records / seconds, peakKb / 1024.0};
+    } finally {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  private static long peakRssKb(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    } catch (IOException e) {
+      return 0; // not Linux, or the process is gone: RSS is reported as 0
+    }
+  }
+}
