@@ -72,8 +72,8 @@ public final class LoaderBench {
           io.lmsingest.loader.batch.BatchLoader batchLoader = new io.lmsingest.loader.batch.BatchLoader(warehouse, java.time.Clock.systemUTC());
           long t0 = System.nanoTime();
           long rows = 0;
-          for (List<io.lmsingest.schemas.BronzeManifest> batch : new io.lmsingest.loader.batch.BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
-            rows += batchLoader.load(io.lmsingest.loader.batch.MicroBatch.of(batch), false).rowsCopied();
+          for (List<io.lmsingest.schemas.BronzeManifest> batch : new io.lmsingest.loader.manifest.BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
+            rows += batchLoader.load(io.lmsingest.loader.manifest.MicroBatch.of(batch), false).rowsCopied();
           }
           loader = rows / ((System.nanoTime() - t0) / 1e9);
           staged = BronzeBench.download(s3, "bench", manifests, dir.resolve("files"));

@@ -1,5 +1,6 @@
 package io.lmsingest.localstack;
 
+import io.lmsingest.kit.aws.WithoutExpectContinue;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -19,6 +20,7 @@ public record S3Endpoint(URI uri, String region, String accessKeyId, String secr
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
         .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new WithoutExpectContinue()))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

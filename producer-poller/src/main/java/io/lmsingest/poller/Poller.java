@@ -6,6 +6,7 @@ import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageRequest;
+import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;

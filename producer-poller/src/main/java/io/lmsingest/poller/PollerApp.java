@@ -10,6 +10,7 @@ import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.Pagination;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
+import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;

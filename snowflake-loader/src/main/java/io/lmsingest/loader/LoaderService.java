@@ -3,7 +3,7 @@ package io.lmsingest.loader;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
-import io.lmsingest.loader.batch.BatchCoalescer;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.source.ManifestFollower;
 import io.lmsingest.loader.warehouse.Warehouse;

@@ -2,10 +2,10 @@ package io.lmsingest.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lmsingest.loader.batch.BatchCoalescer;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
-import io.lmsingest.loader.batch.MicroBatch;
+import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.loader.warehouse.Migrations;

@@ -4,9 +4,9 @@ import static io.lmsingest.loader.DuckDbLoaderIT.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lmsingest.loader.batch.BatchCoalescer;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
-import io.lmsingest.loader.batch.MicroBatch;
+import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.Column;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;

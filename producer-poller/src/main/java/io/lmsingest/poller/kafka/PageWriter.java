@@ -1,6 +1,5 @@
 package io.lmsingest.poller.kafka;
 
-import io.lmsingest.poller.HighWaterMark;
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageResult;
 import io.lmsingest.schemas.LearnerActivity;

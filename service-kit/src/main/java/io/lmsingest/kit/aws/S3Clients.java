@@ -40,6 +40,7 @@ public final class S3Clients {
             .credentialsProvider(credentials)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(config.getBoolean(CommonKeys.S3_PATH_STYLE)).build())
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new WithoutExpectContinue()))
             .httpClient(UrlConnectionHttpClient.create());
     String endpoint = config.getString(CommonKeys.S3_ENDPOINT);
     if (!endpoint.isEmpty()) {

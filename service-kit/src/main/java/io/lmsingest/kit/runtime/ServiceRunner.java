@@ -3,7 +3,6 @@ package io.lmsingest.kit.runtime;
 import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.kit.config.ServiceConfig;
 import io.lmsingest.kit.config.ServiceConfigFile;
-import io.lmsingest.kit.metrics.ServiceEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

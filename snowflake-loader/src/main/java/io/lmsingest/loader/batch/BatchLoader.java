@@ -1,5 +1,6 @@
 package io.lmsingest.loader.batch;
 
+import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.Column;
 import io.lmsingest.loader.warehouse.Warehouse;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.lmsingest.loader.source;
 
 import io.lmsingest.kit.runtime.Backoff;
-import io.lmsingest.loader.batch.BatchCoalescer;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
-import io.lmsingest.loader.batch.MicroBatch;
+import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.schemas.BronzeManifest;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.lmsingest.loader.warehouse;
 
-import io.lmsingest.loader.batch.MicroBatch;
+import io.lmsingest.loader.manifest.MicroBatch;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;

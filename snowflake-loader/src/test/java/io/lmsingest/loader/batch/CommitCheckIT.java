@@ -1,5 +1,6 @@
 package io.lmsingest.loader.batch;
 
+import io.lmsingest.loader.manifest.MicroBatch;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.loader.warehouse.Migrations;

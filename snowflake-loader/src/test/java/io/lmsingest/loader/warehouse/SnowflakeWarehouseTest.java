@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.loader.batch.BatchLoader;
-import io.lmsingest.loader.batch.MicroBatch;
+import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.schemas.BronzeFile;
 import io.lmsingest.schemas.BronzeManifest;
 import java.security.KeyPair;

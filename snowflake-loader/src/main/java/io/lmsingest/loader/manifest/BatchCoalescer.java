@@ -1,4 +1,4 @@
-package io.lmsingest.loader.batch;
+package io.lmsingest.loader.manifest;
 
 import io.lmsingest.schemas.BronzeManifest;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
-package io.lmsingest.kit.metrics;
+package io.lmsingest.kit.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lmsingest.kit.runtime.Readiness;
+import io.lmsingest.kit.metrics.ServiceMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-class ServiceMetricsTest {
+class ServiceEndpointTest {
   @Test
   void metricsAreServedInPrometheusTextFormatAndHealthAndReadinessAnswer() throws Exception {
     ServiceMetrics metrics = new ServiceMetrics();

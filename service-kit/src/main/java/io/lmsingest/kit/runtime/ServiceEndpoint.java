@@ -1,8 +1,7 @@
-package io.lmsingest.kit.metrics;
+package io.lmsingest.kit.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.lmsingest.kit.runtime.Readiness;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.lmsingest.poller;
+package io.lmsingest.poller.kafka;
 
 import io.lmsingest.schemas.LearnerActivity;
 import java.time.Instant;
