@@ -1,9 +1,9 @@
 package io.lmsingest.bench;
 
-import io.lmsingest.schemas.Topics;
 import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.schemas.Topics;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
 import io.lmsingest.sink.commit.BronzeCommitter;
@@ -37,17 +37,35 @@ final class BronzeBench {
 
   private BronzeBench() {}
 
-  /** Simulated changes (~20 % late updates, ~1 % deletes) as Bronze files with one manifest each, like the sink makes them. */
-  static List<BronzeManifest> write(S3Client s3, String bucket, Path dir, int records) throws Exception {
+  /**
+   * Simulated changes (~20 % late updates, ~1 % deletes) as Bronze files with one manifest each,
+   * like the sink makes them.
+   */
+  static List<BronzeManifest> write(S3Client s3, String bucket, Path dir, int records)
+      throws Exception {
     Files.createDirectories(dir);
-    ActivityTimeline timeline = new ActivityTimeline(
-        new TimelineSettings(11, Instant.parse("2026-11-01T00:00:00Z"), 5_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
-    BronzeCommitter committer = new BronzeCommitter(new BronzeUploader(s3, bucket, Encryption.sseS3(), 64L << 20, 8 << 20),
-        new ManifestPublisher(s3, bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3()), ManifestAnnouncer.NONE, Clock.systemUTC());
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(
+                11,
+                Instant.parse("2026-11-01T00:00:00Z"),
+                5_000_000,
+                OptionalLong.empty(),
+                0.2,
+                0.01,
+                1));
+    BronzeCommitter committer =
+        new BronzeCommitter(
+            new BronzeUploader(s3, bucket, Encryption.sseS3(), 64L << 20, 8 << 20),
+            new ManifestPublisher(s3, bucket, BronzeLayout.MANIFEST_PREFIX, Encryption.sseS3()),
+            ManifestAnnouncer.NONE,
+            Clock.systemUTC());
     Schema schema = LearnerActivity.getClassSchema();
     long[] offsets = new long[PARTITIONS];
     List<DurableFile> durable = new ArrayList<>();
-    try (BronzeWriter writer = new BronzeWriter(Topics.V1, dir, BronzeLayout.BRONZE_PREFIX, 8 << 20, committer, Clock.systemUTC())) {
+    try (BronzeWriter writer =
+        new BronzeWriter(
+            Topics.V1, dir, BronzeLayout.BRONZE_PREFIX, 8 << 20, committer, Clock.systemUTC())) {
       for (long slot = 0; slot < records; slot++) {
         LearnerActivity a = timeline.recordAt(slot);
         int partition = Math.floorMod(a.getActivityId().hashCode(), PARTITIONS);
@@ -56,7 +74,8 @@ final class BronzeBench {
           Object value = a.get(f.pos());
           record.put(f.pos(), value instanceof Instant i ? i.toEpochMilli() : value);
         }
-        durable.addAll(writer.write(partition, offsets[partition]++, a.getUpdatedAt().toEpochMilli(), record));
+        durable.addAll(
+            writer.write(partition, offsets[partition]++, a.getUpdatedAt().toEpochMilli(), record));
         if (writer.rows(partition) >= ROWS_PER_FILE) {
           durable.addAll(writer.finish(List.of(partition)));
         }
@@ -66,7 +85,8 @@ final class BronzeBench {
     return durable.stream().map(DurableFile::manifest).toList();
   }
 
-  static List<String> download(S3Client s3, String bucket, List<BronzeManifest> manifests, Path dir) throws Exception {
+  static List<String> download(S3Client s3, String bucket, List<BronzeManifest> manifests, Path dir)
+      throws Exception {
     List<String> files = new ArrayList<>();
     for (BronzeManifest m : manifests) {
       for (var f : m.getFiles()) {
@@ -81,14 +101,19 @@ final class BronzeBench {
 
   /** DuckDB's own fastest load of the same files: CREATE TABLE AS SELECT * FROM read_parquet. */
   static double ctas(Path database, List<String> files, int records) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database);
+        Statement st = c.createStatement()) {
       long t0 = System.nanoTime();
-      st.execute("CREATE TABLE t AS SELECT * FROM read_parquet([" + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", ")) + "])");
+      st.execute(
+          "CREATE TABLE t AS SELECT * FROM read_parquet(["
+              + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
+              + "])");
       double seconds = (System.nanoTime() - t0) / 1e9;
       try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t")) {
         rs.next();
         if (rs.getLong(1) != records) {
-          throw new IllegalStateException("the ceiling load holds " + rs.getLong(1) + " rows, not " + records);
+          throw new IllegalStateException(
+              "the ceiling load holds " + rs.getLong(1) + " rows, not " + records);
         }
       }
       return records / seconds;
@@ -97,12 +122,19 @@ final class BronzeBench {
 
   /** The seed's anti-pattern: one INSERT per row over JDBC, autocommit on. */
   static double rowByRow(Path database, List<String> files, int rows) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database); Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE t (activity_id VARCHAR, learner_id VARCHAR, course_id VARCHAR, activity_type VARCHAR,"
-          + " activity_timestamp TIMESTAMP, updated_at TIMESTAMP, status VARCHAR, score DOUBLE, is_deleted BOOLEAN)");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE t (activity_id VARCHAR, learner_id VARCHAR, course_id VARCHAR, activity_type VARCHAR,"
+              + " activity_timestamp TIMESTAMP, updated_at TIMESTAMP, status VARCHAR, score DOUBLE, is_deleted BOOLEAN)");
       List<Object[]> source = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT activity_id, learner_id, course_id, activity_type, activity_timestamp::TIMESTAMP,"
-          + " updated_at::TIMESTAMP, status, score, is_deleted FROM read_parquet('" + files.get(0) + "') LIMIT " + rows)) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT activity_id, learner_id, course_id, activity_type, activity_timestamp::TIMESTAMP,"
+                  + " updated_at::TIMESTAMP, status, score, is_deleted FROM read_parquet('"
+                  + files.get(0)
+                  + "') LIMIT "
+                  + rows)) {
         while (rs.next()) {
           Object[] row = new Object[9];
           for (int i = 0; i < 9; i++) {
@@ -112,7 +144,8 @@ final class BronzeBench {
         }
       }
       long t0 = System.nanoTime();
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Object[] row : source) {
           for (int i = 0; i < 9; i++) {
             insert.setObject(i + 1, row[i]);

@@ -1,43 +1,16 @@
 package io.lmsingest.bench;
 
-import io.lmsingest.localstack.Ports;
-import io.lmsingest.localstack.ServiceProcess;
-import io.lmsingest.localstack.StackLayout;
-import io.lmsingest.stack.LocalStack;
-import io.lmsingest.schemas.LearnerActivity;
-import io.lmsingest.serde.RegistryAvroSerializer;
-import io.lmsingest.serde.RegistrySerdeConfig;
-import io.lmsingest.simulator.timeline.ActivityTimeline;
-import io.lmsingest.simulator.timeline.TimelineSettings;
-import io.lmsingest.sink.SinkApp;
-import io.lmsingest.sink.SinkConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The loader's COPY+MERGE rows/s on the embedded warehouse next to DuckDB's own ceiling (CREATE TABLE
- * AS SELECT * FROM read_parquet on the same files) and the naive row-by-row JDBC INSERT, same files,
- * same run. Bronze is written by the sink's own BronzeWriter into an in-process S3 server; each run
- * loads into a fresh DuckDB file.
+ * The loader's COPY+MERGE rows/s on the embedded warehouse next to DuckDB's own ceiling (CREATE
+ * TABLE AS SELECT * FROM read_parquet on the same files) and the naive row-by-row JDBC INSERT, same
+ * files, same run. Bronze is written by the sink's own BronzeWriter into an in-process S3 server;
+ * each run loads into a fresh DuckDB file.
  */
 public final class LoaderBench {
   private final PrintWriter out;
@@ -54,26 +27,37 @@ public final class LoaderBench {
 
   public int run() throws Exception {
     Path root = Files.createTempDirectory("lms-bench-loader-");
-    try (io.lmsingest.localstack.LocalS3Server server = io.lmsingest.localstack.LocalS3Server.startTransient();
+    try (io.lmsingest.localstack.LocalS3Server server =
+            io.lmsingest.localstack.LocalS3Server.startTransient();
         software.amazon.awssdk.services.s3.S3Client s3 = server.endpoint().newClient()) {
       s3.createBucket(b -> b.bucket("bench"));
       long started = System.nanoTime();
-      List<io.lmsingest.schemas.BronzeManifest> manifests = BronzeBench.write(s3, "bench", root.resolve("bronze"), records);
-      out.printf("wrote %,d changes as %d Bronze files in %.1f s%n", records, manifests.size(), (System.nanoTime() - started) / 1e9);
+      List<io.lmsingest.schemas.BronzeManifest> manifests =
+          BronzeBench.write(s3, "bench", root.resolve("bronze"), records);
+      out.printf(
+          "wrote %,d changes as %d Bronze files in %.1f s%n",
+          records, manifests.size(), (System.nanoTime() - started) / 1e9);
       out.flush();
       List<double[]> results = new ArrayList<>(); // loader, ceiling, naive (rows/s)
       for (int run = 1; run <= runs; run++) {
         Path dir = root.resolve("run-" + run);
         double loader;
         List<String> staged;
-        try (io.lmsingest.loader.warehouse.DuckDbWarehouse warehouse = new io.lmsingest.loader.warehouse.DuckDbWarehouse(
-            dir.resolve("loader.duckdb"), s3, "bench", dir.resolve("staging"))) {
-          io.lmsingest.loader.warehouse.Migrations.apply(warehouse.connection(), warehouse.dialect());
-          io.lmsingest.loader.batch.BatchLoader batchLoader = new io.lmsingest.loader.batch.BatchLoader(warehouse, java.time.Clock.systemUTC());
+        try (io.lmsingest.loader.warehouse.DuckDbWarehouse warehouse =
+            new io.lmsingest.loader.warehouse.DuckDbWarehouse(
+                dir.resolve("loader.duckdb"), s3, "bench", dir.resolve("staging"))) {
+          io.lmsingest.loader.warehouse.Migrations.apply(
+              warehouse.connection(), warehouse.dialect());
+          io.lmsingest.loader.batch.BatchLoader batchLoader =
+              new io.lmsingest.loader.batch.BatchLoader(warehouse, java.time.Clock.systemUTC());
           long t0 = System.nanoTime();
           long rows = 0;
-          for (List<io.lmsingest.schemas.BronzeManifest> batch : new io.lmsingest.loader.manifest.BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
-            rows += batchLoader.load(io.lmsingest.loader.manifest.MicroBatch.of(batch), false).rowsCopied();
+          for (List<io.lmsingest.schemas.BronzeManifest> batch :
+              new io.lmsingest.loader.manifest.BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
+            rows +=
+                batchLoader
+                    .load(io.lmsingest.loader.manifest.MicroBatch.of(batch), false)
+                    .rowsCopied();
           }
           loader = rows / ((System.nanoTime() - t0) / 1e9);
           staged = BronzeBench.download(s3, "bench", manifests, dir.resolve("files"));
@@ -81,20 +65,26 @@ public final class LoaderBench {
         double ceiling = BronzeBench.ctas(dir.resolve("ceiling.duckdb"), staged, records);
         double naive = BronzeBench.rowByRow(dir.resolve("naive.duckdb"), staged, naiveRows);
         results.add(new double[] {loader, ceiling, naive});
-        out.printf("run %d: loader COPY+MERGE %,.0f rows/s | DuckDB CTAS read_parquet %,.0f rows/s | row-by-row INSERT %,.0f rows/s%n",
+        out.printf(
+            "run %d: loader COPY+MERGE %,.0f rows/s | DuckDB CTAS read_parquet %,.0f rows/s | row-by-row INSERT %,.0f rows/s%n",
             run, loader, ceiling, naive);
         out.flush();
       }
       double loader = BenchStats.median(results, 0);
       double ceiling = BenchStats.median(results, 1);
       double naive = BenchStats.median(results, 2);
-      out.printf("%nmedian of %d runs, %,d changes, %d Bronze files, %d cores:%n", runs, records, manifests.size(),
-          Runtime.getRuntime().availableProcessors());
-      out.printf("  loader (S3 fetch + checksum + COPY + quarantine + MERGE + ledger, one transaction): %,.0f rows/s = %.0f%% of the ceiling%n",
+      out.printf(
+          "%nmedian of %d runs, %,d changes, %d Bronze files, %d cores:%n",
+          runs, records, manifests.size(), Runtime.getRuntime().availableProcessors());
+      out.printf(
+          "  loader (S3 fetch + checksum + COPY + quarantine + MERGE + ledger, one transaction): %,.0f rows/s = %.0f%% of the ceiling%n",
           loader, 100 * loader / ceiling);
-      out.printf("  ceiling, CREATE TABLE AS SELECT * FROM read_parquet (files already local): %,.0f rows/s%n", ceiling);
-      out.printf("  naive row-by-row JDBC INSERT, autocommit (%,d rows): %,.0f rows/s; the loader is %.0fx faster%n", naiveRows, naive,
-          loader / naive);
+      out.printf(
+          "  ceiling, CREATE TABLE AS SELECT * FROM read_parquet (files already local): %,.0f rows/s%n",
+          ceiling);
+      out.printf(
+          "  naive row-by-row JDBC INSERT, autocommit (%,d rows): %,.0f rows/s; the loader is %.0fx faster%n",
+          naiveRows, naive, loader / naive);
       BenchStats.deleteTree(root);
       return 0;
     }

@@ -3,7 +3,6 @@ package io.lmsingest.bench;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
-import io.lmsingest.stack.LocalStack;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -11,13 +10,13 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
 import io.lmsingest.sink.SinkApp;
 import io.lmsingest.sink.SinkConfig;
+import io.lmsingest.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +33,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * s3-sink records/s next to Kafka's own consumer ceiling (ConsumerPerformance), same topic, same run:
- * fills a topic once (Avro, transactional, like the validator writes v1), then per run ConsumerPerformance
- * (read_committed) and the sink as its own process, each from launch to the last offset, with a fresh
- * group, on a throw-away local stack.
+ * s3-sink records/s next to Kafka's own consumer ceiling (ConsumerPerformance), same topic, same
+ * run: fills a topic once (Avro, transactional, like the validator writes v1), then per run
+ * ConsumerPerformance (read_committed) and the sink as its own process, each from launch to the
+ * last offset, with a fresh group, on a throw-away local stack.
  */
 public final class SinkBench {
   private final PrintWriter out;
@@ -58,7 +57,9 @@ public final class SinkBench {
     Path root = Files.createTempDirectory("lms-bench-");
     StackLayout layout = new StackLayout(root);
     Properties settings = new Properties();
-    for (String port : List.of("kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port")) {
+    for (String port :
+        List.of(
+            "kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port")) {
       settings.setProperty(port, Integer.toString(Ports.free()));
     }
     layout.saveSettings(settings);
@@ -68,27 +69,41 @@ public final class SinkBench {
       stack.up(out, List.of("kafka", "registry", "s3"));
       String topic = "bench.learner-activity.v1";
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1), new NewTopic("bench.manifests", 1, (short) 1))).all().get();
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic(topic, partitions, (short) 1),
+                    new NewTopic("bench.manifests", 1, (short) 1)))
+            .all()
+            .get();
         long started = System.nanoTime();
         fill(bootstrap, stack.registry().confluentApiUrl(), topic);
-        out.printf("filled %s: %,d records over %d partitions in %.1f s%n", topic, records, partitions, (System.nanoTime() - started) / 1e9);
+        out.printf(
+            "filled %s: %,d records over %d partitions in %.1f s%n",
+            topic, records, partitions, (System.nanoTime() - started) / 1e9);
         out.flush();
 
-        List<double[]> results = new ArrayList<>(); // ConsumerPerformance rec/s, sink rec/s, sink peak RSS MB
+        List<double[]> results =
+            new ArrayList<>(); // ConsumerPerformance rec/s, sink rec/s, sink peak RSS MB
         for (int run = 1; run <= runs; run++) {
           double ceiling = consumerPerformance(root, bootstrap, topic, run);
           double[] sink = sink(stack, layout, admin, topic, run);
           results.add(new double[] {ceiling, sink[0], sink[1]});
-          out.printf("run %d: ConsumerPerformance %,.0f rec/s | s3-sink %,.0f rec/s (%.0f%% of ceiling), peak RSS %.0f MB%n",
+          out.printf(
+              "run %d: ConsumerPerformance %,.0f rec/s | s3-sink %,.0f rec/s (%.0f%% of ceiling), peak RSS %.0f MB%n",
               run, ceiling, sink[0], 100 * sink[0] / ceiling, sink[1]);
           out.flush();
         }
         double ceiling = BenchStats.median(results, 0);
         double sink = BenchStats.median(results, 1);
-        out.printf("%nmedian of %d runs, %,d records, %d partitions, -Xmx%s, %d cores:%n", runs, records, partitions, heap,
-            Runtime.getRuntime().availableProcessors());
-        out.printf("  ConsumerPerformance (read_committed, launch to last record): %,.0f rec/s%n", ceiling);
-        out.printf("  s3-sink (launch to every offset committed behind durable Parquet + manifest): %,.0f rec/s = %.0f%% of the ceiling%n",
+        out.printf(
+            "%nmedian of %d runs, %,d records, %d partitions, -Xmx%s, %d cores:%n",
+            runs, records, partitions, heap, Runtime.getRuntime().availableProcessors());
+        out.printf(
+            "  ConsumerPerformance (read_committed, launch to last record): %,.0f rec/s%n",
+            ceiling);
+        out.printf(
+            "  s3-sink (launch to every offset committed behind durable Parquet + manifest): %,.0f rec/s = %.0f%% of the ceiling%n",
             sink, 100 * sink / ceiling);
         out.printf("  s3-sink peak RSS: %.0f MB%n", BenchStats.median(results, 2));
       }
@@ -103,11 +118,20 @@ public final class SinkBench {
   }
 
   private void fill(String bootstrap, String registryUrl, String topic) {
-    // Back-to-back transactions make the producer retry CONCURRENT_TRANSACTIONS as designed; not worth a screenful.
+    // Back-to-back transactions make the producer retry CONCURRENT_TRANSACTIONS as designed; not
+    // worth a screenful.
     org.apache.logging.log4j.core.config.Configurator.setLevel(
         "org.apache.kafka.clients.producer.internals.Sender", org.apache.logging.log4j.Level.ERROR);
-    ActivityTimeline timeline = new ActivityTimeline(
-        new TimelineSettings(7, Instant.parse("2026-11-01T00:00:00Z"), 5_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(
+                7,
+                Instant.parse("2026-11-01T00:00:00Z"),
+                5_000_000,
+                OptionalLong.empty(),
+                0.2,
+                0.01,
+                1));
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-fill");
@@ -115,13 +139,17 @@ public final class SinkBench {
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     RegistryAvroSerializer<LearnerActivity> values = new RegistryAvroSerializer<>();
     values.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
-    try (KafkaProducer<String, LearnerActivity> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
+    try (KafkaProducer<String, LearnerActivity> producer =
+        new KafkaProducer<>(config, new StringSerializer(), values)) {
       producer.initTransactions();
       producer.beginTransaction();
       for (long slot = 0; slot < records; slot++) {
         LearnerActivity a = timeline.recordAt(slot);
-        producer.send(new ProducerRecord<>(topic, null, a.getUpdatedAt().toEpochMilli(), a.getActivityId(), a));
-        if (slot % 50_000 == 49_999) { // transactions as Kafka Streams commits them: markers in every partition
+        producer.send(
+            new ProducerRecord<>(
+                topic, null, a.getUpdatedAt().toEpochMilli(), a.getActivityId(), a));
+        if (slot % 50_000
+            == 49_999) { // transactions as Kafka Streams commits them: markers in every partition
           producer.commitTransaction();
           producer.beginTransaction();
         }
@@ -130,13 +158,21 @@ public final class SinkBench {
     }
   }
 
-  /** Kafka's own consumer, as its own process, launch to last record: the ceiling for any consumer on this box. */
-  private double consumerPerformance(Path root, String bootstrap, String topic, int run) throws Exception {
+  /**
+   * Kafka's own consumer, as its own process, launch to last record: the ceiling for any consumer
+   * on this box.
+   */
+  private double consumerPerformance(Path root, String bootstrap, String topic, int run)
+      throws Exception {
     try {
       return consumerPerformanceOnce(root, bootstrap, topic, "bench-cp-" + run);
     } catch (ShortRead e) {
-      // Seen here: a fresh group's ConsumerPerformance stopping one transaction short and waiting out its timeout. Once more.
-      out.println("ConsumerPerformance fell short (" + e.getMessage() + "); measuring again with a new group");
+      // Seen here: a fresh group's ConsumerPerformance stopping one transaction short and waiting
+      // out its timeout. Once more.
+      out.println(
+          "ConsumerPerformance fell short ("
+              + e.getMessage()
+              + "); measuring again with a new group");
       return consumerPerformanceOnce(root, bootstrap, topic, "bench-cp-" + run + "-again");
     }
   }
@@ -147,11 +183,29 @@ public final class SinkBench {
     }
   }
 
-  private double consumerPerformanceOnce(Path root, String bootstrap, String topic, String group) throws Exception {
-    Path config = Files.writeString(root.resolve("cp.properties"), "isolation.level=read_committed\nauto.offset.reset=earliest\n");
-    List<String> command = ServiceProcess.javaCommand(List.of("-Xmx" + heap), "org.apache.kafka.tools.ConsumerPerformance",
-        List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Integer.toString(records),
-            "--group", group, "--command-config", config.toString(), "--timeout", "30000"));
+  private double consumerPerformanceOnce(Path root, String bootstrap, String topic, String group)
+      throws Exception {
+    Path config =
+        Files.writeString(
+            root.resolve("cp.properties"),
+            "isolation.level=read_committed\nauto.offset.reset=earliest\n");
+    List<String> command =
+        ServiceProcess.javaCommand(
+            List.of("-Xmx" + heap),
+            "org.apache.kafka.tools.ConsumerPerformance",
+            List.of(
+                "--bootstrap-server",
+                bootstrap,
+                "--topic",
+                topic,
+                "--num-records",
+                Integer.toString(records),
+                "--group",
+                group,
+                "--command-config",
+                config.toString(),
+                "--timeout",
+                "30000"));
     long started = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
@@ -159,9 +213,16 @@ public final class SinkBench {
       throw new IOException("ConsumerPerformance failed: " + output);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    // Its CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, ...
-    String[] row = output.lines().filter(l -> l.matches("^\\d{4}-.*")).reduce((a, b) -> b)
-        .orElseThrow(() -> new IOException("no result line from ConsumerPerformance: " + output)).split(",\\s*");
+    // Its CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+    // rebalance.time.ms, ...
+    String[] row =
+        output
+            .lines()
+            .filter(l -> l.matches("^\\d{4}-.*"))
+            .reduce((a, b) -> b)
+            .orElseThrow(
+                () -> new IOException("no result line from ConsumerPerformance: " + output))
+            .split(",\\s*");
     long consumed = Long.parseLong(row[4]);
     if (consumed < records) {
       throw new ShortRead("read " + consumed + " of " + records + " records before its timeout");
@@ -170,7 +231,8 @@ public final class SinkBench {
   }
 
   /** The sink as its own process with a fresh group and key prefix: records/s and peak RSS. */
-  private double[] sink(LocalStack stack, StackLayout layout, Admin admin, String topic, int run) throws Exception {
+  private double[] sink(LocalStack stack, StackLayout layout, Admin admin, String topic, int run)
+      throws Exception {
     String group = "bench-sink-" + run;
     Map<String, String> values = new HashMap<>();
     values.put(SinkConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
@@ -186,20 +248,31 @@ public final class SinkBench {
     values.put(SinkConfig.BRONZE_PREFIX, "bench-" + run + "/bronze/learner_activity");
     values.put(SinkConfig.MANIFEST_PREFIX, "bench-" + run + "/manifests/learner_activity");
     values.put(SinkConfig.STAGING_DIR, layout.root().resolve("staging-" + run).toString());
-    values.put(SinkConfig.MAX_AGE_MS, "5000"); // a freshness bound; the last files of a partition close by age
-    Path config = Files.writeString(layout.root().resolve("sink-" + run + ".properties"),
-        values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+    values.put(
+        SinkConfig.MAX_AGE_MS,
+        "5000"); // a freshness bound; the last files of a partition close by age
+    Path config =
+        Files.writeString(
+            layout.root().resolve("sink-" + run + ".properties"),
+            values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n")));
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
-    Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    List<String> command = ServiceProcess.javaCommand(List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"), SinkApp.class.getName(),
-        List.of(config.toString()));
+    Map<TopicPartition, Long> ends =
+        admin.listOffsets(latest).all().get().entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    List<String> command =
+        ServiceProcess.javaCommand(
+            List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"),
+            SinkApp.class.getName(),
+            List.of(config.toString()));
     Path log = layout.root().resolve("sink-" + run + ".log");
     long started = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long peakKb = 0;
     try {
       while (true) {
@@ -208,7 +281,8 @@ public final class SinkBench {
         }
         var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         if (committed.size() == partitions
-            && committed.entrySet().stream().allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()))) {
+            && committed.entrySet().stream()
+                .allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()))) {
           break;
         }
         peakKb = Math.max(peakKb, peakRssKb(process.pid()));
@@ -225,8 +299,11 @@ public final class SinkBench {
 
   private static long peakRssKb(long pid) {
     try {
-      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+          .filter(l -> l.startsWith("VmHWM:"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+          .findFirst()
+          .orElse(0);
     } catch (IOException e) {
       return 0; // not Linux, or the process is gone: RSS is reported as 0
     }

@@ -12,7 +12,10 @@ final class DataDirOption {
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = "${env:LMS_DATA_DIR:-" + DEFAULT + "}",
-      description = "Where the local stack keeps its data, logs and secrets (default: $LMS_DATA_DIR or ./" + DEFAULT + ").")
+      description =
+          "Where the local stack keeps its data, logs and secrets (default: $LMS_DATA_DIR or ./"
+              + DEFAULT
+              + ").")
   Path dataDir;
 
   StackLayout layout() {

@@ -26,24 +26,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./lms-ingest demo}: the whole pipeline on the embedded default, with live progress. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Start the local stack (Kafka, schema registry, S3 server, LMS simulator) and the four services (poller, validator,",
-        "sink, loader), each its own process, and show progress. Without flags: one LMS day (5,000,000 changes) backfilled, then",
-        "live at 5M/day until Ctrl-C. With --until-drained: exit 0 once ANALYTICS_READY equals the simulator's ground truth.",
-        "A second demo on the same DIR resumes where the first stopped; nothing is loaded twice."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the local stack (Kafka, schema registry, S3 server, LMS simulator) and the four services (poller, validator,",
+      "sink, loader), each its own process, and show progress. Without flags: one LMS day (5,000,000 changes) backfilled, then",
+      "live at 5M/day until Ctrl-C. With --until-drained: exit 0 once ANALYTICS_READY equals the simulator's ground truth.",
+      "A second demo on the same DIR resumes where the first stopped; nothing is loaded twice."
+    })
 final class DemoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin DataDirOption data;
   @Mixin StackOptions stackOptions;
 
-  @Option(names = "--until-drained", description = "Stop once ANALYTICS_READY equals the ground truth of everything served (needs --records).")
+  @Option(
+      names = "--until-drained",
+      description =
+          "Stop once ANALYTICS_READY equals the ground truth of everything served (needs --records).")
   boolean untilDrained;
 
-  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
-      description = "With --until-drained: give up (non-zero exit) after this long (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "MINUTES",
+      defaultValue = "30",
+      description =
+          "With --until-drained: give up (non-zero exit) after this long (default ${DEFAULT-VALUE}).")
   int timeoutMinutes;
 
-  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds between progress lines.")
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description = "Seconds between progress lines.")
   int interval;
 
   @Override
@@ -53,41 +68,60 @@ final class DemoCommand implements Callable<Integer> {
     Properties settings = layout.loadSettings();
     stackOptions.settle(settings);
     if (untilDrained && !settings.containsKey("simulator.records")) {
-      spec.commandLine().getErr().println("--until-drained needs a finite history: give --records N (on the first demo of this DIR)");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "--until-drained needs a finite history: give --records N (on the first demo of this DIR)");
       return 2;
     }
     layout.saveSettings(settings);
     LocalStack stack = new LocalStack(layout, settings);
     PipelineServices services = new PipelineServices(stack, layout);
     AtomicBoolean interrupted = new AtomicBoolean();
-    Thread hook = new Thread(() -> {
-      interrupted.set(true);
-      shutdown(stack, services, new PrintWriter(System.out, true));
-    }, "demo-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              interrupted.set(true);
+              shutdown(stack, services, new PrintWriter(System.out, true));
+            },
+            "demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     long started = System.nanoTime();
     try {
       stack.up(out);
       for (String service : PipelineServices.SERVICES) {
-        out.printf("%-10s running (pid %d), log %s%n", service, services.start(service).pid(), layout.logFile(service));
+        out.printf(
+            "%-10s running (pid %d), log %s%n",
+            service, services.start(service).pid(), layout.logFile(service));
       }
       out.flush();
       long target = Long.parseLong(settings.getProperty("simulator.records", "-1"));
       long deadline = System.nanoTime() + Duration.ofMinutes(timeoutMinutes).toNanos();
       int quietChecks = 0;
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
         while (!interrupted.get()) {
           Thread.sleep(interval * 1000L);
           Progress p = Progress.read(stack, services, layout, admin);
-          out.printf("[%5ds] fetched %,d%s | validator lag %,d | sink lag %,d | loader lag %,d | merged %,d rows | freshness %s | dlq %,d%n",
-              (System.nanoTime() - started) / 1_000_000_000, p.served(), target > 0 ? " / " + String.format("%,d", target) : "",
-              p.lag("validator"), p.lag("sink"), p.lag("loader"), p.merged(), p.freshnessMs() < 0 ? "-" : p.freshnessMs() / 1000 + " s",
+          out.printf(
+              "[%5ds] fetched %,d%s | validator lag %,d | sink lag %,d | loader lag %,d | merged %,d rows | freshness %s | dlq %,d%n",
+              (System.nanoTime() - started) / 1_000_000_000,
+              p.served(),
+              target > 0 ? " / " + String.format("%,d", target) : "",
+              p.lag("validator"),
+              p.lag("sink"),
+              p.lag("loader"),
+              p.merged(),
+              p.freshnessMs() < 0 ? "-" : p.freshnessMs() / 1000 + " s",
               p.dlq());
           out.flush();
           for (String service : PipelineServices.SERVICES) {
             if (services.running(service).isEmpty()) {
-              spec.commandLine().getErr().printf("%s stopped unexpectedly; last lines of %s:%n%s%n", service, layout.logFile(service),
-                  tail(layout.logFile(service)));
+              spec.commandLine()
+                  .getErr()
+                  .printf(
+                      "%s stopped unexpectedly; last lines of %s:%n%s%n",
+                      service, layout.logFile(service), tail(layout.logFile(service)));
               return 1;
             }
           }
@@ -109,8 +143,12 @@ final class DemoCommand implements Callable<Integer> {
             quietChecks = 0;
           }
           if (System.nanoTime() > deadline) {
-            spec.commandLine().getErr().printf("not drained after %d minutes: the warehouse does not equal the ground truth yet;"
-                + " see the logs in %s%n", timeoutMinutes, layout.logs());
+            spec.commandLine()
+                .getErr()
+                .printf(
+                    "not drained after %d minutes: the warehouse does not equal the ground truth yet;"
+                        + " see the logs in %s%n",
+                    timeoutMinutes, layout.logs());
             return 1;
           }
         }
@@ -129,41 +167,64 @@ final class DemoCommand implements Callable<Integer> {
       services.stopAll();
       stack.down(out);
     } catch (IOException e) {
-      out.println("could not stop everything: " + e.getMessage() + " (./lms-ingest infra down stops the rest)");
+      out.println(
+          "could not stop everything: "
+              + e.getMessage()
+              + " (./lms-ingest infra down stops the rest)");
     }
     out.flush();
   }
 
-  private static GroundTruthCheck.Result compare(LocalStack stack, StackLayout layout) throws Exception {
+  private static GroundTruthCheck.Result compare(LocalStack stack, StackLayout layout)
+      throws Exception {
     PipelineProbe.writeGroundTruth(stack, layout);
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath())) {
+    try (Connection c =
+        DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath())) {
       return GroundTruthCheck.compare(c, layout.groundTruth());
     }
   }
 
-  private void summary(PrintWriter out, LocalStack stack, StackLayout layout, long started, GroundTruthCheck.Result result) throws Exception {
+  private void summary(
+      PrintWriter out,
+      LocalStack stack,
+      StackLayout layout,
+      long started,
+      GroundTruthCheck.Result result)
+      throws Exception {
     double seconds = (System.nanoTime() - started) / 1e9;
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath()); Statement st = c.createStatement()) {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath());
+        Statement st = c.createStatement()) {
       long files;
       long batches;
-      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT batch_id) FROM load_ledger")) {
+      try (ResultSet rs =
+          st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT batch_id) FROM load_ledger")) {
         rs.next();
         files = rs.getLong(1);
         batches = rs.getLong(2);
       }
-      out.printf("%ndrained: ANALYTICS_READY equals the ground truth: %,d activities (%s)%n", result.truthRows(), result);
-      out.printf("  %,d Bronze files in %,d loader batches; %.0f s wall clock (%.0f activities/s end to end, stack start included)%n",
+      out.printf(
+          "%ndrained: ANALYTICS_READY equals the ground truth: %,d activities (%s)%n",
+          result.truthRows(), result);
+      out.printf(
+          "  %,d Bronze files in %,d loader batches; %.0f s wall clock (%.0f activities/s end to end, stack start included)%n",
           files, batches, seconds, result.truthRows() / seconds);
-      try (ResultSet rs = st.executeQuery("SELECT quantile_cont(epoch_ms(ingested_at) - epoch_ms(updated_at), [0.5, 0.95, 0.99])"
-          + " FROM analytics_ready")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT quantile_cont(epoch_ms(ingested_at) - epoch_ms(updated_at), [0.5, 0.95, 0.99])"
+                  + " FROM analytics_ready")) {
         rs.next();
-        out.printf("  freshness (ingested_at - updated_at) p50/p95/p99 ms: %s (backfilled history counts from when the LMS changed it)%n",
+        out.printf(
+            "  freshness (ingested_at - updated_at) p50/p95/p99 ms: %s (backfilled history counts from when the LMS changed it)%n",
             rs.getString(1));
       }
     }
-    out.printf("  warehouse: %s   (./lms-ingest sql \"SELECT COUNT(*) FROM analytics_ready\" --data-dir %s)%n", layout.warehouse(), layout.root());
-    out.printf("  Bronze + manifests: %s/%s/{bronze,manifests}/learner_activity/   ground truth: %s%n", layout.s3Store(), StackLayout.BUCKET,
-        layout.groundTruth());
+    out.printf(
+        "  warehouse: %s   (./lms-ingest sql \"SELECT COUNT(*) FROM analytics_ready\" --data-dir %s)%n",
+        layout.warehouse(), layout.root());
+    out.printf(
+        "  Bronze + manifests: %s/%s/{bronze,manifests}/learner_activity/   ground truth: %s%n",
+        layout.s3Store(), StackLayout.BUCKET, layout.groundTruth());
     out.printf("  logs: %s%n", layout.logs());
   }
 

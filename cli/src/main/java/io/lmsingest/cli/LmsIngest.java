@@ -9,10 +9,13 @@ import picocli.CommandLine.Command;
     name = "lms-ingest",
     mixinStandardHelpOptions = true,
     versionProvider = LmsIngest.Version.class,
-    description = "Exactly-once streaming ingestion of LMS learner activity: API -> Kafka -> Parquet on S3 -> warehouse.",
+    description =
+        "Exactly-once streaming ingestion of LMS learner activity: API -> Kafka -> Parquet on S3 -> warehouse.",
     subcommands = {
-      InfraCommand.class, SimulatorMain.class, PollerCommand.class, ValidatorCommand.class, SinkCommand.class, LoaderCommand.class,
-      DemoCommand.class, StatusCommand.class, ReplayCommand.class, SqlCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
+      InfraCommand.class, SimulatorMain.class, PollerCommand.class, ValidatorCommand.class,
+          SinkCommand.class, LoaderCommand.class,
+      DemoCommand.class, StatusCommand.class, ReplayCommand.class, SqlCommand.class,
+          BenchCommand.class, CommandLine.HelpCommand.class
     })
 public final class LmsIngest {
 
@@ -24,16 +27,22 @@ public final class LmsIngest {
     CommandLine cli = new CommandLine(new LmsIngest());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          // An operator gets the reason, not a stack trace; --debug-style detail is in the service logs.
-          commandLine.getErr().println("lms-ingest " + commandLine.getCommandName() + ": " + describe(e));
+          // An operator gets the reason, not a stack trace; --debug-style detail is in the service
+          // logs.
+          commandLine
+              .getErr()
+              .println("lms-ingest " + commandLine.getCommandName() + ": " + describe(e));
           return 1;
         });
     return cli;
   }
 
   static String describe(Throwable e) {
-    StringBuilder text = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+    StringBuilder text =
+        new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    for (Throwable cause = e.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
       if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
         text.append("\n  caused by: ").append(cause.getMessage());
       }

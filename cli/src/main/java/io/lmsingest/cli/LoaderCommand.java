@@ -23,6 +23,8 @@ final class LoaderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Optional<Map<String, String>> values = options.valuesOrDescribe(LoaderConfig.DEFINITION);
-    return values.isEmpty() ? 0 : LoaderApp.runUntilStopped(LoaderConfig.load(values.get(), System.getenv()));
+    return values.isEmpty()
+        ? 0
+        : LoaderApp.runUntilStopped(LoaderConfig.load(values.get(), System.getenv()));
   }
 }

@@ -13,17 +13,20 @@ import picocli.CommandLine.Spec;
 
 /** {@code --config FILE} and {@code --describe-config}, shared by every service command. */
 final class ServiceConfigOptions {
-  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "The service's properties file.")
   Path config;
 
-  @Option(names = "--describe-config", description = "Print every key with its default and documentation, then exit.")
+  @Option(
+      names = "--describe-config",
+      description = "Print every key with its default and documentation, then exit.")
   boolean describe;
 
   /**
-   * The file's values, or empty after printing {@code definition} for --describe-config. Fails with a
-   * usage error when neither is given.
+   * The file's values, or empty after printing {@code definition} for --describe-config. Fails with
+   * a usage error when neither is given.
    */
   Optional<Map<String, String>> valuesOrDescribe(ConfigDef definition) throws IOException {
     if (describe) {

@@ -22,6 +22,8 @@ final class SinkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Optional<Map<String, String>> values = options.valuesOrDescribe(SinkConfig.DEFINITION);
-    return values.isEmpty() ? 0 : SinkApp.runUntilStopped(SinkConfig.load(values.get(), System.getenv()));
+    return values.isEmpty()
+        ? 0
+        : SinkApp.runUntilStopped(SinkConfig.load(values.get(), System.getenv()));
   }
 }

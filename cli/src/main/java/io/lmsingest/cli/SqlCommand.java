@@ -16,14 +16,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./lms-ingest sql "SELECT …"} against the embedded warehouse. */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-    description = {"Run one SQL statement against the embedded DuckDB warehouse (DIR/warehouse.duckdb) and print the rows as",
-        "tab-separated text. DuckDB lets one process write a file at a time: while the loader runs, query a copy."})
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one SQL statement against the embedded DuckDB warehouse (DIR/warehouse.duckdb) and print the rows as",
+      "tab-separated text. DuckDB lets one process write a file at a time: while the loader runs, query a copy."
+    })
 final class SqlCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin DataDirOption data;
 
-  @Option(names = "--database", paramLabel = "FILE", description = "Another DuckDB file instead of DIR/warehouse.duckdb.")
+  @Option(
+      names = "--database",
+      paramLabel = "FILE",
+      description = "Another DuckDB file instead of DIR/warehouse.duckdb.")
   Path database;
 
   @Parameters(paramLabel = "SQL", description = "The statement.")
@@ -33,11 +40,17 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path file = database != null ? database : data.layout().warehouse();
     if (!Files.exists(file)) {
-      spec.commandLine().getErr().println("no warehouse at " + file + " (run the loader or the demo first, or pass --database)");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "no warehouse at "
+                  + file
+                  + " (run the loader or the demo first, or pass --database)");
       return 1;
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+        Statement st = c.createStatement()) {
       if (!st.execute(sql)) {
         out.println(st.getUpdateCount() + " row(s) changed");
         return 0;

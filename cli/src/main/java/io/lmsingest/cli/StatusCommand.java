@@ -1,7 +1,7 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.schemas.Topics;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.schemas.Topics;
 import io.lmsingest.stack.LocalStack;
 import io.lmsingest.stack.PipelineProbe;
 import io.lmsingest.stack.PipelineServices;
@@ -24,8 +24,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code ./lms-ingest status}: where the pipeline of the local stack stands. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Lag per consumer group, the last manifest, the last merged batch, freshness and the DLQ count of the local stack in DIR.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "Lag per consumer group, the last manifest, the last merged batch, freshness and the DLQ count of the local stack in DIR.")
 final class StatusCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin DataDirOption data;
@@ -36,63 +39,97 @@ final class StatusCommand implements Callable<Integer> {
     StackLayout layout = data.layout();
     Properties settings = layout.loadSettings();
     if (settings.isEmpty()) {
-      spec.commandLine().getErr().println("no local stack in " + layout.root() + " (start one with ./lms-ingest demo or infra up)");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "no local stack in "
+                  + layout.root()
+                  + " (start one with ./lms-ingest demo or infra up)");
       return 1;
     }
     LocalStack stack = new LocalStack(layout, settings);
     if (stack.running("kafka").isEmpty()) {
-      spec.commandLine().getErr().println("Kafka of " + layout.root() + " is not running: ./lms-ingest infra up --data-dir " + layout.root());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "Kafka of "
+                  + layout.root()
+                  + " is not running: ./lms-ingest infra up --data-dir "
+                  + layout.root());
       return 1;
     }
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
       PipelineServices services = new PipelineServices(stack, layout);
       for (String service : PipelineServices.SERVICES) {
         String group = PipelineServices.GROUPS.get(service);
-        String state = services.running(service).map(p -> "running (pid " + p.pid() + ")").orElse("stopped");
+        String state =
+            services.running(service).map(p -> "running (pid " + p.pid() + ")").orElse("stopped");
         if (group == null) {
           out.printf("%-10s %s%n", service, state);
         } else {
           long lag = PipelineProbe.lag(admin, group, PipelineServices.INPUTS.get(service));
-          out.printf("%-10s %-22s group %-22s lag %s on %s%n", service, state, group, lag < 0 ? "unknown" : String.format("%,d", lag),
+          out.printf(
+              "%-10s %-22s group %-22s lag %s on %s%n",
+              service,
+              state,
+              group,
+              lag < 0 ? "unknown" : String.format("%,d", lag),
               PipelineServices.INPUTS.get(service));
         }
       }
-      out.printf("dlq        %,d records in %s%n", PipelineProbe.size(admin, Topics.DLQ), Topics.DLQ);
+      out.printf(
+          "dlq        %,d records in %s%n", PipelineProbe.size(admin, Topics.DLQ), Topics.DLQ);
     }
     if (stack.running("s3").isPresent()) {
       try (S3Client s3 = stack.s3().newClient()) {
-        s3.listObjectsV2Paginator(b -> b.bucket(StackLayout.BUCKET).prefix("manifests/")).contents().stream()
+        s3
+            .listObjectsV2Paginator(b -> b.bucket(StackLayout.BUCKET).prefix("manifests/"))
+            .contents()
+            .stream()
             .max(Comparator.comparing(S3Object::lastModified))
-            .ifPresentOrElse(m -> out.printf("manifest   last %s at %s%n", m.key(), m.lastModified()), () -> out.println("manifest   none yet"));
+            .ifPresentOrElse(
+                m -> out.printf("manifest   last %s at %s%n", m.key(), m.lastModified()),
+                () -> out.println("manifest   none yet"));
       }
     }
     warehouse(out, layout, new PipelineServices(stack, layout));
     return 0;
   }
 
-  private static void warehouse(PrintWriter out, StackLayout layout, PipelineServices services) throws Exception {
+  private static void warehouse(PrintWriter out, StackLayout layout, PipelineServices services)
+      throws Exception {
     if (!Files.exists(layout.warehouse())) {
       out.println("warehouse  none yet");
       return;
     }
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath(), readOnly());
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:duckdb:" + layout.warehouse().toAbsolutePath(), readOnly());
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT batch_id, committed_at, files, rows_copied, max_updated_at,"
-            + " (SELECT epoch_ms(now()::TIMESTAMP) - epoch_ms(MAX(updated_at)) FROM analytics_ready) FROM load_batches"
-            + " ORDER BY committed_at DESC LIMIT 1")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT batch_id, committed_at, files, rows_copied, max_updated_at,"
+                    + " (SELECT epoch_ms(now()::TIMESTAMP) - epoch_ms(MAX(updated_at)) FROM analytics_ready) FROM load_batches"
+                    + " ORDER BY committed_at DESC LIMIT 1")) {
       if (rs.next()) {
-        out.printf("warehouse  last batch %s committed %s (%d files, %,d rows); freshness %,d ms%n", rs.getString(1), rs.getString(2),
-            rs.getInt(3), rs.getLong(4), rs.getLong(6));
+        out.printf(
+            "warehouse  last batch %s committed %s (%d files, %,d rows); freshness %,d ms%n",
+            rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(6));
       } else {
         out.println("warehouse  no batch merged yet");
       }
     } catch (SQLException e) {
       // The running loader holds DuckDB's lock: ask it instead.
       Map<String, Double> metrics = PipelineProbe.metrics(services.metricsPort("loader"));
-      out.printf("warehouse  in use by the loader: %,.0f batches, %,.0f rows merged since it started, freshness %s ms%n",
+      out.printf(
+          "warehouse  in use by the loader: %,.0f batches, %,.0f rows merged since it started, freshness %s ms%n",
           metrics.getOrDefault("lms_loader_batches_total", 0.0),
-          metrics.getOrDefault("lms_loader_rows_inserted_total", 0.0) + metrics.getOrDefault("lms_loader_rows_updated_total", 0.0),
-          metrics.containsKey("lms_loader_freshness_ms") ? String.format("%,.0f", metrics.get("lms_loader_freshness_ms")) : "unknown");
+          metrics.getOrDefault("lms_loader_rows_inserted_total", 0.0)
+              + metrics.getOrDefault("lms_loader_rows_updated_total", 0.0),
+          metrics.containsKey("lms_loader_freshness_ms")
+              ? String.format("%,.0f", metrics.get("lms_loader_freshness_ms"))
+              : "unknown");
     }
   }
 

@@ -22,6 +22,8 @@ final class ValidatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Optional<Map<String, String>> values = options.valuesOrDescribe(ValidatorConfig.DEFINITION);
-    return values.isEmpty() ? 0 : ValidatorApp.runUntilStopped(ValidatorConfig.load(values.get(), System.getenv()));
+    return values.isEmpty()
+        ? 0
+        : ValidatorApp.runUntilStopped(ValidatorConfig.load(values.get(), System.getenv()));
   }
 }

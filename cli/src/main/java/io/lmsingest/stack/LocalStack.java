@@ -126,10 +126,19 @@ public final class LocalStack {
     out.printf("%-10s %-44s %s%n", "kafka", kafka().bootstrapServers(), state("kafka"));
     out.printf("%-10s %-44s %s%n", "registry", registry().confluentApiUrl(), state("registry"));
     out.printf("%-10s %-44s %s%n", "s3", s3.uri() + " bucket " + StackLayout.BUCKET, state("s3"));
-    out.printf("%-10s %-44s %s%n", "simulator", simulatorUrl() + "/v1/activities", state("simulator"));
+    out.printf(
+        "%-10s %-44s %s%n", "simulator", simulatorUrl() + "/v1/activities", state("simulator"));
     out.printf("%-10s %s%n", "warehouse", layout.warehouse());
     out.printf("%-10s %s (S3 keys, LMS API key; never printed)%n", "secrets", layout.secrets());
-    out.printf("%-10s %s%n", "logs", layout.logs() + ", " + layout.kafkaHome() + "/kafka.log, " + layout.registryHome() + "/registry.log");
+    out.printf(
+        "%-10s %s%n",
+        "logs",
+        layout.logs()
+            + ", "
+            + layout.kafkaHome()
+            + "/kafka.log, "
+            + layout.registryHome()
+            + "/registry.log");
   }
 
   private String state(String service) {
@@ -137,12 +146,19 @@ public final class LocalStack {
   }
 
   private void requireFreePort(String service) throws IOException {
-    List<String> keys = service.equals("kafka") ? List.of("kafka", "kafka.controller") : List.of(service);
+    List<String> keys =
+        service.equals("kafka") ? List.of("kafka", "kafka.controller") : List.of(service);
     for (String key : keys) {
       if (Ports.listening(port(key))) {
         throw new IOException(
-            "port " + port(key) + " (" + key + ") is already in use by another process; stop it, or choose another port with"
-                + " 'infra up --" + key.replace('.', '-') + "-port N' on a new --data-dir");
+            "port "
+                + port(key)
+                + " ("
+                + key
+                + ") is already in use by another process; stop it, or choose another port with"
+                + " 'infra up --"
+                + key.replace('.', '-')
+                + "-port N' on a new --data-dir");
       }
     }
   }
@@ -158,7 +174,9 @@ public final class LocalStack {
         ServiceProcess.start(
             "s3",
             ServiceProcess.javaCommand(
-                jvm("s3"), LocalS3ServerMain.class.getName(), List.of(layout.root().toString(), Integer.toString(port("s3")))),
+                jvm("s3"),
+                LocalS3ServerMain.class.getName(),
+                List.of(layout.root().toString(), Integer.toString(port("s3")))),
             Map.of(),
             layout.logFile("s3"),
             layout.pidFile("s3"));
@@ -173,19 +191,24 @@ public final class LocalStack {
 
   private ServiceProcess startSimulator() throws IOException {
     layout.secret("lms-api-key", 24);
-    List<String> args = new ArrayList<>(List.of(
-        "--port", Integer.toString(port("simulator")),
-        "--seed", settings.getProperty("simulator.seed"),
-        "--rate", settings.getProperty("simulator.rate"),
-        "--start", settings.getProperty("simulator.start"),
-        "--api-key-file", layout.secretFile("lms-api-key").toString(),
-        "--ground-truth", layout.groundTruth().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port", Integer.toString(port("simulator")),
+                "--seed", settings.getProperty("simulator.seed"),
+                "--rate", settings.getProperty("simulator.rate"),
+                "--start", settings.getProperty("simulator.start"),
+                "--api-key-file", layout.secretFile("lms-api-key").toString(),
+                "--ground-truth", layout.groundTruth().toString()));
     if (settings.containsKey("simulator.records")) {
       args.add("--records");
       args.add(settings.getProperty("simulator.records"));
     }
     // Fault shares for chaos runs, e.g. simulator.faults=--fault-5xx 0.05 --fault-429 0.02
-    args.addAll(List.of(settings.getProperty("simulator.faults", "").split("\\s+")).stream().filter(a -> !a.isEmpty()).toList());
+    args.addAll(
+        List.of(settings.getProperty("simulator.faults", "").split("\\s+")).stream()
+            .filter(a -> !a.isEmpty())
+            .toList());
     ServiceProcess process =
         ServiceProcess.start(
             "simulator",
@@ -200,9 +223,13 @@ public final class LocalStack {
   private boolean simulatorHealthy() {
     try {
       return HttpClient.newHttpClient()
-              .send(HttpRequest.newBuilder(URI.create(simulatorUrl() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+              .send(
+                  HttpRequest.newBuilder(URI.create(simulatorUrl() + "/health"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
                   HttpResponse.BodyHandlers.discarding())
-              .statusCode() == 200;
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -212,8 +239,15 @@ public final class LocalStack {
   }
 
   public List<String> jvm(String service) {
-    return List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dlms.log.format=json", "-Dlms.service=" + service,
-        "-D" + RegistryServer.APP_PROPERTY + "=" + System.getProperty(RegistryServer.APP_PROPERTY, ""));
+    return List.of(
+        "-Xmx256m",
+        "-XX:+UseSerialGC",
+        "-Dlms.log.format=json",
+        "-Dlms.service=" + service,
+        "-D"
+            + RegistryServer.APP_PROPERTY
+            + "="
+            + System.getProperty(RegistryServer.APP_PROPERTY, ""));
   }
 
   private void writeEndpoints() throws IOException {
@@ -222,14 +256,18 @@ public final class LocalStack {
     endpoints.setProperty("schema.registry.url", registry().confluentApiUrl());
     endpoints.setProperty("s3.endpoint", s3().uri().toString());
     endpoints.setProperty("s3.bucket", StackLayout.BUCKET);
-    endpoints.setProperty("s3.access-key-id.file", layout.secretFile("s3-access-key-id").toString());
-    endpoints.setProperty("s3.secret-access-key.file", layout.secretFile("s3-secret-access-key").toString());
+    endpoints.setProperty(
+        "s3.access-key-id.file", layout.secretFile("s3-access-key-id").toString());
+    endpoints.setProperty(
+        "s3.secret-access-key.file", layout.secretFile("s3-secret-access-key").toString());
     endpoints.setProperty("lms.api.url", simulatorUrl());
     endpoints.setProperty("lms.api.key.file", layout.secretFile("lms-api-key").toString());
     endpoints.setProperty("warehouse.duckdb", layout.warehouse().toString());
     Files.createDirectories(layout.run());
     try (var writer = Files.newBufferedWriter(layout.run().resolve("endpoints.properties"))) {
-      endpoints.store(writer, "lms-ingest local stack endpoints (secrets are named by file, never stored here)");
+      endpoints.store(
+          writer,
+          "lms-ingest local stack endpoints (secrets are named by file, never stored here)");
     }
   }
 }

@@ -15,17 +15,20 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Where a running pipeline stands, read from outside the services: a group's lag on its input topic,
- * a topic's size, a service's /metrics, the simulator's count of served changes. Every probe answers
- * -1 (or nothing) while what it asks is not there yet, never throws for that.
+ * Where a running pipeline stands, read from outside the services: a group's lag on its input
+ * topic, a topic's size, a service's /metrics, the simulator's count of served changes. Every probe
+ * answers -1 (or nothing) while what it asks is not there yet, never throws for that.
  */
 public final class PipelineProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private PipelineProbe() {}
 
-  /** Records between a group's committed offsets and the end of its input topic (-1 while unknown). */
+  /**
+   * Records between a group's committed offsets and the end of its input topic (-1 while unknown).
+   */
   public static long lag(Admin admin, String group, String topic) {
     try {
       return GroupLag.of(admin, group, topic).orElse(-1);
@@ -35,7 +38,9 @@ public final class PipelineProbe {
     }
   }
 
-  /** Records ever written to {@code topic} (the sum of its end offsets; 0 when it does not exist). */
+  /**
+   * Records ever written to {@code topic} (the sum of its end offsets; 0 when it does not exist).
+   */
   public static long size(Admin admin, String topic) {
     try {
       return GroupLag.endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
@@ -70,17 +75,25 @@ public final class PipelineProbe {
   }
 
   /** {@code GET path} on a service's own endpoint (/metrics, /health, /ready). */
-  public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+  public static HttpResponse<String> get(int port, String path)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** Changes the local stack's simulator has served so far (-1 while it does not answer). */
   public static long served(LocalStack stack, StackLayout layout) {
     try {
-      HttpResponse<String> stats = HTTP.send(HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/stats"))
-          .header("X-Api-Key", layout.secret("lms-api-key", 24)).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> stats =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/stats"))
+                  .header("X-Api-Key", layout.secret("lms-api-key", 24))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(stats.body()).path("served_records").asLong(-1);
     } catch (IOException e) {
       return -1; // the simulator is busy or restarting
@@ -90,13 +103,25 @@ public final class PipelineProbe {
     }
   }
 
-  /** Asks the local stack's simulator to write its ground truth (the latest version of everything served). */
-  public static void writeGroundTruth(LocalStack stack, StackLayout layout) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/admin/ground-truth"))
-        .header("X-Api-Key", layout.secret("lms-api-key", 24)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+  /**
+   * Asks the local stack's simulator to write its ground truth (the latest version of everything
+   * served).
+   */
+  public static void writeGroundTruth(LocalStack stack, StackLayout layout)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.simulatorUrl() + "/v1/admin/ground-truth"))
+                .header("X-Api-Key", layout.secret("lms-api-key", 24))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new IOException("the simulator did not write its ground truth: HTTP " + response.statusCode() + " " + response.body());
+      throw new IOException(
+          "the simulator did not write its ground truth: HTTP "
+              + response.statusCode()
+              + " "
+              + response.body());
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.lmsingest.stack;
 
-import io.lmsingest.schemas.Topics;
-import io.lmsingest.schemas.ConsumerGroups;
-import io.lmsingest.localstack.Ports;
-import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.kit.config.ServiceConfigFile;
 import io.lmsingest.loader.LoaderApp;
+import io.lmsingest.localstack.Ports;
+import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.poller.PollerMain;
+import io.lmsingest.schemas.ConsumerGroups;
+import io.lmsingest.schemas.Topics;
 import io.lmsingest.sink.SinkApp;
 import io.lmsingest.validator.ValidatorApp;
 import java.io.IOException;
@@ -21,18 +21,35 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The four pipeline services of the embedded default — poller, validator, sink, loader — each its own
- * process, configured from the local stack's endpoints (secrets by file reference, never by value).
+ * The four pipeline services of the embedded default — poller, validator, sink, loader — each its
+ * own process, configured from the local stack's endpoints (secrets by file reference, never by
+ * value).
  */
 public final class PipelineServices {
   public static final List<String> SERVICES = List.of("poller", "validator", "sink", "loader");
+
   /** Each service's own main class (the same a container image would run). */
-  static final Map<String, Class<?>> MAIN_CLASSES = Map.of(
-      "poller", PollerMain.class, "validator", ValidatorApp.class, "sink", SinkApp.class, "loader", LoaderApp.class);
-  public static final Map<String, String> GROUPS = Map.of(
-      "validator", ConsumerGroups.VALIDATOR, "sink", ConsumerGroups.SINK, "loader", ConsumerGroups.LOADER);
-  public static final Map<String, String> INPUTS = Map.of(
-      "validator", Topics.RAW, "sink", Topics.V1, "loader", Topics.MANIFESTS);
+  static final Map<String, Class<?>> MAIN_CLASSES =
+      Map.of(
+          "poller",
+          PollerMain.class,
+          "validator",
+          ValidatorApp.class,
+          "sink",
+          SinkApp.class,
+          "loader",
+          LoaderApp.class);
+
+  public static final Map<String, String> GROUPS =
+      Map.of(
+          "validator",
+          ConsumerGroups.VALIDATOR,
+          "sink",
+          ConsumerGroups.SINK,
+          "loader",
+          ConsumerGroups.LOADER);
+  public static final Map<String, String> INPUTS =
+      Map.of("validator", Topics.RAW, "sink", Topics.V1, "loader", Topics.MANIFESTS);
 
   private final LocalStack stack;
   private final StackLayout layout;
@@ -47,7 +64,10 @@ public final class PipelineServices {
     return ServiceProcess.running(service, layout.pidFile(service), layout.logFile(service));
   }
 
-  /** The port of the service's /metrics, /health and /ready (-1 while it has none), from its config file. */
+  /**
+   * The port of the service's /metrics, /health and /ready (-1 while it has none), from its config
+   * file.
+   */
   public int metricsPort(String service) {
     Integer known = metricsPorts.get(service);
     if (known != null) {
@@ -55,7 +75,9 @@ public final class PipelineServices {
     }
     Path config = layout.run().resolve(service + ".properties");
     try {
-      return Files.exists(config) ? Integer.parseInt(ServiceConfigFile.read(config).getOrDefault("metrics.port", "-1")) : -1;
+      return Files.exists(config)
+          ? Integer.parseInt(ServiceConfigFile.read(config).getOrDefault("metrics.port", "-1"))
+          : -1;
     } catch (IOException | NumberFormatException e) {
       return -1;
     }
@@ -67,9 +89,13 @@ public final class PipelineServices {
       return existing.get();
     }
     Path config = writeConfig(service);
-    return ServiceProcess.start(service,
-        ServiceProcess.javaCommand(stack.jvm(service), MAIN_CLASSES.get(service).getName(), List.of(config.toString())),
-        Map.of(), layout.logFile(service), layout.pidFile(service));
+    return ServiceProcess.start(
+        service,
+        ServiceProcess.javaCommand(
+            stack.jvm(service), MAIN_CLASSES.get(service).getName(), List.of(config.toString())),
+        Map.of(),
+        layout.logFile(service),
+        layout.pidFile(service));
   }
 
   public void stop(String service) throws IOException {
@@ -109,7 +135,9 @@ public final class PipelineServices {
         values.put("s3.access.key.id", s3Id);
         values.put("s3.secret.access.key", s3Secret);
         values.put("staging.dir", layout.root().resolve("sink-staging").toString());
-        values.put("rotation.max.age.ms", "5000"); // demo freshness: a Bronze file at least every 5 s per partition
+        values.put(
+            "rotation.max.age.ms",
+            "5000"); // demo freshness: a Bronze file at least every 5 s per partition
         values.put("metrics.port", Integer.toString(metrics));
         values.put("kafka.group.instance.id", "demo-sink-1");
       }
@@ -131,8 +159,13 @@ public final class PipelineServices {
     }
     Files.createDirectories(layout.run());
     Path file = layout.run().resolve(service + ".properties");
-    Files.writeString(file, "# written by ./lms-ingest demo; secrets are file references\n"
-        + values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
+    Files.writeString(
+        file,
+        "# written by ./lms-ingest demo; secrets are file references\n"
+            + values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"))
+            + "\n");
     return file;
   }
 }

@@ -6,15 +6,34 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
-/** One reading of where the local pipeline stands: served, lag per group, merged rows, freshness, DLQ. */
-public record Progress(long served, Map<String, Long> lags, long merged, long freshnessMs, long dlq) {
-  public static Progress read(LocalStack stack, PipelineServices services, StackLayout layout, Admin admin) {
+/**
+ * One reading of where the local pipeline stands: served, lag per group, merged rows, freshness,
+ * DLQ.
+ */
+public record Progress(
+    long served, Map<String, Long> lags, long merged, long freshnessMs, long dlq) {
+  public static Progress read(
+      LocalStack stack, PipelineServices services, StackLayout layout, Admin admin) {
     Map<String, Long> lags = new HashMap<>();
-    PipelineServices.GROUPS.forEach((service, group) -> lags.put(service, PipelineProbe.lag(admin, group, PipelineServices.INPUTS.get(service))));
+    PipelineServices.GROUPS.forEach(
+        (service, group) ->
+            lags.put(
+                service, PipelineProbe.lag(admin, group, PipelineServices.INPUTS.get(service))));
     Map<String, Double> loader = PipelineProbe.metrics(services.metricsPort("loader"));
-    long merged = (long) (loader.getOrDefault("lms_loader_rows_inserted_total", 0.0) + loader.getOrDefault("lms_loader_rows_updated_total", 0.0));
-    long freshness = loader.containsKey("lms_loader_freshness_ms") ? loader.get("lms_loader_freshness_ms").longValue() : -1;
-    return new Progress(PipelineProbe.served(stack, layout), lags, merged, freshness, PipelineProbe.size(admin, Topics.DLQ));
+    long merged =
+        (long)
+            (loader.getOrDefault("lms_loader_rows_inserted_total", 0.0)
+                + loader.getOrDefault("lms_loader_rows_updated_total", 0.0));
+    long freshness =
+        loader.containsKey("lms_loader_freshness_ms")
+            ? loader.get("lms_loader_freshness_ms").longValue()
+            : -1;
+    return new Progress(
+        PipelineProbe.served(stack, layout),
+        lags,
+        merged,
+        freshness,
+        PipelineProbe.size(admin, Topics.DLQ));
   }
 
   public long lag(String service) {
@@ -23,6 +42,7 @@ public record Progress(long served, Map<String, Long> lags, long merged, long fr
 
   /** Every group's lag is known and zero. */
   public boolean drained() {
-    return lags.size() == PipelineServices.GROUPS.size() && lags.values().stream().allMatch(l -> l == 0);
+    return lags.size() == PipelineServices.GROUPS.size()
+        && lags.values().stream().allMatch(l -> l == 0);
   }
 }

@@ -1,14 +1,13 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.stack.LocalStack;
-import io.lmsingest.stack.PipelineServices;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.stack.LocalStack;
+import io.lmsingest.stack.PipelineServices;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * End to end under chaos: API faults on, random pipeline services killed with SIGKILL and restarted,
- * repeatedly; then drained, compared with the ground truth, and replayed both ways.
+ * End to end under chaos: API faults on, random pipeline services killed with SIGKILL and
+ * restarted, repeatedly; then drained, compared with the ground truth, and replayed both ways.
  */
 @Tag("integration")
 class ChaosIT {
@@ -34,14 +33,20 @@ class ChaosIT {
   static final int KILLS = Integer.getInteger("lms.it.chaos.kills", 12);
 
   @Test
-  void killedServicesAndApiFaultsStillGiveExactlyTheGroundTruthAndBothReplaysChangeNothing(@TempDir Path dir) throws Exception {
+  void killedServicesAndApiFaultsStillGiveExactlyTheGroundTruthAndBothReplaysChangeNothing(
+      @TempDir Path dir) throws Exception {
     StackLayout layout = new StackLayout(dir);
     Properties settings = new Properties();
-    for (String port : new String[] {"kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port"}) {
+    for (String port :
+        new String[] {
+          "kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port"
+        }) {
       settings.setProperty(port, Integer.toString(Ports.free()));
     }
     settings.setProperty("simulator.records", Integer.toString(RECORDS));
-    settings.setProperty("simulator.faults", "--fault-5xx 0.05 --fault-429 0.02 --retry-after 1 --fault-truncated 0.03 --fault-repeat 0.05");
+    settings.setProperty(
+        "simulator.faults",
+        "--fault-5xx 0.05 --fault-429 0.02 --retry-after 1 --fault-truncated 0.03 --fault-repeat 0.05");
     new StackOptions().settle(settings);
     layout.saveSettings(settings);
     LocalStack stack = new LocalStack(layout, settings);
@@ -56,11 +61,16 @@ class ChaosIT {
       }
       for (int kill = 0; kill < KILLS; kill++) {
         Thread.sleep(4_000 + random.nextInt(6_000));
-        String victim = PipelineServices.SERVICES.get(random.nextInt(PipelineServices.SERVICES.size()));
-        ServiceProcess process = services.running(victim).orElseThrow(() -> new AssertionError(victim + " is not running"));
+        String victim =
+            PipelineServices.SERVICES.get(random.nextInt(PipelineServices.SERVICES.size()));
+        ServiceProcess process =
+            services
+                .running(victim)
+                .orElseThrow(() -> new AssertionError(victim + " is not running"));
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+        while (ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false)
+            && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
         out.printf("chaos: killed %s (pid %d)%n", victim, process.pid());
@@ -73,30 +83,61 @@ class ChaosIT {
     System.out.println(log);
 
     // Resume and drain: the demo restarts everything from DIR and compares with the ground truth.
-    assertThat(run("demo", "--until-drained", "--timeout", "20", "--progress-interval", "5", "--data-dir", dir.toString())).isZero();
+    assertThat(
+            run(
+                "demo",
+                "--until-drained",
+                "--timeout",
+                "20",
+                "--progress-interval",
+                "5",
+                "--data-dir",
+                dir.toString()))
+        .isZero();
     long bronzeObjects = bronzeObjects(layout);
     String table = tableChecksum(layout);
     assertBronzeHasNoDuplicate(layout);
 
-    // Replay 1: the sink from the earliest offsets. Every object is adopted; Bronze and the warehouse stay as they are.
+    // Replay 1: the sink from the earliest offsets. Every object is adopted; Bronze and the
+    // warehouse stay as they are.
     assertThat(run("infra", "up", "--data-dir", dir.toString())).isZero();
     try {
       assertThat(run("replay", "sink", "--to-earliest", "--data-dir", dir.toString())).isZero();
     } finally {
       run("infra", "down", "--data-dir", dir.toString());
     }
-    assertThat(run("demo", "--until-drained", "--timeout", "20", "--progress-interval", "5", "--data-dir", dir.toString())).isZero();
+    assertThat(
+            run(
+                "demo",
+                "--until-drained",
+                "--timeout",
+                "20",
+                "--progress-interval",
+                "5",
+                "--data-dir",
+                dir.toString()))
+        .isZero();
     assertThat(bronzeObjects(layout)).isEqualTo(bronzeObjects);
     assertThat(tableChecksum(layout)).isEqualTo(table);
     assertBronzeHasNoDuplicate(layout);
 
-    // Replay 2: the warehouse is lost; with the API (simulator) stopped, replay loader rebuilds it from S3 alone.
+    // Replay 2: the warehouse is lost; with the API (simulator) stopped, replay loader rebuilds it
+    // from S3 alone.
     Files.delete(layout.warehouse());
     assertThat(run("infra", "up", "--data-dir", dir.toString())).isZero();
     try {
-      ServiceProcess simulator = ServiceProcess.running("simulator", layout.pidFile("simulator"), layout.logFile("simulator")).orElseThrow();
+      ServiceProcess simulator =
+          ServiceProcess.running(
+                  "simulator", layout.pidFile("simulator"), layout.logFile("simulator"))
+              .orElseThrow();
       simulator.stop(java.time.Duration.ofSeconds(20));
-      assertThat(run("replay", "loader", "--config", layout.run().resolve("loader.properties").toString())).isZero();
+      assertThat(
+              run(
+                  "replay",
+                  "loader",
+                  "--config",
+                  layout.run().resolve("loader.properties").toString()))
+          .isZero();
     } finally {
       run("infra", "down", "--data-dir", dir.toString());
     }
@@ -123,17 +164,27 @@ class ChaosIT {
   }
 
   static void assertBronzeHasNoDuplicate(StackLayout layout) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('"
-            + layout.s3Store().resolve(StackLayout.BUCKET).resolve("bronze") + "/**/*.parquet')")) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*), COUNT(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('"
+                    + layout.s3Store().resolve(StackLayout.BUCKET).resolve("bronze")
+                    + "/**/*.parquet')")) {
       rs.next();
-      assertThat(rs.getLong(1)).as("no duplicate (partition, offset) in Bronze").isEqualTo(rs.getLong(2)).isPositive();
+      assertThat(rs.getLong(1))
+          .as("no duplicate (partition, offset) in Bronze")
+          .isEqualTo(rs.getLong(2))
+          .isPositive();
     }
   }
 
   static String tableChecksum(StackLayout layout) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse()); Statement st = c.createStatement()) {
-      return DemoIT.DuckCount.checksum(st) + "/" + DemoIT.DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse());
+        Statement st = c.createStatement()) {
+      return DemoIT.DuckCount.checksum(st)
+          + "/"
+          + DemoIT.DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger");
     }
   }
 }

@@ -1,12 +1,12 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.schemas.BronzeLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lmsingest.kit.config.ServiceConfigFile;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.StackLayout;
-import io.lmsingest.kit.config.ServiceConfigFile;
+import io.lmsingest.schemas.BronzeLayout;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -31,16 +31,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The main job through the real command line: every service its own process, drained, checked by independent readers. */
+/**
+ * The main job through the real command line: every service its own process, drained, checked by
+ * independent readers.
+ */
 @Tag("integration")
 class DemoIT {
   static final int RECORDS = Integer.getInteger("lms.it.demo.records", 60_000);
 
   @Test
-  void demoUntilDrainedEqualsTheGroundTruthAndASecondDemoResumesWithoutLoadingTwice(@TempDir Path dir) throws Exception {
-    List<String> args = new ArrayList<>(List.of("demo", "--records", Integer.toString(RECORDS), "--until-drained", "--timeout", "10",
-        "--progress-interval", "2", "--data-dir", dir.toString()));
-    for (String option : List.of("--kafka-port", "--kafka-controller-port", "--registry-port", "--s3-port", "--simulator-port")) {
+  void demoUntilDrainedEqualsTheGroundTruthAndASecondDemoResumesWithoutLoadingTwice(
+      @TempDir Path dir) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "demo",
+                "--records",
+                Integer.toString(RECORDS),
+                "--until-drained",
+                "--timeout",
+                "10",
+                "--progress-interval",
+                "2",
+                "--data-dir",
+                dir.toString()));
+    for (String option :
+        List.of(
+            "--kafka-port",
+            "--kafka-controller-port",
+            "--registry-port",
+            "--s3-port",
+            "--simulator-port")) {
       args.add(option);
       args.add(Integer.toString(Ports.free()));
     }
@@ -48,52 +69,80 @@ class DemoIT {
     CommandLine cli = LmsIngest.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(out, true));
-    CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
+    CompletableFuture<Integer> demo =
+        CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
     Set<String> answered = everyServiceAnswersItsEndpoints(new StackLayout(dir), demo);
     int exit = demo.get(15, TimeUnit.MINUTES);
     System.out.println(out);
-    assertThat(answered).as("services whose /metrics, /health and /ready answered during the demo").containsExactlyInAnyOrder(
-        "poller", "validator", "sink", "loader");
+    assertThat(answered)
+        .as("services whose /metrics, /health and /ready answered during the demo")
+        .containsExactlyInAnyOrder("poller", "validator", "sink", "loader");
     assertThat(exit).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("drained: ANALYTICS_READY equals the ground truth").contains("fetched");
+    assertThat(out.toString())
+        .contains("drained: ANALYTICS_READY equals the ground truth")
+        .contains("fetched");
 
     StackLayout layout = new StackLayout(dir);
     long ledgerRows;
     String checksum;
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse()); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse());
+        Statement st = c.createStatement()) {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, layout.groundTruth());
       assertThat(result.exact()).as("%s", result).isTrue();
       assertThat(result.truthRows()).isPositive();
       // Bronze as plain files: every v1 offset exactly once.
       Path bronze = layout.s3Store().resolve(StackLayout.BUCKET).resolve("bronze");
-      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('"
-          + bronze + "/**/*.parquet')")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT COUNT(*), COUNT(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('"
+                  + bronze
+                  + "/**/*.parquet')")) {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2)).isEqualTo(RECORDS);
       }
       ledgerRows = DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger");
       checksum = DuckCount.checksum(st);
     }
-    assertThat(Files.list(layout.s3Store().resolve(StackLayout.BUCKET).resolve(BronzeLayout.MANIFEST_PREFIX)).count()).isPositive();
+    assertThat(
+            Files.list(
+                    layout
+                        .s3Store()
+                        .resolve(StackLayout.BUCKET)
+                        .resolve(BronzeLayout.MANIFEST_PREFIX))
+                .count())
+        .isPositive();
 
     // A second demo on the same directory: resumes, finds everything loaded, loads nothing twice.
     StringWriter again = new StringWriter();
     CommandLine second = LmsIngest.commandLine();
     second.setOut(new PrintWriter(again, true));
     second.setErr(new PrintWriter(again, true));
-    assertThat(second.execute("demo", "--until-drained", "--timeout", "5", "--progress-interval", "2", "--data-dir", dir.toString()))
-        .as(again.toString()).isZero();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse()); Statement st = c.createStatement()) {
+    assertThat(
+            second.execute(
+                "demo",
+                "--until-drained",
+                "--timeout",
+                "5",
+                "--progress-interval",
+                "2",
+                "--data-dir",
+                dir.toString()))
+        .as(again.toString())
+        .isZero();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse());
+        Statement st = c.createStatement()) {
       assertThat(DuckCount.of(st, "SELECT COUNT(*) FROM load_ledger")).isEqualTo(ledgerRows);
       assertThat(DuckCount.checksum(st)).isEqualTo(checksum);
     }
   }
 
   /**
-   * While the demo runs, asks each service's own endpoint (its port is in the config the demo wrote):
-   * /health and /ready answer 200 and /metrics carries the service's own lms_&lt;service&gt;_ series.
+   * While the demo runs, asks each service's own endpoint (its port is in the config the demo
+   * wrote): /health and /ready answer 200 and /metrics carries the service's own
+   * lms_&lt;service&gt;_ series.
    */
-  static Set<String> everyServiceAnswersItsEndpoints(StackLayout layout, CompletableFuture<Integer> demo) throws Exception {
+  static Set<String> everyServiceAnswersItsEndpoints(
+      StackLayout layout, CompletableFuture<Integer> demo) throws Exception {
     Set<String> answered = new HashSet<>();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     while (!demo.isDone() && answered.size() < 4) {
@@ -107,7 +156,9 @@ class DemoIT {
           int health = get(http, port, "/health").statusCode();
           HttpResponse<String> ready = get(http, port, "/ready");
           String metrics = get(http, port, "/metrics").body();
-          if (health == 200 && ready.statusCode() == 200 && metrics.contains("lms_" + service + "_")) {
+          if (health == 200
+              && ready.statusCode() == 200
+              && metrics.contains("lms_" + service + "_")) {
             answered.add(service);
           }
         } catch (java.io.IOException e) {
@@ -119,8 +170,12 @@ class DemoIT {
     return answered;
   }
 
-  private static HttpResponse<String> get(HttpClient http, String port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+  private static HttpResponse<String> get(HttpClient http, String port, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -133,7 +188,8 @@ class DemoIT {
     }
 
     static String checksum(Statement st) throws Exception {
-      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), bit_xor(hash(a)) FROM analytics_ready a")) {
+      try (ResultSet rs =
+          st.executeQuery("SELECT COUNT(*), bit_xor(hash(a)) FROM analytics_ready a")) {
         rs.next();
         return rs.getLong(1) + ":" + rs.getString(2);
       }

@@ -10,8 +10,12 @@ import picocli.CommandLine;
 
 class ServiceCommandsTest {
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"poller, lms.api.url", "validator, validation.max.future.skew.ms", "sink, rotation.max.age.ms",
-      "loader, snowflake.private.key"})
+  @CsvSource({
+    "poller, lms.api.url",
+    "validator, validation.max.future.skew.ms",
+    "sink, rotation.max.age.ms",
+    "loader, snowflake.private.key"
+  })
   void everyServiceDescribesItsConfigAndRequiresAFile(String service, String aKey) {
     StringWriter out = new StringWriter();
     CommandLine cli = LmsIngest.commandLine();
@@ -34,26 +38,36 @@ class ServiceCommandsTest {
   }
 
   @org.junit.jupiter.api.Test
-  void sqlPrintsRowsOfTheEmbeddedWarehouseAndNamesAMissingOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void sqlPrintsRowsOfTheEmbeddedWarehouseAndNamesAMissingOne(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path db = dir.resolve("w.duckdb");
-    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db); var st = c.createStatement()) {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db);
+        var st = c.createStatement()) {
       st.execute("CREATE TABLE analytics_ready AS SELECT 'a1' AS activity_id, 42 AS score");
     }
     StringWriter out = new StringWriter();
     CommandLine cli = LmsIngest.commandLine();
     cli.setOut(new PrintWriter(out, true));
-    assertThat(cli.execute("sql", "--database", db.toString(), "SELECT activity_id, score FROM analytics_ready")).isZero();
+    assertThat(
+            cli.execute(
+                "sql",
+                "--database",
+                db.toString(),
+                "SELECT activity_id, score FROM analytics_ready"))
+        .isZero();
     assertThat(out.toString()).isEqualTo("activity_id\tscore\na1\t42\n");
 
     StringWriter err = new StringWriter();
     CommandLine missing = LmsIngest.commandLine();
     missing.setErr(new PrintWriter(err, true));
-    assertThat(missing.execute("sql", "--data-dir", dir.resolve("nothing").toString(), "SELECT 1")).isEqualTo(1);
+    assertThat(missing.execute("sql", "--data-dir", dir.resolve("nothing").toString(), "SELECT 1"))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("no warehouse at");
   }
 
   @org.junit.jupiter.api.Test
-  void statusNamesADirectoryWithoutAStack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  void statusNamesADirectoryWithoutAStack(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     StringWriter err = new StringWriter();
     CommandLine cli = LmsIngest.commandLine();
     cli.setErr(new PrintWriter(err, true));

@@ -20,8 +20,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The simulator as a process ({@code SimulatorMain [options]}), and {@code ./lms-ingest simulator}: the
- * stand-in for the external LMS API, in the foreground until stopped.
+ * The simulator as a process ({@code SimulatorMain [options]}), and {@code ./lms-ingest simulator}:
+ * the stand-in for the external LMS API, in the foreground until stopped.
  */
 @Command(
     name = "simulator",
@@ -37,70 +37,129 @@ public final class SimulatorMain implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any).")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1",
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
       description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
   String host;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated history (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the simulated history (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--rate", paramLabel = "PER_DAY", defaultValue = "5000000",
+  @Option(
+      names = "--rate",
+      paramLabel = "PER_DAY",
+      defaultValue = "5000000",
       description = "Changes per simulated day (default ${DEFAULT-VALUE}; at most 86400000).")
   long ratePerDay;
 
-  @Option(names = "--days", paramLabel = "D", defaultValue = "1",
-      description = "Days of history already there at start (backfill), then live at --rate (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      paramLabel = "D",
+      defaultValue = "1",
+      description =
+          "Days of history already there at start (backfill), then live at --rate (default ${DEFAULT-VALUE}).")
   double days;
 
-  @Option(names = "--records", paramLabel = "N",
+  @Option(
+      names = "--records",
+      paramLabel = "N",
       description = "Serve exactly N changes in total, then nothing more (default: endless).")
   Long records;
 
-  @Option(names = "--start", paramLabel = "INSTANT",
-      description = "Time of the first change (default: midnight UTC today minus --days). Fix it to get the same history across restarts.")
+  @Option(
+      names = "--start",
+      paramLabel = "INSTANT",
+      description =
+          "Time of the first change (default: midnight UTC today minus --days). Fix it to get the same history across restarts.")
   Instant start;
 
-  @Option(names = "--update-share", defaultValue = "0.2", description = "Share of changes that are late updates (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--update-share",
+      defaultValue = "0.2",
+      description = "Share of changes that are late updates (default ${DEFAULT-VALUE}).")
   double updateShare;
 
-  @Option(names = "--delete-share", defaultValue = "0.01", description = "Approximate share of deletes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--delete-share",
+      defaultValue = "0.01",
+      description = "Approximate share of deletes (default ${DEFAULT-VALUE}).")
   double deleteShare;
 
-  @Option(names = "--max-late-days", defaultValue = "3", description = "Latest an update may come after creation (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-late-days",
+      defaultValue = "3",
+      description = "Latest an update may come after creation (default ${DEFAULT-VALUE}).")
   double maxLateDays;
 
-  @Option(names = "--max-page-size", defaultValue = "1000", description = "Largest page served (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-page-size",
+      defaultValue = "1000",
+      description = "Largest page served (default ${DEFAULT-VALUE}).")
   int maxPageSize;
 
-  @Option(names = "--api-key-file", paramLabel = "FILE", description = "File holding the API key clients must send.")
+  @Option(
+      names = "--api-key-file",
+      paramLabel = "FILE",
+      description = "File holding the API key clients must send.")
   Path apiKeyFile;
 
-  @Option(names = "--ground-truth", paramLabel = "FILE",
-      description = "Enable POST /v1/admin/ground-truth, which writes the latest version of every served activity here (Parquet).")
+  @Option(
+      names = "--ground-truth",
+      paramLabel = "FILE",
+      description =
+          "Enable POST /v1/admin/ground-truth, which writes the latest version of every served activity here (Parquet).")
   Path groundTruth;
 
-  @Option(names = "--fault-429", defaultValue = "0", description = "Share of requests answered 429 with Retry-After.")
+  @Option(
+      names = "--fault-429",
+      defaultValue = "0",
+      description = "Share of requests answered 429 with Retry-After.")
   double fault429;
 
-  @Option(names = "--retry-after", defaultValue = "1", description = "Retry-After seconds of those 429s (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--retry-after",
+      defaultValue = "1",
+      description = "Retry-After seconds of those 429s (default ${DEFAULT-VALUE}).")
   int retryAfter;
 
-  @Option(names = "--fault-5xx", defaultValue = "0", description = "Share of requests answered 500/503.")
+  @Option(
+      names = "--fault-5xx",
+      defaultValue = "0",
+      description = "Share of requests answered 500/503.")
   double fault5xx;
 
-  @Option(names = "--fault-slow", defaultValue = "0", description = "Share of requests delayed by --slow-ms.")
+  @Option(
+      names = "--fault-slow",
+      defaultValue = "0",
+      description = "Share of requests delayed by --slow-ms.")
   double faultSlow;
 
-  @Option(names = "--slow-ms", defaultValue = "2000", description = "Delay of slow responses (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--slow-ms",
+      defaultValue = "2000",
+      description = "Delay of slow responses (default ${DEFAULT-VALUE}).")
   int slowMs;
 
-  @Option(names = "--fault-truncated", defaultValue = "0", description = "Share of pages cut off mid-JSON.")
+  @Option(
+      names = "--fault-truncated",
+      defaultValue = "0",
+      description = "Share of pages cut off mid-JSON.")
   double faultTruncated;
 
-  @Option(names = "--fault-repeat", defaultValue = "0", description = "Share of cursor pages that repeat the previous page's last record.")
+  @Option(
+      names = "--fault-repeat",
+      defaultValue = "0",
+      description = "Share of cursor pages that repeat the previous page's last record.")
   double faultRepeat;
 
   @Override
@@ -110,30 +169,53 @@ public final class SimulatorMain implements Callable<Integer> {
     TimelineSettings timeline;
     Faults faults;
     try {
-      timeline = new TimelineSettings(
-          seed, first, ratePerDay, records == null ? OptionalLong.empty() : OptionalLong.of(records),
-          updateShare, deleteShare, maxLateDays);
-      faults = new Faults(fault429, retryAfter, fault5xx, faultSlow, slowMs, faultTruncated, faultRepeat);
+      timeline =
+          new TimelineSettings(
+              seed,
+              first,
+              ratePerDay,
+              records == null ? OptionalLong.empty() : OptionalLong.of(records),
+              updateShare,
+              deleteShare,
+              maxLateDays);
+      faults =
+          new Faults(
+              fault429, retryAfter, fault5xx, faultSlow, slowMs, faultTruncated, faultRepeat);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     try (LmsApiServer api =
-        LmsApiServer.start(new ActivityTimeline(timeline), host, port, maxPageSize, apiKey, faults, Clock.systemUTC())) {
+        LmsApiServer.start(
+            new ActivityTimeline(timeline),
+            host,
+            port,
+            maxPageSize,
+            apiKey,
+            faults,
+            Clock.systemUTC())) {
       if (groundTruth != null) {
         api.withGroundTruthTarget(groundTruth);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
-      spec.commandLine().getOut().printf(
-          "LMS simulator at %s (history starts %s, %d changes/day, %s)%n",
-          api.baseUrl(), first, ratePerDay, records == null ? "endless" : records + " changes in total");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "LMS simulator at %s (history starts %s, %d changes/day, %s)%n",
+              api.baseUrl(),
+              first,
+              ratePerDay,
+              records == null ? "endless" : records + " changes in total");
       spec.commandLine().getOut().flush();
       stopped.await();
     }
     return 0;
   }
 
-  /** Midnight UTC today minus {@code days}: the same all day, so a restart today replays the same history. */
+  /**
+   * Midnight UTC today minus {@code days}: the same all day, so a restart today replays the same
+   * history.
+   */
   public static Instant defaultStart(double days) {
     Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
     return midnight.minus(Duration.ofMillis((long) (days * 86_400_000L)));
@@ -142,13 +224,15 @@ public final class SimulatorMain implements Callable<Integer> {
   private String apiKey() throws java.io.IOException {
     if (apiKeyFile != null) {
       if (!Files.isReadable(apiKeyFile)) {
-        throw new ParameterException(spec.commandLine(), "--api-key-file " + apiKeyFile + " is not a readable file");
+        throw new ParameterException(
+            spec.commandLine(), "--api-key-file " + apiKeyFile + " is not a readable file");
       }
       return Files.readString(apiKeyFile, StandardCharsets.UTF_8).trim();
     }
     String fromEnv = System.getenv("LMS_API_KEY");
     if (fromEnv == null || fromEnv.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "no API key: pass --api-key-file FILE or set LMS_API_KEY");
+      throw new ParameterException(
+          spec.commandLine(), "no API key: pass --api-key-file FILE or set LMS_API_KEY");
     }
     return fromEnv.trim();
   }

@@ -40,13 +40,15 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
   }
 
   @Override
-  public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream content) {
+  public UploadPartResponse uploadMultipartPart(
+      MultipartUpload upload, UploadPartRequest request, InputStream content) {
     before(request.bucket(), false, content);
     return super.uploadMultipartPart(upload, request, content);
   }
 
   @Override
-  public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload, CompleteMultipartUploadRequest request) {
+  public CompleteMultipartUploadResponse completeMultipartUpload(
+      MultipartUpload upload, CompleteMultipartUploadRequest request) {
     before(request.bucket(), request.ifNoneMatch() != null, InputStream.nullInputStream());
     CompleteMultipartUploadResponse response = super.completeMultipartUpload(upload, request);
     after(request.bucket());
@@ -67,7 +69,8 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
       drain(body);
       throw S3Exceptions.fromStatusCode(500);
     }
-    if (conditional && faults.roll(S3Faults.Kind.FALSE_PRECONDITION_FAILED, plan.falsePreconditionFailed())) {
+    if (conditional
+        && faults.roll(S3Faults.Kind.FALSE_PRECONDITION_FAILED, plan.falsePreconditionFailed())) {
       drain(body);
       throw S3Exceptions.preconditionFailed(null);
     }

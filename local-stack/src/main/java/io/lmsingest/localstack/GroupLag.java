@@ -11,17 +11,22 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How far a consumer group's committed offsets are behind the end of a topic — the one lag check the
- * launcher, the benchmarks and the tests share. Unknown (empty) while the topic does not exist or a
- * partition that holds data has no committed offset yet.
+ * How far a consumer group's committed offsets are behind the end of a topic — the one lag check
+ * the launcher, the benchmarks and the tests share. Unknown (empty) while the topic does not exist
+ * or a partition that holds data has no committed offset yet.
  */
 public final class GroupLag {
   private GroupLag() {}
 
-  /** Records between {@code group}'s committed offsets and the end of {@code topic}, or empty while unknown. */
-  public static OptionalLong of(Admin admin, String group, String topic) throws InterruptedException {
+  /**
+   * Records between {@code group}'s committed offsets and the end of {@code topic}, or empty while
+   * unknown.
+   */
+  public static OptionalLong of(Admin admin, String group, String topic)
+      throws InterruptedException {
     try {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       long lag = 0;
       for (Map.Entry<TopicPartition, Long> end : endOffsets(admin, topic).entrySet()) {
         OffsetAndMetadata offset = committed.get(end.getKey());
@@ -40,16 +45,20 @@ public final class GroupLag {
   }
 
   /** The group has committed to the end of every partition of the topic. */
-  public static boolean caughtUp(Admin admin, String group, String topic) throws InterruptedException {
+  public static boolean caughtUp(Admin admin, String group, String topic)
+      throws InterruptedException {
     OptionalLong lag = of(admin, group, topic);
     return lag.isPresent() && lag.getAsLong() == 0;
   }
 
   /** The end offset of every partition of {@code topic}. */
-  public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws ExecutionException, InterruptedException {
-    var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+  public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
+      throws ExecutionException, InterruptedException {
+    var partitions =
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    partitions.forEach(
+        p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;

@@ -16,8 +16,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A single-node Apache Kafka broker in KRaft mode (broker + controller), run in its own JVM from the
- * Maven-resolved Kafka jars. Storage is formatted once; a restart keeps the data.
+ * A single-node Apache Kafka broker in KRaft mode (broker + controller), run in its own JVM from
+ * the Maven-resolved Kafka jars. Storage is formatted once; a restart keeps the data.
  */
 public final class KafkaBroker {
   public static final String NAME = "kafka";
@@ -65,14 +65,22 @@ public final class KafkaBroker {
                   ServiceProcess.javaCommand(
                       jvm,
                       "kafka.tools.StorageTool",
-                      List.of("format", "-t", clusterId, "-c", properties.toString(), "--standalone", "--ignore-formatted")))
+                      List.of(
+                          "format",
+                          "-t",
+                          clusterId,
+                          "-c",
+                          properties.toString(),
+                          "--standalone",
+                          "--ignore-formatted")))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
               .start();
       try {
         if (!format.waitFor(2, TimeUnit.MINUTES) || format.exitValue() != 0) {
           format.destroyForcibly();
-          throw new IOException("formatting Kafka storage in " + dataDir + " failed; see " + logFile());
+          throw new IOException(
+              "formatting Kafka storage in " + dataDir + " failed; see " + logFile());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -100,7 +108,11 @@ public final class KafkaBroker {
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
     try (Admin admin = Admin.create(props)) {
-      return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS).isEmpty();
+      return !admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(3000))
+          .nodes()
+          .get(4, TimeUnit.SECONDS)
+          .isEmpty();
     } catch (Exception e) {
       return false;
     }
@@ -126,8 +138,7 @@ public final class KafkaBroker {
         "share.coordinator.state.topic.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=false",
-        "")
-        ;
+        "");
   }
 
   private static final String LOG4J2 =

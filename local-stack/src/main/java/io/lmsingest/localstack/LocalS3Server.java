@@ -34,7 +34,8 @@ public final class LocalS3Server implements AutoCloseable {
    * credentials (SigV2 or SigV4).
    */
   public static LocalS3Server start(
-      Optional<Path> storeDir, int port, String accessKeyId, String secretAccessKey) throws IOException {
+      Optional<Path> storeDir, int port, String accessKeyId, String secretAccessKey)
+      throws IOException {
     BlobStore store;
     if (storeDir.isPresent()) {
       Files.createDirectories(storeDir.get());
@@ -59,7 +60,8 @@ public final class LocalS3Server implements AutoCloseable {
       throw new IOException("s3proxy did not start on port " + port + ": " + e.getMessage(), e);
     }
     URI uri = URI.create("http://127.0.0.1:" + proxy.getPort());
-    return new LocalS3Server(proxy, new S3Endpoint(uri, REGION, accessKeyId, secretAccessKey), faults);
+    return new LocalS3Server(
+        proxy, new S3Endpoint(uri, REGION, accessKeyId, secretAccessKey), faults);
   }
 
   /** A server with random credentials, for tests. */

@@ -25,9 +25,11 @@ public final class LocalS3ServerMain {
     String accessKey = layout.secret("s3-access-key-id", 8);
     String secretKey = layout.secret("s3-secret-access-key", 20);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (LocalS3Server server = LocalS3Server.start(Optional.of(layout.s3Store()), port, accessKey, secretKey)) {
+    try (LocalS3Server server =
+        LocalS3Server.start(Optional.of(layout.s3Store()), port, accessKey, secretKey)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "s3-server-stop"));
-      LOG.info("S3 server listening on {} with store {}", server.endpoint().uri(), layout.s3Store());
+      LOG.info(
+          "S3 server listening on {} with store {}", server.endpoint().uri(), layout.s3Store());
       stopped.await();
     }
   }

@@ -14,11 +14,12 @@ import java.util.Optional;
 
 /**
  * Apicurio Registry 2.4 (Confluent-compatible API at {@code /apis/ccompat/v7}) in its own JVM, from
- * the registry-server module's Quarkus app. With a data directory its H2 storage is a file, so schema
- * ids — which live inside every Kafka record — survive a restart.
+ * the registry-server module's Quarkus app. With a data directory its H2 storage is a file, so
+ * schema ids — which live inside every Kafka record — survive a restart.
  */
 public final class RegistryServer {
   public static final String NAME = "registry";
+
   /** System property naming the built app; set by the build for tests and by the launcher. */
   public static final String APP_PROPERTY = "lms.registry.app";
 
@@ -58,7 +59,9 @@ public final class RegistryServer {
     Files.createDirectories(home);
     Map<String, String> env =
         persistent
-            ? Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + home.toAbsolutePath().resolve("registry_db"))
+            ? Map.of(
+                "REGISTRY_DATASOURCE_URL",
+                "jdbc:h2:file:" + home.toAbsolutePath().resolve("registry_db"))
             : Map.of();
     List<String> command =
         List.of(
@@ -102,13 +105,17 @@ public final class RegistryServer {
     String configured = System.getProperty(APP_PROPERTY);
     if (configured == null || configured.isBlank()) {
       throw new IOException(
-          "system property " + APP_PROPERTY + " is not set; it names registry-server/target/registry-server-runner.jar"
+          "system property "
+              + APP_PROPERTY
+              + " is not set; it names registry-server/target/registry-server-runner.jar"
               + " (the build and ./lms-ingest set it)");
     }
     Path app = Path.of(configured);
     if (!Files.isRegularFile(app)) {
       throw new IOException(
-          "registry app " + app + " is missing: build it with 'mvn -f registry-server/pom.xml package'"
+          "registry app "
+              + app
+              + " is missing: build it with 'mvn -f registry-server/pom.xml package'"
               + " (./lms-ingest and the full build do this)");
     }
     return app;

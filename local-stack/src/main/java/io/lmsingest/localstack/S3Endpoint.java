@@ -18,7 +18,8 @@ public record S3Endpoint(URI uri, String region, String accessKeyId, String secr
         .endpointOverride(uri)
         .region(Region.of(region))
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
         .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
         .overrideConfiguration(o -> o.addExecutionInterceptor(new WithoutExpectContinue()))
         .httpClient(UrlConnectionHttpClient.create())
@@ -27,6 +28,12 @@ public record S3Endpoint(URI uri, String region, String accessKeyId, String secr
 
   @Override
   public String toString() {
-    return "S3Endpoint[uri=" + uri + ", region=" + region + ", accessKeyId=" + accessKeyId + ", secret=[redacted]]";
+    return "S3Endpoint[uri="
+        + uri
+        + ", region="
+        + region
+        + ", accessKeyId="
+        + accessKeyId
+        + ", secret=[redacted]]";
   }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Faults the local S3 server injects into writes, per bucket, so one test's chaos never reaches
- * another test's bucket. The server answers with real HTTP errors: the client under test sees exactly
- * what a misbehaving S3 would send it.
+ * another test's bucket. The server answers with real HTTP errors: the client under test sees
+ * exactly what a misbehaving S3 would send it.
  */
 public final class S3Faults {
   /**
@@ -17,11 +17,17 @@ public final class S3Faults {
    * {@code falsePreconditionFailed}: a 412 on a conditional create although nothing is there.
    * {@code slow}: the request first waits {@code slowMillis}.
    */
-  public record Plan(double failBeforeWrite, double failAfterWrite, double falsePreconditionFailed, double slow, long slowMillis) {
+  public record Plan(
+      double failBeforeWrite,
+      double failAfterWrite,
+      double falsePreconditionFailed,
+      double slow,
+      long slowMillis) {
     public static final Plan NONE = new Plan(0, 0, 0, 0, 0);
 
     public Plan {
-      for (double p : new double[] {failBeforeWrite, failAfterWrite, falsePreconditionFailed, slow}) {
+      for (double p :
+          new double[] {failBeforeWrite, failAfterWrite, falsePreconditionFailed, slow}) {
         if (p < 0 || p > 1) {
           throw new IllegalArgumentException("fault probabilities are between 0 and 1, got " + p);
         }
@@ -30,7 +36,12 @@ public final class S3Faults {
   }
 
   /** What was injected so far, so a test can prove its faults happened. */
-  public enum Kind { FAIL_BEFORE_WRITE, FAIL_AFTER_WRITE, FALSE_PRECONDITION_FAILED, SLOW }
+  public enum Kind {
+    FAIL_BEFORE_WRITE,
+    FAIL_AFTER_WRITE,
+    FALSE_PRECONDITION_FAILED,
+    SLOW
+  }
 
   private final Map<String, Plan> plans = new ConcurrentHashMap<>();
   private final Map<Kind, AtomicLong> injected = new ConcurrentHashMap<>();

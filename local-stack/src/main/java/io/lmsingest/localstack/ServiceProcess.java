@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A child JVM (or any command) running on its own: output appended to a log file, pid in a pid file,
- * detached from the launcher's terminal so it outlives the command that started it.
+ * A child JVM (or any command) running on its own: output appended to a log file, pid in a pid
+ * file, detached from the launcher's terminal so it outlives the command that started it.
  */
 public final class ServiceProcess {
   private final String name;
@@ -29,7 +29,10 @@ public final class ServiceProcess {
     this.pidFile = pidFile;
   }
 
-  /** Starts {@code command}, its output appended to {@code logFile}, its pid written to {@code pidFile}. */
+  /**
+   * Starts {@code command}, its output appended to {@code logFile}, its pid written to {@code
+   * pidFile}.
+   */
   public static ServiceProcess start(
       String name, List<String> command, Map<String, String> env, Path logFile, Path pidFile)
       throws IOException {
@@ -37,7 +40,8 @@ public final class ServiceProcess {
     Files.createDirectories(pidFile.getParent());
     List<String> full = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      // Own session: a Ctrl-C in the launcher's terminal must not reach the services it left running.
+      // Own session: a Ctrl-C in the launcher's terminal must not reach the services it left
+      // running.
       full.add("/usr/bin/setsid");
     }
     full.addAll(command);
@@ -97,8 +101,15 @@ public final class ServiceProcess {
       }
       if (Instant.now().isAfter(deadline)) {
         throw new IOException(
-            name + " not ready after " + timeout.toSeconds() + " s (pid " + pid() + ", log " + logFile
-                + "); last log lines:\n" + tail(30));
+            name
+                + " not ready after "
+                + timeout.toSeconds()
+                + " s (pid "
+                + pid()
+                + ", log "
+                + logFile
+                + "); last log lines:\n"
+                + tail(30));
       }
       try {
         Thread.sleep(200);
@@ -129,7 +140,11 @@ public final class ServiceProcess {
       }
     }
     for (ProcessHandle member : family) {
-      member.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> member).join();
+      member
+          .onExit()
+          .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+          .exceptionally(e -> member)
+          .join();
     }
     Files.deleteIfExists(pidFile);
   }
@@ -145,7 +160,8 @@ public final class ServiceProcess {
   }
 
   /** A {@code java} command on this JVM's own runtime and class path. */
-  public static List<String> javaCommand(List<String> jvmOptions, String mainClass, List<String> args) {
+  public static List<String> javaCommand(
+      List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);

@@ -65,7 +65,10 @@ public record StackLayout(Path root) {
     return logs().resolve(service + ".log");
   }
 
-  /** Settings chosen at the first {@code infra up}, so later starts reuse ports, seed and start time. */
+  /**
+   * Settings chosen at the first {@code infra up}, so later starts reuse ports, seed and start
+   * time.
+   */
   public Properties loadSettings() throws IOException {
     Properties settings = new Properties();
     if (Files.isRegularFile(settingsFile())) {

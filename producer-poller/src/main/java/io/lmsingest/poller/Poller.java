@@ -1,6 +1,7 @@
 package io.lmsingest.poller;
 
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
@@ -8,7 +9,6 @@ import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageRequest;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
-import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,13 +39,22 @@ public final class Poller implements Runnable {
   private final Clock clock;
   private final ServiceMetrics metrics;
   private volatile boolean stopping;
+
   /** Why pages are failing now (null while the last page succeeded), for /ready. */
   private volatile String failing;
+
   private HighWaterMark mark;
 
   public Poller(
-      Settings settings, ActivityApiClient api, PageWriter writer, HighWaterMark start, RateLimiter rateLimiter,
-      Runnable refreshApiKey, AlertSink alerts, Clock clock, ServiceMetrics metrics) {
+      Settings settings,
+      ActivityApiClient api,
+      PageWriter writer,
+      HighWaterMark start,
+      RateLimiter rateLimiter,
+      Runnable refreshApiKey,
+      AlertSink alerts,
+      Clock clock,
+      ServiceMetrics metrics) {
     this.settings = settings;
     this.api = api;
     this.writer = writer;
@@ -74,7 +83,11 @@ public final class Poller implements Runnable {
 
   @Override
   public void run() {
-    LOG.info("poller source={} starting after updated_at={} activity_id={}", settings.source(), mark.updatedAt(), mark.activityId());
+    LOG.info(
+        "poller source={} starting after updated_at={} activity_id={}",
+        settings.source(),
+        mark.updatedAt(),
+        mark.activityId());
     PageRequest request = PageRequest.since(mark.updatedAt());
     int attempt = 0;
     boolean keyRefreshed = false;
@@ -90,9 +103,13 @@ public final class Poller implements Runnable {
         metrics.increment("lms_poller_pages_total");
         metrics.add("lms_poller_records_total", page.written());
         mark = page.mark();
-        metrics.set("lms_poller_cursor_lag_ms", Duration.between(mark.updatedAt(), clock.instant()).toMillis());
+        metrics.set(
+            "lms_poller_cursor_lag_ms",
+            Duration.between(mark.updatedAt(), clock.instant()).toMillis());
         if (failingSince != null) {
-          LOG.info("poller source={} recovered after {} s of failures", settings.source(),
+          LOG.info(
+              "poller source={} recovered after {} s of failures",
+              settings.source(),
               Duration.between(failingSince, clock.instant()).toSeconds());
         }
         attempt = 0;
@@ -113,11 +130,18 @@ public final class Poller implements Runnable {
         }
         Duration wait;
         switch (e.kind()) {
-          case RATE_LIMITED -> wait = e.retryAfter().orElseGet(() -> settings.backoff().delay(1, ThreadLocalRandom.current()::nextDouble));
+          case RATE_LIMITED ->
+              wait =
+                  e.retryAfter()
+                      .orElseGet(
+                          () ->
+                              settings.backoff().delay(1, ThreadLocalRandom.current()::nextDouble));
           case UNAUTHORIZED -> {
             if (!keyRefreshed) {
               keyRefreshed = true;
-              LOG.warn("poller source={} API key rejected; reading it again from its secret store", settings.source());
+              LOG.warn(
+                  "poller source={} API key rejected; reading it again from its secret store",
+                  settings.source());
               refreshApiKey.run();
               continue;
             }
@@ -126,13 +150,20 @@ public final class Poller implements Runnable {
             wait = settings.backoff().max();
           }
           case REJECTED -> {
-            alerts.raise(settings.source(), "LMS API rejects the poller's requests", e.getMessage());
+            alerts.raise(
+                settings.source(), "LMS API rejects the poller's requests", e.getMessage());
             alerted = true;
             wait = settings.backoff().max();
           }
-          default -> wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
+          default ->
+              wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
         }
-        LOG.warn("poller source={} page failed ({}): {}; retrying in {} ms", settings.source(), e.kind(), e.getMessage(), wait.toMillis());
+        LOG.warn(
+            "poller source={} page failed ({}): {}; retrying in {} ms",
+            settings.source(),
+            e.kind(),
+            e.getMessage(),
+            wait.toMillis());
         failing = "LMS API pages failing since " + failingSince + " (" + e.kind() + ")";
         alerted = alertOnOutage(failingSince, alerted, e.getMessage());
         pause(wait);
@@ -143,19 +174,38 @@ public final class Poller implements Runnable {
         if (failingSince == null) {
           failingSince = clock.instant();
         }
-        Duration wait = settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
-        LOG.warn("poller source={} Kafka write failed: {}; page aborted, retrying in {} ms", settings.source(), e.toString(), wait.toMillis());
-        failing = "Kafka writes failing since " + failingSince + " (" + e.getClass().getSimpleName() + ")";
+        Duration wait =
+            settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
+        LOG.warn(
+            "poller source={} Kafka write failed: {}; page aborted, retrying in {} ms",
+            settings.source(),
+            e.toString(),
+            wait.toMillis());
+        failing =
+            "Kafka writes failing since "
+                + failingSince
+                + " ("
+                + e.getClass().getSimpleName()
+                + ")";
         alerted = alertOnOutage(failingSince, alerted, e.toString());
         pause(wait);
       }
     }
-    LOG.info("poller source={} stopped at updated_at={} activity_id={}", settings.source(), mark.updatedAt(), mark.activityId());
+    LOG.info(
+        "poller source={} stopped at updated_at={} activity_id={}",
+        settings.source(),
+        mark.updatedAt(),
+        mark.activityId());
   }
 
   private boolean alertOnOutage(Instant failingSince, boolean alerted, String detail) {
-    if (!alerted && Duration.between(failingSince, clock.instant()).compareTo(settings.outageAlertAfter()) >= 0) {
-      alerts.raise(settings.source(), "LMS ingestion failing for over " + settings.outageAlertAfter().toSeconds() + " s", detail);
+    if (!alerted
+        && Duration.between(failingSince, clock.instant()).compareTo(settings.outageAlertAfter())
+            >= 0) {
+      alerts.raise(
+          settings.source(),
+          "LMS ingestion failing for over " + settings.outageAlertAfter().toSeconds() + " s",
+          detail);
       metrics.increment("lms_poller_alerts_total");
       return true;
     }

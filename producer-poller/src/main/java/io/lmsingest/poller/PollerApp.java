@@ -2,6 +2,7 @@ package io.lmsingest.poller;
 
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.kit.secrets.ServiceSecrets;
@@ -12,7 +13,6 @@ import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
-import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;
 import io.lmsingest.serde.RegistryAvroDeserializer;
@@ -36,7 +36,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds a running poller from its config: secrets, topics, the transactional producer, the cursor. */
+/**
+ * Builds a running poller from its config: secrets, topics, the transactional producer, the cursor.
+ */
 public final class PollerApp implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(PollerApp.class);
 
@@ -50,20 +52,32 @@ public final class PollerApp implements Service {
     this.metrics = metrics;
   }
 
-  public static PollerApp create(PollerConfig config, AlertSink alerts, Clock clock) throws Exception {
+  public static PollerApp create(PollerConfig config, AlertSink alerts, Clock clock)
+      throws Exception {
     ServiceSecrets secrets = ServiceSecrets.of(config, clock);
-    secrets.get(PollerConfig.API_KEY); // fail at start, not at the first page, if the key cannot be read
+    secrets.get(
+        PollerConfig.API_KEY); // fail at start, not at the first page, if the key cannot be read
 
     Map<String, Object> kafka = config.kafkaClientConfig();
     String rawTopic = config.getString(PollerConfig.RAW_TOPIC);
     String cursorTopic = config.getString(PollerConfig.CURSOR_TOPIC);
     if (config.getBoolean(PollerConfig.CREATE_TOPICS)) {
-      TopicBootstrap.ensure(kafka, List.of(
-          new NewTopic(rawTopic, Optional.of(config.getInt(PollerConfig.RAW_PARTITIONS)), Optional.empty()),
-          new NewTopic(cursorTopic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))));
+      TopicBootstrap.ensure(
+          kafka,
+          List.of(
+              new NewTopic(
+                  rawTopic,
+                  Optional.of(config.getInt(PollerConfig.RAW_PARTITIONS)),
+                  Optional.empty()),
+              new NewTopic(cursorTopic, Optional.of(1), Optional.empty())
+                  .configs(Map.of("cleanup.policy", "compact"))));
     }
-    Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(PollerConfig.REGISTRY_URL),
-        RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
+    Map<String, Object> serde =
+        Map.of(
+            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+            config.getString(PollerConfig.REGISTRY_URL),
+            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
+            "true");
 
     Map<String, Object> producerConfig = new HashMap<>(kafka);
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
@@ -74,7 +88,8 @@ public final class PollerApp implements Service {
     producerConfig.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     RegistryAvroSerializer<IndexedRecord> valueSerializer = new RegistryAvroSerializer<>();
     valueSerializer.configure(serde, false);
-    KafkaProducer<String, IndexedRecord> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
+    KafkaProducer<String, IndexedRecord> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
     // Fences an older poller with the same transactional.id and aborts its open page, so the cursor
     // read next is the last one really committed.
     producer.initTransactions();
@@ -85,45 +100,86 @@ public final class PollerApp implements Service {
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     RegistryAvroDeserializer<IndexedRecord> valueDeserializer = new RegistryAvroDeserializer<>();
     valueDeserializer.configure(serde, false);
-    try (KafkaConsumer<String, IndexedRecord> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer)) {
-      cursor = CursorStore.latest(consumer, cursorTopic, config.getString(PollerConfig.SOURCE), Duration.ofSeconds(60));
+    try (KafkaConsumer<String, IndexedRecord> consumer =
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer)) {
+      cursor =
+          CursorStore.latest(
+              consumer, cursorTopic, config.getString(PollerConfig.SOURCE), Duration.ofSeconds(60));
     }
-    HighWaterMark start = cursor
-        .map(c -> new HighWaterMark(c.getUpdatedAt(), c.getActivityId()))
-        .orElseGet(() -> HighWaterMark.before(firstStart(config)));
-    LOG.info("poller source={} {} ", config.getString(PollerConfig.SOURCE),
-        cursor.map(c -> "resumes from committed cursor updated_at=" + c.getUpdatedAt() + " activity_id=" + c.getActivityId()
-            + " (" + c.getRecords() + " records so far)").orElse("has no cursor yet; starts from " + config.getString(PollerConfig.START_FROM)));
+    HighWaterMark start =
+        cursor
+            .map(c -> new HighWaterMark(c.getUpdatedAt(), c.getActivityId()))
+            .orElseGet(() -> HighWaterMark.before(firstStart(config)));
+    LOG.info(
+        "poller source={} {} ",
+        config.getString(PollerConfig.SOURCE),
+        cursor
+            .map(
+                c ->
+                    "resumes from committed cursor updated_at="
+                        + c.getUpdatedAt()
+                        + " activity_id="
+                        + c.getActivityId()
+                        + " ("
+                        + c.getRecords()
+                        + " records so far)")
+            .orElse("has no cursor yet; starts from " + config.getString(PollerConfig.START_FROM)));
 
-    PageWriter writer = new PageWriter(producer, rawTopic, cursorTopic, config.getString(PollerConfig.SOURCE), clock, cursor.orElse(null));
-    ActivityApiClient api = new ActivityApiClient(
-        URI.create(config.getString(PollerConfig.API_URL)),
-        config.getString(PollerConfig.API_KEY_HEADER),
-        () -> secrets.get(PollerConfig.API_KEY),
-        config.getInt(PollerConfig.PAGE_SIZE),
-        Duration.ofMillis(config.getLong(PollerConfig.API_TIMEOUT_MS)),
-        Pagination.valueOf(config.getString(PollerConfig.PAGINATION).toUpperCase().replace('-', '_')));
+    PageWriter writer =
+        new PageWriter(
+            producer,
+            rawTopic,
+            cursorTopic,
+            config.getString(PollerConfig.SOURCE),
+            clock,
+            cursor.orElse(null));
+    ActivityApiClient api =
+        new ActivityApiClient(
+            URI.create(config.getString(PollerConfig.API_URL)),
+            config.getString(PollerConfig.API_KEY_HEADER),
+            () -> secrets.get(PollerConfig.API_KEY),
+            config.getInt(PollerConfig.PAGE_SIZE),
+            Duration.ofMillis(config.getLong(PollerConfig.API_TIMEOUT_MS)),
+            Pagination.valueOf(
+                config.getString(PollerConfig.PAGINATION).toUpperCase().replace('-', '_')));
     double rate = config.getDouble(PollerConfig.RATE_LIMIT);
     ServiceMetrics metrics = new ServiceMetrics();
-    Poller poller = new Poller(
-        new Poller.Settings(
-            config.getString(PollerConfig.SOURCE),
-            Duration.ofMillis(config.getLong(PollerConfig.IDLE_INTERVAL_MS)),
-            new Backoff(Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_INITIAL_MS)), Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_MAX_MS))),
-            Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS))),
-        api, writer, start, new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate))),
-        () -> secrets.refresh(PollerConfig.API_KEY), alerts, clock, metrics);
+    Poller poller =
+        new Poller(
+            new Poller.Settings(
+                config.getString(PollerConfig.SOURCE),
+                Duration.ofMillis(config.getLong(PollerConfig.IDLE_INTERVAL_MS)),
+                new Backoff(
+                    Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_INITIAL_MS)),
+                    Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_MAX_MS))),
+                Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS))),
+            api,
+            writer,
+            start,
+            new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate))),
+            () -> secrets.refresh(PollerConfig.API_KEY),
+            alerts,
+            clock,
+            metrics);
     return new PollerApp(poller, writer, metrics);
   }
 
-  /** Where a source with no cursor begins: the configured instant, or the warehouse's MAX(updated_at). */
+  /**
+   * Where a source with no cursor begins: the configured instant, or the warehouse's
+   * MAX(updated_at).
+   */
   private static java.time.Instant firstStart(PollerConfig config) {
     if (!config.startsFromWarehouse()) {
       return config.startFrom();
     }
-    Optional<java.time.Instant> max = WarehouseStart.maxUpdatedAt(config.getString(PollerConfig.WAREHOUSE_JDBC_URL),
-        config.getString(PollerConfig.WAREHOUSE_TABLE), config.getString(PollerConfig.WAREHOUSE_COLUMN));
-    LOG.info("poller source={} starts from the warehouse: MAX(updated_at) = {}", config.getString(PollerConfig.SOURCE),
+    Optional<java.time.Instant> max =
+        WarehouseStart.maxUpdatedAt(
+            config.getString(PollerConfig.WAREHOUSE_JDBC_URL),
+            config.getString(PollerConfig.WAREHOUSE_TABLE),
+            config.getString(PollerConfig.WAREHOUSE_COLUMN));
+    LOG.info(
+        "poller source={} starts from the warehouse: MAX(updated_at) = {}",
+        config.getString(PollerConfig.SOURCE),
         max.map(Object::toString).orElse("none (empty table), so from the beginning"));
     return max.orElse(java.time.Instant.EPOCH);
   }

@@ -5,7 +5,10 @@ import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
 import java.time.Clock;
 
-/** The poller as a process: {@code PollerMain <config.properties>}; SIGTERM stops it after the current page. */
+/**
+ * The poller as a process: {@code PollerMain <config.properties>}; SIGTERM stops it after the
+ * current page.
+ */
 public final class PollerMain {
   private PollerMain() {}
 

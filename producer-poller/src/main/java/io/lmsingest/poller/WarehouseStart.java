@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * Kafka; the cursor topic is the truth after that.
  */
 public final class WarehouseStart {
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,254}(\\.[A-Za-z_][A-Za-z0-9_$]{0,254}){0,2}");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,254}(\\.[A-Za-z_][A-Za-z0-9_$]{0,254}){0,2}");
 
   private WarehouseStart() {}
 
@@ -27,7 +28,10 @@ public final class WarehouseStart {
     // Identifiers come from config: validate them, never splice them raw into SQL.
     for (String identifier : new String[] {table, column}) {
       if (!IDENTIFIER.matcher(identifier).matches()) {
-        throw new IllegalArgumentException("'" + identifier + "' is not a valid SQL identifier (letters, digits, _ and $; up to db.schema.table)");
+        throw new IllegalArgumentException(
+            "'"
+                + identifier
+                + "' is not a valid SQL identifier (letters, digits, _ and $; up to db.schema.table)");
       }
     }
     String sql = "SELECT MAX(" + column + ") FROM " + table;
@@ -48,12 +52,21 @@ public final class WarehouseStart {
       }
       return Optional.of(result.getObject(1, OffsetDateTime.class).toInstant());
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read " + sql + " from the warehouse at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read "
+              + sql
+              + " from the warehouse at "
+              + redact(jdbcUrl)
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   /** The URL without user info or password parameters, for messages. */
   static String redact(String jdbcUrl) {
-    return jdbcUrl.replaceAll("//[^/@]*@", "//[redacted]@").replaceAll("(?i)(password|pwd|private_key[a-z_]*)=[^&;]*", "$1=[redacted]");
+    return jdbcUrl
+        .replaceAll("//[^/@]*@", "//[redacted]@")
+        .replaceAll("(?i)(password|pwd|private_key[a-z_]*)=[^&;]*", "$1=[redacted]");
   }
 }

@@ -1,10 +1,10 @@
 package io.lmsingest.poller;
 
-import io.lmsingest.schemas.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.poller.config.PollerConfig;
+import io.lmsingest.schemas.Topics;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +23,9 @@ class PollerConfigTest {
 
   @Test
   void defaultsAndEnvironmentOverrides() {
-    PollerConfig config = PollerConfig.load(minimal(), Map.of("LMS_API_PAGE_SIZE", "250", "LMS_POLLER_SOURCE", "moodle-eu"));
+    PollerConfig config =
+        PollerConfig.load(
+            minimal(), Map.of("LMS_API_PAGE_SIZE", "250", "LMS_POLLER_SOURCE", "moodle-eu"));
     assertThat(config.getInt(PollerConfig.PAGE_SIZE)).isEqualTo(250);
     assertThat(config.transactionalId()).isEqualTo("lms-poller-moodle-eu");
     assertThat(config.startFrom()).isEqualTo(Instant.EPOCH);
@@ -34,34 +36,45 @@ class PollerConfigTest {
   void errorsNameTheBadKey() {
     Map<String, String> missing = minimal();
     missing.remove(PollerConfig.BOOTSTRAP_SERVERS);
-    assertThatThrownBy(() -> PollerConfig.load(missing, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers");
+    assertThatThrownBy(() -> PollerConfig.load(missing, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bootstrap.servers");
     Map<String, String> badPages = minimal();
     badPages.put(PollerConfig.PAGINATION, "pages");
-    assertThatThrownBy(() -> PollerConfig.load(badPages, Map.of())).hasMessageContaining("lms.api.pagination");
+    assertThatThrownBy(() -> PollerConfig.load(badPages, Map.of()))
+        .hasMessageContaining("lms.api.pagination");
     Map<String, String> badStart = minimal();
     badStart.put(PollerConfig.START_FROM, "yesterday");
-    assertThatThrownBy(() -> PollerConfig.load(badStart, Map.of())).hasMessageContaining("poller.start.from");
-    assertThatThrownBy(() -> PollerConfig.load(minimal(), Map.of("LMS_API_PAGE_SIZE", "0"))).hasMessageContaining("lms.api.page.size");
+    assertThatThrownBy(() -> PollerConfig.load(badStart, Map.of()))
+        .hasMessageContaining("poller.start.from");
+    assertThatThrownBy(() -> PollerConfig.load(minimal(), Map.of("LMS_API_PAGE_SIZE", "0")))
+        .hasMessageContaining("lms.api.page.size");
   }
 
   @Test
   void anUnknownKeyFailsAtStartWithItsNameAndTheSharedKeysAreAccepted() {
     Map<String, String> typo = minimal();
     typo.put("lms.api.pagesize", "100");
-    assertThatThrownBy(() -> PollerConfig.load(typo, Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> PollerConfig.load(typo, Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown config key 'lms.api.pagesize' for the poller");
     Map<String, String> shared = minimal();
     shared.put("aws.region", "eu-west-1");
     shared.put("aws.secretsmanager.endpoint", "http://127.0.0.1:4566");
     shared.put("metrics.host", "0.0.0.0");
     shared.put("kafka.linger.ms", "5");
-    assertThat(PollerConfig.load(shared, Map.of()).kafkaClientConfig()).containsEntry("linger.ms", "5");
+    assertThat(PollerConfig.load(shared, Map.of()).kafkaClientConfig())
+        .containsEntry("linger.ms", "5");
   }
 
   @Test
   void printedConfigHidesKafkaSecrets() {
     Map<String, String> values = minimal();
-    values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
-    assertThat(PollerConfig.load(values, Map.of()).printable().toString()).doesNotContain("hunter2").contains("kafka.sasl.jaas.config=[redacted]");
+    values.put(
+        "kafka.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
+    assertThat(PollerConfig.load(values, Map.of()).printable().toString())
+        .doesNotContain("hunter2")
+        .contains("kafka.sasl.jaas.config=[redacted]");
   }
 }

@@ -14,22 +14,20 @@ import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.ServiceUnderTest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +36,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The poller as its own process (-Xmx128m), killed with SIGKILL at random moments and restarted. */
+/**
+ * The poller as its own process (-Xmx128m), killed with SIGKILL at random moments and restarted.
+ */
 @IntegrationTest
 class PollerCrashIT {
   static final String CANARY = "CANARY-api-key-5c1f0e9b";
@@ -50,8 +50,10 @@ class PollerCrashIT {
     ActivityTimeline timeline = PollerIT.timeline(RECORDS, 23);
     Path keyFile = Files.writeString(dir.resolve("api-key"), CANARY);
     Path log = dir.resolve("poller.log");
-    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, CANARY, Faults.NONE, PollerIT.NOW)) {
-      Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "crash-" + System.nanoTime());
+    try (LmsApiServer api =
+        LmsApiServer.start(timeline, 0, 1_000, CANARY, Faults.NONE, PollerIT.NOW)) {
+      Map<String, String> values =
+          PollerIT.config(kafka, registry, api, keyFile, "crash-" + System.nanoTime());
       int metricsPort = io.lmsingest.localstack.Ports.free();
       values.put(PollerConfig.METRICS_PORT, Integer.toString(metricsPort));
       Path config = ServiceUnderTest.writeConfig(dir.resolve("poller.properties"), values);
@@ -71,37 +73,64 @@ class PollerCrashIT {
         }
       }
       try (ServiceUnderTest finisher = start(config, log)) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("lms.it.catchup.minutes", 5)).toNanos();
+        long deadline =
+            System.nanoTime()
+                + Duration.ofMinutes(Integer.getInteger("lms.it.catchup.minutes", 5)).toNanos();
         while (!caughtUp(kafka, registry, values, last)) {
           assertThat(finisher.isAlive()).as("poller died: %s", finisher.tail()).isTrue();
-          assertThat(System.nanoTime()).as("poller did not catch up: %s", finisher.tail()).isLessThan(deadline);
+          assertThat(System.nanoTime())
+              .as("poller did not catch up: %s", finisher.tail())
+              .isLessThan(deadline);
           Thread.sleep(500);
         }
         HttpClient http = HttpClient.newHttpClient();
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("lms_poller_records_total").contains("lms_poller_cursor_lag_ms").doesNotContain(CANARY);
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        String metrics =
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+            .contains("lms_poller_records_total")
+            .contains("lms_poller_cursor_lag_ms")
+            .doesNotContain(CANARY);
+        HttpResponse<String> ready =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as("ready: %s", ready.body()).isEqualTo(200);
-        // A JVM ended by SIGTERM exits 143 after its shutdown hooks; the log shows the loop stopped cleanly.
+        // A JVM ended by SIGTERM exits 143 after its shutdown hooks; the log shows the loop stopped
+        // cleanly.
         assertThat(finisher.stop()).isIn(0, 143);
       }
 
       byte[] canary = CANARY.getBytes(StandardCharsets.UTF_8);
       java.util.Set<String> raw = new java.util.HashSet<>();
-      RawTopic.scan(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC), e -> {
-        assertThat(raw.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli())).as("duplicate in raw").isTrue();
-        assertThat(indexOf(e.rawValue(), canary)).isNegative();
-        for (Header h : e.headers()) {
-          assertThat(indexOf(h.value(), canary)).isNegative();
-        }
-      });
+      RawTopic.scan(
+          kafka.bootstrapServers(),
+          registry.url(),
+          values.get(PollerConfig.RAW_TOPIC),
+          e -> {
+            assertThat(
+                    raw.add(
+                        e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli()))
+                .as("duplicate in raw")
+                .isTrue();
+            assertThat(indexOf(e.rawValue(), canary)).isNegative();
+            for (Header h : e.headers()) {
+              assertThat(indexOf(h.value(), canary)).isNegative();
+            }
+          });
       PollerIT.assertExactlyEveryVersion(raw, timeline, RECORDS);
       // The cursor topic carries no key either.
       Map<String, Object> cursorReader = new HashMap<>(kafka.consumerConfig());
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cursorReader,
-          new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(
+              cursorReader,
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
         consumer.subscribe(List.of(values.get(PollerConfig.CURSOR_TOPIC)));
         int cursors = 0;
         long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -117,27 +146,38 @@ class PollerCrashIT {
       assertThat(kills).as("killed mid-run").isGreaterThanOrEqualTo(5);
 
       String logText = Files.readString(log, StandardCharsets.UTF_8);
-      assertThat(logText).contains("resumes from committed cursor").contains("stopped at updated_at").doesNotContain(CANARY);
+      assertThat(logText)
+          .contains("resumes from committed cursor")
+          .contains("stopped at updated_at")
+          .doesNotContain(CANARY);
       assertThat(logText).doesNotContain("OutOfMemoryError");
     }
   }
 
   @Test
-  void aRejectedKeyIsRefreshedOnceThenAlertedWithoutEverShowingIt(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
-      throws Exception {
+  void aRejectedKeyIsRefreshedOnceThenAlertedWithoutEverShowingIt(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
     ActivityTimeline timeline = PollerIT.timeline(1_000, 24);
     Path keyFile = Files.writeString(dir.resolve("api-key"), CANARY);
     Path log = dir.resolve("poller.log");
-    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, "the-right-key-123", Faults.NONE, PollerIT.NOW)) {
-      Map<String, String> values = PollerIT.config(kafka, registry, api, keyFile, "badkey-" + System.nanoTime());
-      try (ServiceUnderTest poller = start(ServiceUnderTest.writeConfig(dir.resolve("poller.properties"), values), log)) {
+    try (LmsApiServer api =
+        LmsApiServer.start(timeline, 0, 1_000, "the-right-key-123", Faults.NONE, PollerIT.NOW)) {
+      Map<String, String> values =
+          PollerIT.config(kafka, registry, api, keyFile, "badkey-" + System.nanoTime());
+      try (ServiceUnderTest poller =
+          start(ServiceUnderTest.writeConfig(dir.resolve("poller.properties"), values), log)) {
         poller.awaitLines("alert=true", 1, Duration.ofSeconds(60));
         poller.stop();
       }
       String logText = Files.readString(log);
-      assertThat(logText).contains("API key rejected; reading it again").contains("alert=true").contains("rejects the API key");
+      assertThat(logText)
+          .contains("API key rejected; reading it again")
+          .contains("alert=true")
+          .contains("rejects the API key");
       assertThat(logText).doesNotContain(CANARY);
-      assertThat(api.count("unauthorized")).as("refreshed once, then backed off instead of hammering").isBetween(2L, 3L);
+      assertThat(api.count("unauthorized"))
+          .as("refreshed once, then backed off instead of hammering")
+          .isBetween(2L, 3L);
     }
   }
 
@@ -145,15 +185,27 @@ class PollerCrashIT {
     return ServiceUnderTest.start(PollerMain.class, config, log, "-Xmx128m", "-XX:+UseSerialGC");
   }
 
-  static boolean caughtUp(KafkaFixture kafka, RegistryFixture registry, Map<String, String> values, Instant last) {
+  static boolean caughtUp(
+      KafkaFixture kafka, RegistryFixture registry, Map<String, String> values, Instant last) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     RegistryAvroDeserializer<IndexedRecord> values2 = new RegistryAvroDeserializer<>();
-    values2.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url(), RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
-    try (KafkaConsumer<String, IndexedRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values2)) {
-      Optional<PollerCursor> cursor = io.lmsingest.poller.kafka.CursorStore.latest(
-          consumer, values.get(PollerConfig.CURSOR_TOPIC), values.get(PollerConfig.SOURCE), Duration.ofSeconds(30));
+    values2.configure(
+        Map.of(
+            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+            registry.url(),
+            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
+            "true"),
+        false);
+    try (KafkaConsumer<String, IndexedRecord> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), values2)) {
+      Optional<PollerCursor> cursor =
+          io.lmsingest.poller.kafka.CursorStore.latest(
+              consumer,
+              values.get(PollerConfig.CURSOR_TOPIC),
+              values.get(PollerConfig.SOURCE),
+              Duration.ofSeconds(30));
       return cursor.isPresent() && !cursor.get().getUpdatedAt().isBefore(last);
     } catch (IllegalStateException e) {
       return false; // the cursor topic does not exist yet

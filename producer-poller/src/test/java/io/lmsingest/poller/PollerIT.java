@@ -17,7 +17,6 @@ import io.lmsingest.testkit.SecretsManagerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -35,14 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PollerIT {
   static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
   static final Clock NOW = Clock.fixed(Instant.parse("2026-11-20T00:00:00Z"), ZoneOffset.UTC);
+
   /** Changes per run; the acceptance size is 1,000,000 (-Dlms.it.poller.records=1000000). */
   static final int RECORDS = Integer.getInteger("lms.it.poller.records", 1_000_000);
 
   static ActivityTimeline timeline(int records, long seed) {
-    return new ActivityTimeline(new TimelineSettings(seed, START, 1_000_000, OptionalLong.of(records), 0.2, 0.01, 1));
+    return new ActivityTimeline(
+        new TimelineSettings(seed, START, 1_000_000, OptionalLong.of(records), 0.2, 0.01, 1));
   }
 
-  static Map<String, String> config(KafkaFixture kafka, RegistryFixture registry, LmsApiServer api, Path keyFile, String source) {
+  static Map<String, String> config(
+      KafkaFixture kafka, RegistryFixture registry, LmsApiServer api, Path keyFile, String source) {
     Map<String, String> config = new HashMap<>();
     config.put(PollerConfig.API_URL, api.baseUrl() + "/v1/activities");
     config.put(PollerConfig.API_KEY, "file:" + keyFile);
@@ -59,7 +61,9 @@ class PollerIT {
   }
 
   /** Runs the poller until it has committed the timeline's last change, then stops it. */
-  static PollerApp runUntilCaughtUp(PollerConfig config, ActivityTimeline timeline, int records, AlertSink alerts) throws Exception {
+  static PollerApp runUntilCaughtUp(
+      PollerConfig config, ActivityTimeline timeline, int records, AlertSink alerts)
+      throws Exception {
     PollerApp app = PollerApp.create(config, alerts, Clock.systemUTC());
     Instant last = Instant.ofEpochMilli(timeline.timeOf(records - 1));
     Thread thread = new Thread(app::run, "poller-under-test");
@@ -79,17 +83,23 @@ class PollerIT {
     return app;
   }
 
-  static void assertExactlyEveryVersion(List<RawTopic.Entry> raw, ActivityTimeline timeline, int records) {
+  static void assertExactlyEveryVersion(
+      List<RawTopic.Entry> raw, ActivityTimeline timeline, int records) {
     Set<String> seen = new HashSet<>();
     for (RawTopic.Entry e : raw) {
       assertThat(e.key()).isEqualTo(e.value().getActivityId());
-      assertThat(seen.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli()))
-          .as("duplicate %s", e.value().getActivityId()).isTrue();
+      assertThat(
+              seen.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli()))
+          .as("duplicate %s", e.value().getActivityId())
+          .isTrue();
     }
     assertExactlyEveryVersion(seen, timeline, records);
   }
 
-  /** {@code seen} (duplicates already excluded by its producer) is exactly the timeline's first {@code records} versions. */
+  /**
+   * {@code seen} (duplicates already excluded by its producer) is exactly the timeline's first
+   * {@code records} versions.
+   */
   static void assertExactlyEveryVersion(Set<String> seen, ActivityTimeline timeline, int records) {
     Set<String> expected = new HashSet<>();
     for (long slot = 0; slot < records; slot++) {
@@ -101,56 +111,81 @@ class PollerIT {
   }
 
   @Test
-  void everyVersionTheApiServedIsInRawExactlyOnce(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
+  void everyVersionTheApiServedIsInRawExactlyOnce(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
     ActivityTimeline timeline = timeline(RECORDS, 21);
     String key = "key-" + System.nanoTime();
     Path keyFile = Files.writeString(dir.resolve("api-key"), key);
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
-      PollerConfig config = new PollerConfig(config(kafka, registry, api, keyFile, "once-" + System.nanoTime()));
+      PollerConfig config =
+          new PollerConfig(config(kafka, registry, api, keyFile, "once-" + System.nanoTime()));
       long started = System.nanoTime();
       PollerApp app = runUntilCaughtUp(config, timeline, RECORDS, AlertSink.log());
       long millis = (System.nanoTime() - started) / 1_000_000;
-      System.out.printf("poller: %d changes in %d ms (%.0f/s)%n", RECORDS, millis, RECORDS * 1000.0 / millis);
+      System.out.printf(
+          "poller: %d changes in %d ms (%.0f/s)%n", RECORDS, millis, RECORDS * 1000.0 / millis);
 
       long[] deletes = {0};
       Set<String> raw = new HashSet<>();
-      RawTopic.scan(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC), e -> {
-        assertThat(e.key()).isEqualTo(e.value().getActivityId());
-        assertThat(raw.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli())).as("duplicate in raw").isTrue();
-        deletes[0] += e.value().getIsDeleted() ? 1 : 0;
-      });
+      RawTopic.scan(
+          kafka.bootstrapServers(),
+          registry.url(),
+          config.getString(PollerConfig.RAW_TOPIC),
+          e -> {
+            assertThat(e.key()).isEqualTo(e.value().getActivityId());
+            assertThat(
+                    raw.add(
+                        e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli()))
+                .as("duplicate in raw")
+                .isTrue();
+            deletes[0] += e.value().getIsDeleted() ? 1 : 0;
+          });
       assertExactlyEveryVersion(raw, timeline, RECORDS);
       assertThat(deletes[0]).as("deletes reach Kafka").isPositive();
       assertThat(app.metrics().get("lms_poller_records_total")).isEqualTo(RECORDS);
-      // The validator's half of the chain (raw -> v1, exactly once) is ValidatorIT's; the whole chain is ChaosIT's.
+      // The validator's half of the chain (raw -> v1, exactly once) is ValidatorIT's; the whole
+      // chain is ChaosIT's.
     }
   }
 
   @Test
-  void theApiKeyComesFromAwsSecretsManager(KafkaFixture kafka, RegistryFixture registry, SecretsManagerFixture secretsManager,
-      @TempDir Path dir) throws Exception {
+  void theApiKeyComesFromAwsSecretsManager(
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      SecretsManagerFixture secretsManager,
+      @TempDir Path dir)
+      throws Exception {
     int records = 5_000;
     ActivityTimeline timeline = timeline(records, 23);
     String key = "key-" + System.nanoTime();
-    String reference = secretsManager.createSecret("{\"api_key\":\"" + key + "\",\"other\":\"x\"}") + "#api_key";
+    String reference =
+        secretsManager.createSecret("{\"api_key\":\"" + key + "\",\"other\":\"x\"}") + "#api_key";
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
-      Map<String, String> values = config(kafka, registry, api, dir.resolve("unused"), "sm-" + System.nanoTime());
+      Map<String, String> values =
+          config(kafka, registry, api, dir.resolve("unused"), "sm-" + System.nanoTime());
       values.put(PollerConfig.API_KEY, reference);
       values.put(PollerConfig.AWS_REGION, SecretsManagerFixture.REGION);
       values.put(PollerConfig.SECRETS_MANAGER_ENDPOINT, secretsManager.endpoint().toString());
       runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
-      assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)), timeline, records);
+      assertExactlyEveryVersion(
+          RawTopic.readAll(
+              kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)),
+          timeline,
+          records);
 
-      // A reference to a secret that does not exist stops the poller at start, naming the reference only.
+      // A reference to a secret that does not exist stops the poller at start, naming the reference
+      // only.
       values.put(PollerConfig.API_KEY, "aws-secretsmanager:lms/none#api_key");
-      assertThatThrownBy(() -> PollerApp.create(new PollerConfig(values), AlertSink.log(), Clock.systemUTC()))
-          .hasMessageContaining("lms/none").hasMessageNotContaining(key);
+      assertThatThrownBy(
+              () -> PollerApp.create(new PollerConfig(values), AlertSink.log(), Clock.systemUTC()))
+          .hasMessageContaining("lms/none")
+          .hasMessageNotContaining(key);
     }
   }
 
   @Test
-  void withApiFaultsStillExactlyOnceAndALongOutageRaisesAnAlert(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
-      throws Exception {
+  void withApiFaultsStillExactlyOnceAndALongOutageRaisesAnAlert(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
     int records = 100_000;
     ActivityTimeline timeline = timeline(records, 22);
     String key = "key-" + System.nanoTime();
@@ -159,10 +194,18 @@ class PollerIT {
     List<String> alerts = new CopyOnWriteArrayList<>();
     Map<String, String> outage;
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, faults, NOW)) {
-      Map<String, String> values = config(kafka, registry, api, keyFile, "faults-" + System.nanoTime());
+      Map<String, String> values =
+          config(kafka, registry, api, keyFile, "faults-" + System.nanoTime());
       outage = config(kafka, registry, api, keyFile, "outage-" + System.nanoTime());
-      PollerApp app = runUntilCaughtUp(new PollerConfig(values), timeline, records, (s, summary, detail) -> alerts.add(summary));
-      List<RawTopic.Entry> raw = RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC));
+      PollerApp app =
+          runUntilCaughtUp(
+              new PollerConfig(values),
+              timeline,
+              records,
+              (s, summary, detail) -> alerts.add(summary));
+      List<RawTopic.Entry> raw =
+          RawTopic.readAll(
+              kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC));
       assertExactlyEveryVersion(raw, timeline, records);
       assertThat(api.count("fault_truncated")).isPositive();
       assertThat(api.count("fault_repeat_boundary")).isPositive();
@@ -172,9 +215,15 @@ class PollerIT {
     }
 
     // Now the API is gone for longer than the threshold.
-    outage.put(PollerConfig.API_URL, "http://127.0.0.1:" + io.lmsingest.localstack.Ports.free() + "/v1/activities");
+    outage.put(
+        PollerConfig.API_URL,
+        "http://127.0.0.1:" + io.lmsingest.localstack.Ports.free() + "/v1/activities");
     outage.put(PollerConfig.OUTAGE_ALERT_MS, "1500");
-    PollerApp down = PollerApp.create(new PollerConfig(outage), (s, summary, detail) -> alerts.add(summary), Clock.systemUTC());
+    PollerApp down =
+        PollerApp.create(
+            new PollerConfig(outage),
+            (s, summary, detail) -> alerts.add(summary),
+            Clock.systemUTC());
     Thread thread = new Thread(down::run);
     thread.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -188,59 +237,87 @@ class PollerIT {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "pagination {0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"next-link", "link-header", "page-number", "offset"})
-  void otherPaginationStylesAlsoDeliverExactlyOnce(String pagination, KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"next-link", "link-header", "page-number", "offset"})
+  void otherPaginationStylesAlsoDeliverExactlyOnce(
+      String pagination, KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
       throws Exception {
     int records = 20_000;
     ActivityTimeline timeline = timeline(records, 25);
     String key = "key-" + System.nanoTime();
     Path keyFile = Files.writeString(dir.resolve("api-key"), key);
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 500, key, Faults.NONE, NOW)) {
-      Map<String, String> values = config(kafka, registry, api, keyFile, "pages-" + System.nanoTime());
+      Map<String, String> values =
+          config(kafka, registry, api, keyFile, "pages-" + System.nanoTime());
       values.put(PollerConfig.PAGINATION, pagination);
       values.put(PollerConfig.PAGE_SIZE, "500");
       runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
-      assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)), timeline, records);
-      assertThat(api.count("pages")).as("paged in pages of 500").isGreaterThanOrEqualTo(records / 500);
+      assertExactlyEveryVersion(
+          RawTopic.readAll(
+              kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)),
+          timeline,
+          records);
+      assertThat(api.count("pages"))
+          .as("paged in pages of 500")
+          .isGreaterThanOrEqualTo(records / 500);
     }
   }
 
   @Test
-  void aSecondPollerWithTheSameTransactionalIdFencesTheFirst(KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
-      throws Exception {
+  void aSecondPollerWithTheSameTransactionalIdFencesTheFirst(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
     int records = 30_000;
     ActivityTimeline timeline = timeline(records, 26);
     String key = "key-" + System.nanoTime();
     Path keyFile = Files.writeString(dir.resolve("api-key"), key);
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
-      PollerConfig config = new PollerConfig(config(kafka, registry, api, keyFile, "fence-" + System.nanoTime()));
+      PollerConfig config =
+          new PollerConfig(config(kafka, registry, api, keyFile, "fence-" + System.nanoTime()));
       PollerApp first = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
-      PollerApp second = PollerApp.create(config, AlertSink.log(), Clock.systemUTC()); // same transactional.id
-      java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+      PollerApp second =
+          PollerApp.create(config, AlertSink.log(), Clock.systemUTC()); // same transactional.id
+      java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure =
+          new java.util.concurrent.atomic.AtomicReference<>();
       Thread thread = new Thread(first::run);
       thread.setUncaughtExceptionHandler((t, e) -> firstFailure.set(e));
       thread.start();
       thread.join(30_000);
       assertThat(thread.isAlive()).isFalse();
-      assertThat(firstFailure.get()).isInstanceOf(io.lmsingest.poller.kafka.PageWriter.FatalProducerException.class)
+      assertThat(firstFailure.get())
+          .isInstanceOf(io.lmsingest.poller.kafka.PageWriter.FatalProducerException.class)
           .hasMessageContaining("same transactional.id");
       second.close();
       // The survivor (a fresh instance, as after a restart) finishes the job exactly once.
       runUntilCaughtUp(config, timeline, records, AlertSink.log());
-      assertExactlyEveryVersion(RawTopic.readAll(kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC)), timeline, records);
+      assertExactlyEveryVersion(
+          RawTopic.readAll(
+              kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC)),
+          timeline,
+          records);
     }
   }
 
   @Test
   void aNewSourceCanStartFromTheWarehousesMaxUpdatedAt(
-      KafkaFixture kafka, RegistryFixture registry, io.lmsingest.testkit.WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      io.lmsingest.testkit.WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     int records = 20_000;
     ActivityTimeline timeline = timeline(records, 27);
     Instant max = Instant.ofEpochMilli(timeline.timeOf(12_000));
     Path db = warehouse.newDatabase();
-    try (var connection = warehouse.connect(db); var statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE ANALYTICS_READY (ACTIVITY_ID VARCHAR, UPDATED_AT TIMESTAMPTZ)");
-      statement.execute("INSERT INTO ANALYTICS_READY VALUES ('x', TIMESTAMPTZ '" + max + "'), ('y', TIMESTAMPTZ '" + max.minusSeconds(60) + "')");
+    try (var connection = warehouse.connect(db);
+        var statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE ANALYTICS_READY (ACTIVITY_ID VARCHAR, UPDATED_AT TIMESTAMPTZ)");
+      statement.execute(
+          "INSERT INTO ANALYTICS_READY VALUES ('x', TIMESTAMPTZ '"
+              + max
+              + "'), ('y', TIMESTAMPTZ '"
+              + max.minusSeconds(60)
+              + "')");
     }
     String key = "key-" + System.nanoTime();
     Path keyFile = Files.writeString(dir.resolve("api-key"), key);
@@ -254,12 +331,19 @@ class PollerIT {
         LearnerActivity r = timeline.recordAt(slot);
         expected.add(r.getActivityId() + "@" + r.getUpdatedAt().toEpochMilli());
       }
-      assertThat(RawTopic.versions(kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC))).isEqualTo(expected);
+      assertThat(
+              RawTopic.versions(
+                  kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)))
+          .isEqualTo(expected);
     }
     Map<String, String> bad = new HashMap<>(PollerConfigTest.minimal());
     bad.put(PollerConfig.START_FROM, "warehouse");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PollerConfig(bad)).hasMessageContaining(PollerConfig.WAREHOUSE_JDBC_URL);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WarehouseStart.maxUpdatedAt("jdbc:duckdb:" + db, "ANALYTICS_READY; DROP TABLE x", "UPDATED_AT"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PollerConfig(bad))
+        .hasMessageContaining(PollerConfig.WAREHOUSE_JDBC_URL);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                WarehouseStart.maxUpdatedAt(
+                    "jdbc:duckdb:" + db, "ANALYTICS_READY; DROP TABLE x", "UPDATED_AT"))
         .hasMessageContaining("not a valid SQL identifier");
   }
 }

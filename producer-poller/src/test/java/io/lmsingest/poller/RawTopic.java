@@ -27,15 +27,29 @@ final class RawTopic {
   }
 
   /** Streams every committed record of {@code topic} to {@code visitor}, holding none of them. */
-  static void scan(String bootstrap, String registryUrl, String topic, java.util.function.Consumer<Entry> visitor) {
+  static void scan(
+      String bootstrap,
+      String registryUrl,
+      String topic,
+      java.util.function.Consumer<Entry> visitor) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     RegistryAvroDeserializer<LearnerActivity> values = new RegistryAvroDeserializer<>();
-    values.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    values.configure(
+        Map.of(
+            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+            registryUrl,
+            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
+            "true"),
+        false);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -45,23 +59,43 @@ final class RawTopic {
           throw new AssertionError("could not read " + topic + " to its end");
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          visitor.accept(new Entry(r.key(), values.deserialize(topic, r.value()), r.value(), List.of(r.headers().toArray())));
+          visitor.accept(
+              new Entry(
+                  r.key(),
+                  values.deserialize(topic, r.value()),
+                  r.value(),
+                  List.of(r.headers().toArray())));
         }
       }
     }
   }
 
-  /** The versions in {@code topic} as "id@updated_at" (failing on a duplicate), with key = activity_id checked. */
+  /**
+   * The versions in {@code topic} as "id@updated_at" (failing on a duplicate), with key =
+   * activity_id checked.
+   */
   static java.util.Set<String> versions(String bootstrap, String registryUrl, String topic) {
     java.util.Set<String> seen = new java.util.HashSet<>();
-    scan(bootstrap, registryUrl, topic, e -> {
-      if (!e.key().equals(e.value().getActivityId())) {
-        throw new AssertionError("key " + e.key() + " is not activity_id " + e.value().getActivityId());
-      }
-      if (!seen.add(e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli())) {
-        throw new AssertionError("duplicate " + e.value().getActivityId() + "@" + e.value().getUpdatedAt() + " in " + topic);
-      }
-    });
+    scan(
+        bootstrap,
+        registryUrl,
+        topic,
+        e -> {
+          if (!e.key().equals(e.value().getActivityId())) {
+            throw new AssertionError(
+                "key " + e.key() + " is not activity_id " + e.value().getActivityId());
+          }
+          if (!seen.add(
+              e.value().getActivityId() + "@" + e.value().getUpdatedAt().toEpochMilli())) {
+            throw new AssertionError(
+                "duplicate "
+                    + e.value().getActivityId()
+                    + "@"
+                    + e.value().getUpdatedAt()
+                    + " in "
+                    + topic);
+          }
+        });
     return seen;
   }
 }

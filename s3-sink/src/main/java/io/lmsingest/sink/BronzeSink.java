@@ -51,7 +51,11 @@ public final class BronzeSink implements Service {
   private volatile boolean stopping;
   private volatile boolean joined;
 
-  public BronzeSink(Consumer<String, GenericRecord> consumer, BronzeWriter writer, FlushPlan plan, OffsetBook book,
+  public BronzeSink(
+      Consumer<String, GenericRecord> consumer,
+      BronzeWriter writer,
+      FlushPlan plan,
+      OffsetBook book,
       AutoCloseable manifestProducer) {
     this.topic = writer.topic();
     this.consumer = consumer;
@@ -66,7 +70,10 @@ public final class BronzeSink implements Service {
     return metrics;
   }
 
-  /** Ready once the group has assigned this instance (possibly no partitions) and files become durable. */
+  /**
+   * Ready once the group has assigned this instance (possibly no partitions) and files become
+   * durable.
+   */
   @Override
   public Readiness readiness() {
     if (!joined) {
@@ -88,11 +95,14 @@ public final class BronzeSink implements Service {
       while (!stopping) {
         try {
           book.startBatch();
-          for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(500))) {
+          for (ConsumerRecord<String, GenericRecord> record :
+              consumer.poll(Duration.ofMillis(500))) {
             append(record);
           }
           Map<Integer, RotationPolicy.Reason> due = plan.due(writer.openFiles());
-          metrics.set("lms_sink_buffered_bytes", writer.openFiles().stream().mapToLong(OpenFile::bytes).sum());
+          metrics.set(
+              "lms_sink_buffered_bytes",
+              writer.openFiles().stream().mapToLong(OpenFile::bytes).sum());
           if (!due.isEmpty()) {
             committed(writer.finish(due.keySet()));
           }
@@ -102,9 +112,17 @@ public final class BronzeSink implements Service {
             throw (KafkaException) e;
           }
           if (e instanceof S3Exception s3 && (s3.statusCode() == 400 || s3.statusCode() == 501)) {
-            // The request itself is wrong for this store (e.g. it cannot do the configured SSE): retrying cannot help.
-            throw new IllegalStateException("S3 rejects the sink's uploads as unsupported (" + s3.statusCode() + " "
-                + s3.awsErrorDetails().errorMessage() + "); check " + SinkConfig.SSE + " and the endpoint", e);
+            // The request itself is wrong for this store (e.g. it cannot do the configured SSE):
+            // retrying cannot help.
+            throw new IllegalStateException(
+                "S3 rejects the sink's uploads as unsupported ("
+                    + s3.statusCode()
+                    + " "
+                    + s3.awsErrorDetails().errorMessage()
+                    + "); check "
+                    + SinkConfig.SSE
+                    + " and the endpoint",
+                e);
           }
           rewind(e);
         }
@@ -125,13 +143,18 @@ public final class BronzeSink implements Service {
       return;
     }
     if (record.value() == null) {
-      throw new IllegalStateException("null value at " + tp + "@" + record.offset() + ": v1 never carries tombstones");
+      throw new IllegalStateException(
+          "null value at " + tp + "@" + record.offset() + ": v1 never carries tombstones");
     }
-    committed(writer.write(record.partition(), record.offset(), record.timestamp(), record.value()));
+    committed(
+        writer.write(record.partition(), record.offset(), record.timestamp(), record.value()));
     metrics.increment("lms_sink_records_total");
   }
 
-  /** Files are durable: commit their offsets, and move the position where an adopted object ends elsewhere. */
+  /**
+   * Files are durable: commit their offsets, and move the position where an adopted object ends
+   * elsewhere.
+   */
   private void committed(List<DurableFile> files) {
     if (files.isEmpty()) {
       return;
@@ -155,7 +178,8 @@ public final class BronzeSink implements Service {
 
   private void commitPastMarkers() {
     Map<TopicPartition, OffsetAndMetadata> idle =
-        book.pastMarkers(consumer.assignment(), tp -> writer.isOpen(tp.partition()), consumer::position);
+        book.pastMarkers(
+            consumer.assignment(), tp -> writer.isOpen(tp.partition()), consumer::position);
     if (!idle.isEmpty()) {
       consumer.commitSync(idle);
       book.committed(idle);
@@ -163,18 +187,24 @@ public final class BronzeSink implements Service {
   }
 
   /**
-   * S3 or Kafka failed while files were being made durable. Nothing was committed past durable data,
-   * so dropping every open file and re-reading from the committed offsets loses nothing; an object
-   * that did reach S3 is found again by its key and adopted. Backs off, capped, between attempts.
+   * S3 or Kafka failed while files were being made durable. Nothing was committed past durable
+   * data, so dropping every open file and re-reading from the committed offsets loses nothing; an
+   * object that did reach S3 is found again by its key and adopted. Backs off, capped, between
+   * attempts.
    */
   private void rewind(Exception cause) {
     Duration backoff = book.failed(cause.getClass().getSimpleName());
     metrics.increment("lms_sink_failures_total");
     if (book.failuresInARow() >= OffsetBook.ALERT_AFTER_FAILURES) {
-      LOG.error("alert=true sink failed {} times in a row making files durable; last: {}; retrying in {} ms",
-          book.failuresInARow(), cause.toString(), backoff.toMillis());
+      LOG.error(
+          "alert=true sink failed {} times in a row making files durable; last: {}; retrying in {} ms",
+          book.failuresInARow(),
+          cause.toString(),
+          backoff.toMillis());
     } else {
-      LOG.warn("sink could not make files durable ({}); re-reading from the committed offsets in {} ms", cause.toString(),
+      LOG.warn(
+          "sink could not make files durable ({}); re-reading from the committed offsets in {} ms",
+          cause.toString(),
           backoff.toMillis());
     }
     writer.discardAll();
@@ -214,19 +244,22 @@ public final class BronzeSink implements Service {
       LOG.info("sink assigned {}", partitions);
       joined = true;
       metrics.set("lms_sink_assigned_partitions", consumer.assignment().size());
-      consumer.committed(new HashSet<>(partitions)).forEach((tp, offset) -> book.assigned(tp, offset == null ? 0L : offset.offset()));
+      consumer
+          .committed(new HashSet<>(partitions))
+          .forEach((tp, offset) -> book.assigned(tp, offset == null ? 0L : offset.offset()));
     }
   }
 
   /**
    * A stopped sink leaves its group even with static membership ({@code group.instance.id}), so its
-   * partitions move at once and {@code replay sink} sees an empty group; a killed one is replaced by
-   * its restart without a rebalance.
+   * partitions move at once and {@code replay sink} sees an empty group; a killed one is replaced
+   * by its restart without a rebalance.
    */
   @Override
   public void close() throws Exception {
     writer.close();
-    consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    consumer.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     manifestProducer.close();
   }
 }

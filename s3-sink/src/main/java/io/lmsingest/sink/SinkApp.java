@@ -23,9 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,16 +35,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Builds a {@link BronzeSink} from its config: the S3 client, the consumer, the manifest producer. */
+/**
+ * Builds a {@link BronzeSink} from its config: the S3 client, the consumer, the manifest producer.
+ */
 public final class SinkApp {
   private SinkApp() {}
 
-  /** The sink as a process: {@code SinkApp <config.properties>} (LMS_* environment overrides apply). */
+  /**
+   * The sink as a process: {@code SinkApp <config.properties>} (LMS_* environment overrides apply).
+   */
   public static void main(String[] args) {
     ServiceRunner.main("sink", args, SinkConfig::load, config -> create(config, Clock.systemUTC()));
   }
 
-  /** Runs until SIGTERM (uncommitted work is simply read again on the next start); returns the exit code. */
+  /**
+   * Runs until SIGTERM (uncommitted work is simply read again on the next start); returns the exit
+   * code.
+   */
   public static int runUntilStopped(SinkConfig config) {
     return ServiceRunner.run(config, c -> create(c, Clock.systemUTC()));
   }
@@ -53,12 +60,17 @@ public final class SinkApp {
     S3Client s3 = S3Clients.create(config, ServiceSecrets.of(config, clock));
     String bucket = config.getString(SinkConfig.BUCKET);
     String kmsKey = config.getString(SinkConfig.SSE_KMS_KEY_ID);
-    Encryption encryption = "kms".equals(config.getString(SinkConfig.SSE))
-        ? Encryption.sseKms(kmsKey.isEmpty() ? null : kmsKey)
-        : Encryption.sseS3();
+    Encryption encryption =
+        "kms".equals(config.getString(SinkConfig.SSE))
+            ? Encryption.sseKms(kmsKey.isEmpty() ? null : kmsKey)
+            : Encryption.sseS3();
     Map<String, Object> kafka = config.kafkaClientConfig();
     if (config.getBoolean(SinkConfig.CREATE_TOPICS)) {
-      TopicBootstrap.ensure(kafka, List.of(new NewTopic(config.getString(SinkConfig.MANIFEST_TOPIC), Optional.of(1), Optional.empty())));
+      TopicBootstrap.ensure(
+          kafka,
+          List.of(
+              new NewTopic(
+                  config.getString(SinkConfig.MANIFEST_TOPIC), Optional.of(1), Optional.empty())));
     }
 
     Map<String, Object> consumerConfig = new HashMap<>(kafka);
@@ -66,9 +78,12 @@ public final class SinkApp {
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumerConfig.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    consumerConfig.putIfAbsent(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     consumerConfig.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(SinkConfig.REGISTRY_URL));
+    Map<String, Object> serde =
+        Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(SinkConfig.REGISTRY_URL));
     RegistryAvroDeserializer<GenericRecord> values = new RegistryAvroDeserializer<>();
     values.configure(serde, false);
 
@@ -78,16 +93,40 @@ public final class SinkApp {
     RegistryAvroSerializer<IndexedRecord> manifests = new RegistryAvroSerializer<>();
     manifests.configure(serde, false);
 
-    KafkaProducer<String, IndexedRecord> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), manifests);
-    BronzeCommitter committer = new BronzeCommitter(
-        new BronzeUploader(s3, bucket, encryption, config.getLong(SinkConfig.MULTIPART_THRESHOLD), config.getInt(SinkConfig.PART_BYTES)),
-        new ManifestPublisher(s3, bucket, config.getString(SinkConfig.MANIFEST_PREFIX), encryption),
-        ManifestAnnouncer.kafka(producer, config.getString(SinkConfig.MANIFEST_TOPIC)), clock);
-    BronzeWriter writer = new BronzeWriter(config.getString(SinkConfig.TOPIC), Path.of(config.getString(SinkConfig.STAGING_DIR)),
-        config.getString(SinkConfig.BRONZE_PREFIX), config.getLong(SinkConfig.ROW_GROUP_BYTES), committer, clock);
-    FlushPlan plan = new FlushPlan(new RotationPolicy(config.getLong(SinkConfig.MAX_RECORDS), config.getLong(SinkConfig.MAX_BYTES),
-        Duration.ofMillis(config.getLong(SinkConfig.MAX_AGE_MS))), config.getLong(SinkConfig.MEMORY_BUDGET));
-    return new BronzeSink(new KafkaConsumer<>(consumerConfig, new StringDeserializer(), values), writer, plan, new OffsetBook(clock),
+    KafkaProducer<String, IndexedRecord> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), manifests);
+    BronzeCommitter committer =
+        new BronzeCommitter(
+            new BronzeUploader(
+                s3,
+                bucket,
+                encryption,
+                config.getLong(SinkConfig.MULTIPART_THRESHOLD),
+                config.getInt(SinkConfig.PART_BYTES)),
+            new ManifestPublisher(
+                s3, bucket, config.getString(SinkConfig.MANIFEST_PREFIX), encryption),
+            ManifestAnnouncer.kafka(producer, config.getString(SinkConfig.MANIFEST_TOPIC)),
+            clock);
+    BronzeWriter writer =
+        new BronzeWriter(
+            config.getString(SinkConfig.TOPIC),
+            Path.of(config.getString(SinkConfig.STAGING_DIR)),
+            config.getString(SinkConfig.BRONZE_PREFIX),
+            config.getLong(SinkConfig.ROW_GROUP_BYTES),
+            committer,
+            clock);
+    FlushPlan plan =
+        new FlushPlan(
+            new RotationPolicy(
+                config.getLong(SinkConfig.MAX_RECORDS),
+                config.getLong(SinkConfig.MAX_BYTES),
+                Duration.ofMillis(config.getLong(SinkConfig.MAX_AGE_MS))),
+            config.getLong(SinkConfig.MEMORY_BUDGET));
+    return new BronzeSink(
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), values),
+        writer,
+        plan,
+        new OffsetBook(clock),
         () -> {
           producer.close();
           s3.close();

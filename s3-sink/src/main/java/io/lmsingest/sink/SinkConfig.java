@@ -14,7 +14,10 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
-/** Every setting of the s3-sink, checked at start; {@code LMS_<KEY>} overrides the file, {@code kafka.*} go to the clients. */
+/**
+ * Every setting of the s3-sink, checked at start; {@code LMS_<KEY>} overrides the file, {@code
+ * kafka.*} go to the clients.
+ */
 public final class SinkConfig extends ServiceConfig {
   public static final String BOOTSTRAP_SERVERS = CommonKeys.BOOTSTRAP_SERVERS;
   public static final String REGISTRY_URL = CommonKeys.REGISTRY_URL;
@@ -43,30 +46,105 @@ public final class SinkConfig extends ServiceConfig {
   public static final String PART_BYTES = "s3.multipart.part.bytes";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.s3(CommonKeys.registry(CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true))))
-          .define(GROUP_ID, Type.STRING, ConsumerGroups.SINK, new ConfigDef.NonEmptyString(), Importance.HIGH,
+      CommonKeys.secrets(
+              CommonKeys.metrics(
+                  CommonKeys.s3(
+                      CommonKeys.registry(
+                          CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true))))
+          .define(
+              GROUP_ID,
+              Type.STRING,
+              ConsumerGroups.SINK,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
               "Consumer group; its committed offsets are Bronze's high-water mark (reset them to replay).")
           .define(TOPIC, Type.STRING, Topics.V1, Importance.MEDIUM, "Topic written to Bronze.")
-          .define(MANIFEST_TOPIC, Type.STRING, Topics.MANIFESTS, Importance.MEDIUM,
+          .define(
+              MANIFEST_TOPIC,
+              Type.STRING,
+              Topics.MANIFESTS,
+              Importance.MEDIUM,
               "Where each manifest is also published (created with 1 partition if missing and topics.create is on).")
-          .define(SSE, Type.STRING, "s3", ValidString.in("s3", "kms"), Importance.MEDIUM,
+          .define(
+              SSE,
+              Type.STRING,
+              "s3",
+              ValidString.in("s3", "kms"),
+              Importance.MEDIUM,
               "Server-side encryption on every put: s3 (AES256) or kms.")
-          .define(SSE_KMS_KEY_ID, Type.STRING, "", Importance.LOW, "KMS key id for s3.sse=kms (empty = the bucket's default key).")
-          .define(BRONZE_PREFIX, Type.STRING, BronzeLayout.BRONZE_PREFIX, Importance.LOW, "Key prefix of Bronze files.")
-          .define(MANIFEST_PREFIX, Type.STRING, BronzeLayout.MANIFEST_PREFIX, Importance.LOW, "Key prefix of manifests.")
-          .define(STAGING_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lms-s3-sink", Importance.MEDIUM,
+          .define(
+              SSE_KMS_KEY_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "KMS key id for s3.sse=kms (empty = the bucket's default key).")
+          .define(
+              BRONZE_PREFIX,
+              Type.STRING,
+              BronzeLayout.BRONZE_PREFIX,
+              Importance.LOW,
+              "Key prefix of Bronze files.")
+          .define(
+              MANIFEST_PREFIX,
+              Type.STRING,
+              BronzeLayout.MANIFEST_PREFIX,
+              Importance.LOW,
+              "Key prefix of manifests.")
+          .define(
+              STAGING_DIR,
+              Type.STRING,
+              System.getProperty("java.io.tmpdir") + "/lms-s3-sink",
+              Importance.MEDIUM,
               "Local directory where files are built before upload.")
-          .define(MAX_RECORDS, Type.LONG, 500_000L, Range.atLeast(1), Importance.MEDIUM, "Finish a file at this many records.")
-          .define(MAX_BYTES, Type.LONG, 128L << 20, Range.atLeast(1), Importance.MEDIUM, "Finish a file at this size.")
-          .define(MAX_AGE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
+          .define(
+              MAX_RECORDS,
+              Type.LONG,
+              500_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Finish a file at this many records.")
+          .define(
+              MAX_BYTES,
+              Type.LONG,
+              128L << 20,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Finish a file at this size.")
+          .define(
+              MAX_AGE_MS,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
               "Finish a file this long after its first record (the freshness bound of Bronze).")
-          .define(ROW_GROUP_BYTES, Type.LONG, 8L << 20, Range.atLeast(1 << 16), Importance.LOW,
+          .define(
+              ROW_GROUP_BYTES,
+              Type.LONG,
+              8L << 20,
+              Range.atLeast(1 << 16),
+              Importance.LOW,
               "Parquet row group size (buffered per open file).")
-          .define(MEMORY_BUDGET, Type.LONG, 96L << 20, Range.atLeast(1 << 20), Importance.MEDIUM,
+          .define(
+              MEMORY_BUDGET,
+              Type.LONG,
+              96L << 20,
+              Range.atLeast(1 << 20),
+              Importance.MEDIUM,
               "Most bytes buffered across all open files; above it the largest file is finished early.")
-          .define(MULTIPART_THRESHOLD, Type.LONG, 64L << 20, Range.atLeast(5 << 20), Importance.LOW,
+          .define(
+              MULTIPART_THRESHOLD,
+              Type.LONG,
+              64L << 20,
+              Range.atLeast(5 << 20),
+              Importance.LOW,
               "Files from this size go up in parts.")
-          .define(PART_BYTES, Type.INT, 16 << 20, Range.atLeast(5 << 20), Importance.LOW, "Multipart part size.");
+          .define(
+              PART_BYTES,
+              Type.INT,
+              16 << 20,
+              Range.atLeast(5 << 20),
+              Importance.LOW,
+              "Multipart part size.");
 
   public SinkConfig(Map<String, ?> values) {
     super("sink", DEFINITION, values);

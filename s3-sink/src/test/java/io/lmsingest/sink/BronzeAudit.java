@@ -43,22 +43,37 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class BronzeAudit {
   private BronzeAudit() {}
 
-  /** Fills {@code topic} with simulated activities keyed by activity_id, in transactions (so offsets have gaps). */
-  static void fillV1(KafkaFixture kafka, RegistryFixture registry, String topic, int records, long seed) {
-    ActivityTimeline timeline = new ActivityTimeline(
-        new TimelineSettings(seed, Instant.parse("2026-11-20T22:00:00Z"), 2_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
+  /**
+   * Fills {@code topic} with simulated activities keyed by activity_id, in transactions (so offsets
+   * have gaps).
+   */
+  static void fillV1(
+      KafkaFixture kafka, RegistryFixture registry, String topic, int records, long seed) {
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(
+                seed,
+                Instant.parse("2026-11-20T22:00:00Z"),
+                2_000_000,
+                OptionalLong.empty(),
+                0.2,
+                0.01,
+                1));
     Map<String, Object> producerConfig = new HashMap<>(kafka.producerConfig());
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "v1-writer-" + topic);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
     serializer.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
-    try (KafkaProducer<String, LearnerActivity> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, LearnerActivity> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
       producer.initTransactions();
       producer.beginTransaction();
       for (long slot = 0; slot < records; slot++) {
         LearnerActivity a = timeline.recordAt(slot);
-        producer.send(new ProducerRecord<>(topic, null, a.getUpdatedAt().toEpochMilli(), a.getActivityId(), a));
+        producer.send(
+            new ProducerRecord<>(
+                topic, null, a.getUpdatedAt().toEpochMilli(), a.getActivityId(), a));
         if (slot % 25_000 == 24_999) {
           producer.commitTransaction();
           producer.beginTransaction();
@@ -73,11 +88,15 @@ final class BronzeAudit {
     Set<String> expected = new HashSet<>();
     Map<String, Object> consumerConfig = new HashMap<>(kafka.consumerConfig());
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (expected.size() < records && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> expected.add(r.partition() + "/" + r.offset()));
+        consumer
+            .poll(Duration.ofMillis(500))
+            .forEach(r -> expected.add(r.partition() + "/" + r.offset()));
       }
     }
     assertThat(expected).hasSize(records);
@@ -89,8 +108,16 @@ final class BronzeAudit {
    * downloaded objects), and that every object is in exactly one manifest whose row count, offset
    * range, size and SHA-256 match it. Returns the number of objects.
    */
-  static int assertExactlyOnce(S3Fixture s3, WarehouseFixture warehouse, String bucket, Set<String> expected, Path dir) throws Exception {
-    List<S3Object> objects = s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/")).contents().stream().toList();
+  static int assertExactlyOnce(
+      S3Fixture s3, WarehouseFixture warehouse, String bucket, Set<String> expected, Path dir)
+      throws Exception {
+    List<S3Object> objects =
+        s3
+            .client()
+            .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/"))
+            .contents()
+            .stream()
+            .toList();
     Map<String, Path> local = new HashMap<>();
     for (S3Object o : objects) {
       Path file = dir.resolve("download-" + bucket).resolve(o.key());
@@ -100,15 +127,21 @@ final class BronzeAudit {
     }
     Map<String, long[]> perFile = new HashMap<>(); // key -> rows, min offset, max offset
     Set<String> inBronze = new HashSet<>(expected.size() * 2);
-    try (var db = warehouse.connect(warehouse.newDatabase()); var st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT filename, _kafka_partition, _kafka_offset FROM read_parquet(['"
-            + String.join("','", local.values().stream().map(Path::toString).toList()) + "'], filename = true)")) {
+    try (var db = warehouse.connect(warehouse.newDatabase());
+        var st = db.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT filename, _kafka_partition, _kafka_offset FROM read_parquet(['"
+                    + String.join("','", local.values().stream().map(Path::toString).toList())
+                    + "'], filename = true)")) {
       long rows = 0;
       while (rs.next()) {
         rows++;
         inBronze.add(rs.getInt(2) + "/" + rs.getLong(3));
         long offset = rs.getLong(3);
-        perFile.merge(rs.getString(1), new long[] {1, offset, offset},
+        perFile.merge(
+            rs.getString(1),
+            new long[] {1, offset, offset},
             (a, b) -> new long[] {a[0] + 1, Math.min(a[1], b[1]), Math.max(a[2], b[2])});
       }
       assertThat(rows).as("no offset twice in Bronze").isEqualTo(inBronze.size());
@@ -118,14 +151,18 @@ final class BronzeAudit {
     ObjectMapper json = new ObjectMapper();
     Map<String, Integer> filesInManifests = new HashMap<>();
     MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-    for (S3Object m : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents()) {
-      JsonNode manifest = json.readTree(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String());
+    for (S3Object m :
+        s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents()) {
+      JsonNode manifest =
+          json.readTree(
+              s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String());
       for (JsonNode f : manifest.get("files")) {
         String key = f.get("key").asText();
         filesInManifests.merge(key, 1, Integer::sum);
         assertThat(local).as("manifest %s names an object that exists", m.key()).containsKey(key);
         byte[] bytes = Files.readAllBytes(local.get(key));
-        assertThat(f.get("checksum").asText()).isEqualTo(HexFormat.of().formatHex(sha256.digest(bytes)));
+        assertThat(f.get("checksum").asText())
+            .isEqualTo(HexFormat.of().formatHex(sha256.digest(bytes)));
         assertThat(f.get("size_bytes").asLong()).isEqualTo(bytes.length);
         long[] facts = perFile.get(local.get(key).toString());
         assertThat(facts[0]).as("rows of %s", key).isEqualTo(f.get("row_count").asLong());
@@ -133,8 +170,12 @@ final class BronzeAudit {
         assertThat(facts[2]).isEqualTo(f.get("end_offset").asLong());
       }
     }
-    assertThat(filesInManifests.keySet()).as("no object without a manifest").isEqualTo(local.keySet());
-    assertThat(filesInManifests.values()).as("every file in exactly one manifest").allMatch(n -> n == 1);
+    assertThat(filesInManifests.keySet())
+        .as("no object without a manifest")
+        .isEqualTo(local.keySet());
+    assertThat(filesInManifests.values())
+        .as("every file in exactly one manifest")
+        .allMatch(n -> n == 1);
     return objects.size();
   }
 }

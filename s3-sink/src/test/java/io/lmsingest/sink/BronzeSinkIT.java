@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lmsingest.schemas.LearnerActivity;
-import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.localstack.S3Faults;
 import io.lmsingest.serde.RegistrySerdeConfig;
-import io.lmsingest.simulator.timeline.ActivityTimeline;
-import io.lmsingest.simulator.timeline.TimelineSettings;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
@@ -16,32 +13,18 @@ import io.lmsingest.testkit.S3Fixture;
 import io.lmsingest.testkit.WarehouseFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import io.lmsingest.localstack.S3Faults;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 @IntegrationTest
@@ -50,7 +33,12 @@ class BronzeSinkIT {
 
   @Test
   void crashedAndRestartedTheSinkStillWritesEveryOffsetExactlyOnceWithOneManifestPerFile(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     String topic = kafka.createTopic("v1", 6);
     String manifestTopic = kafka.createTopic("manifests", 1);
     String bucket = s3.newBucket();
@@ -67,7 +55,8 @@ class BronzeSinkIT {
       Thread thread = new Thread(sink::run, "sink-" + crash);
       thread.start();
       Thread.sleep(300 + random.nextInt(700));
-      sink.stop(); // lands wherever the loop is: mid-file, or between upload/manifest and the commit
+      sink.stop(); // lands wherever the loop is: mid-file, or between upload/manifest and the
+      // commit
       thread.join(30_000);
       sink.close();
       adoptedDuringCrashes += sink.metrics().get("lms_sink_files_adopted_total");
@@ -80,17 +69,35 @@ class BronzeSinkIT {
     last.stop();
     thread.join(30_000);
     last.close();
-    System.out.printf("sink: %d records with 12 crashes in %d ms; %d files adopted after crashes%n", RECORDS, millis, adoptedDuringCrashes);
+    System.out.printf(
+        "sink: %d records with 12 crashes in %d ms; %d files adopted after crashes%n",
+        RECORDS, millis, adoptedDuringCrashes);
 
     Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, RECORDS);
     int objectsBefore = BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);
-    long manifestsBefore = s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents().stream().count();
+    long manifestsBefore =
+        s3
+            .client()
+            .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/"))
+            .contents()
+            .stream()
+            .count();
 
     // Replay: reset the group to the beginning and run again. Every file is found and adopted;
     // Bronze and the manifests stay exactly as they are.
-    kafka.admin().alterConsumerGroupOffsets(group, expected.stream().map(po -> Integer.parseInt(po.split("/")[0])).distinct()
-        .collect(java.util.stream.Collectors.toMap(p -> new org.apache.kafka.common.TopicPartition(topic, p),
-            p -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)))).all().get();
+    kafka
+        .admin()
+        .alterConsumerGroupOffsets(
+            group,
+            expected.stream()
+                .map(po -> Integer.parseInt(po.split("/")[0]))
+                .distinct()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        p -> new org.apache.kafka.common.TopicPartition(topic, p),
+                        p -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))))
+        .all()
+        .get();
     BronzeSink replay = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir);
     Thread replayThread = new Thread(replay::run, "sink-replay");
     replayThread.start();
@@ -98,35 +105,58 @@ class BronzeSinkIT {
     replay.stop();
     replayThread.join(30_000);
     replay.close();
-    assertThat(replay.metrics().get("lms_sink_files_total")).as("nothing new written on replay").isZero();
+    assertThat(replay.metrics().get("lms_sink_files_total"))
+        .as("nothing new written on replay")
+        .isZero();
     assertThat(replay.metrics().get("lms_sink_files_adopted_total")).isEqualTo(objectsBefore);
-    assertThat(s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/")).contents().stream().count()).isEqualTo(objectsBefore);
-    assertThat(s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents().stream().count())
+    assertThat(
+            s3
+                .client()
+                .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/"))
+                .contents()
+                .stream()
+                .count())
+        .isEqualTo(objectsBefore);
+    assertThat(
+            s3
+                .client()
+                .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/"))
+                .contents()
+                .stream()
+                .count())
         .isEqualTo(manifestsBefore);
   }
 
   @Test
   void twoInstancesInOneGroupWithOneRepeatedlyRestartedStillWriteEveryOffsetExactlyOnce(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     int records = RECORDS / 2;
     String topic = kafka.createTopic("v1", 6);
     String manifestTopic = kafka.createTopic("manifests", 1);
     String bucket = s3.newBucket();
     String group = "sink-" + UUID.randomUUID();
     // The topic fills in rounds while the instances run, so partitions move while data is flowing.
-    java.util.concurrent.CompletableFuture<Void> filled = java.util.concurrent.CompletableFuture.runAsync(() -> {
-      for (int round = 0; round < 10; round++) {
-        BronzeAudit.fillV1(kafka, registry, topic, records / 10, 43 + round);
-        try {
-          Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    });
+    java.util.concurrent.CompletableFuture<Void> filled =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              for (int round = 0; round < 10; round++) {
+                BronzeAudit.fillV1(kafka, registry, topic, records / 10, 43 + round);
+                try {
+                  Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+              }
+            });
 
-    BronzeSink steady = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("a"));
+    BronzeSink steady =
+        sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("a"));
     Thread steadyThread = new Thread(steady::run, "sink-steady");
     steadyThread.start();
     Random random = new Random(9);
@@ -134,11 +164,13 @@ class BronzeSinkIT {
     int flappingAssignments = 0;
     int restarts = 0;
     while (restarts < 8 || !filled.isDone()) {
-      BronzeSink flapping = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("b"));
+      BronzeSink flapping =
+          sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir.resolve("b"));
       Thread thread = new Thread(flapping::run, "sink-flapping-" + restarts);
       thread.start();
       long assignedBy = System.nanoTime() + 20_000_000_000L;
-      while (flapping.metrics().get("lms_sink_assigned_partitions") == 0 && System.nanoTime() < assignedBy) {
+      while (flapping.metrics().get("lms_sink_assigned_partitions") == 0
+          && System.nanoTime() < assignedBy) {
         Thread.sleep(50); // a loaded machine may take seconds to rebalance
       }
       if (flapping.metrics().get("lms_sink_assigned_partitions") > 0) {
@@ -148,7 +180,9 @@ class BronzeSinkIT {
       flapping.stop();
       thread.join(30_000);
       flapping.close();
-      flappingFiles += flapping.metrics().get("lms_sink_files_total") + flapping.metrics().get("lms_sink_files_adopted_total");
+      flappingFiles +=
+          flapping.metrics().get("lms_sink_files_total")
+              + flapping.metrics().get("lms_sink_files_adopted_total");
       restarts++;
     }
     filled.get();
@@ -157,16 +191,25 @@ class BronzeSinkIT {
     steadyThread.join(30_000);
     steady.close();
     assertThat(steadyThread.isAlive()).isFalse();
-    System.out.printf("two sinks: %d restarts of the flapping instance, assigned in %d of them, %d files written by it%n",
+    System.out.printf(
+        "two sinks: %d restarts of the flapping instance, assigned in %d of them, %d files written by it%n",
         restarts, flappingAssignments, flappingFiles);
-    assertThat(flappingAssignments).as("the flapping instance really owned partitions, again and again").isGreaterThanOrEqualTo(3);
+    assertThat(flappingAssignments)
+        .as("the flapping instance really owned partitions, again and again")
+        .isGreaterThanOrEqualTo(3);
     assertThat(steady.metrics().get("lms_sink_files_total")).isPositive();
-    BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, BronzeAudit.offsetsOf(kafka, topic, records), dir);
+    BronzeAudit.assertExactlyOnce(
+        s3, warehouse, bucket, BronzeAudit.offsetsOf(kafka, topic, records), dir);
   }
 
   @Test
   void s3FaultsNeverLetTheCommittedOffsetPassNonDurableDataAndTheSinkRecoversByItself(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     int records = RECORDS / 3;
     String topic = kafka.createTopic("v1", 6);
     String manifestTopic = kafka.createTopic("manifests", 1);
@@ -175,12 +218,19 @@ class BronzeSinkIT {
     BronzeAudit.fillV1(kafka, registry, topic, records, 47);
     Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, records);
     Map<Integer, java.util.TreeSet<Long>> realOffsets = new HashMap<>();
-    expected.forEach(po -> realOffsets.computeIfAbsent(Integer.parseInt(po.split("/")[0]), p -> new java.util.TreeSet<>())
-        .add(Long.parseLong(po.split("/")[1])));
+    expected.forEach(
+        po ->
+            realOffsets
+                .computeIfAbsent(Integer.parseInt(po.split("/")[0]), p -> new java.util.TreeSet<>())
+                .add(Long.parseLong(po.split("/")[1])));
 
-    // 500s before and after the object is stored, 412s for objects that are not there, 400 ms stalls.
+    // 500s before and after the object is stored, 412s for objects that are not there, 400 ms
+    // stalls.
     s3.faults().inject(bucket, new S3Faults.Plan(0.3, 0.15, 0.1, 0.1, 400));
-    long faultsBefore = java.util.Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum();
+    long faultsBefore =
+        java.util.Arrays.stream(S3Faults.Kind.values())
+            .mapToLong(k -> s3.faults().injected(k))
+            .sum();
     BronzeSink sink = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir);
     Thread thread = new Thread(sink::run, "sink-faults");
     thread.start();
@@ -191,12 +241,19 @@ class BronzeSinkIT {
     ObjectMapper json = new ObjectMapper();
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
     while (true) {
-      Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group)
-          .partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       Map<Integer, List<long[]>> covered = new HashMap<>();
-      for (S3Object m : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/")).contents()) {
-        for (JsonNode f : json.readTree(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String()).get("files")) {
-          covered.computeIfAbsent(f.get("partition").asInt(), p -> new java.util.ArrayList<>())
+      for (S3Object m :
+          s3.client()
+              .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("manifests/"))
+              .contents()) {
+        for (JsonNode f :
+            json.readTree(
+                    s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String())
+                .get("files")) {
+          covered
+              .computeIfAbsent(f.get("partition").asInt(), p -> new java.util.ArrayList<>())
               .add(new long[] {f.get("start_offset").asLong(), f.get("end_offset").asLong()});
         }
       }
@@ -204,8 +261,17 @@ class BronzeSinkIT {
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
         int partition = e.getKey().partition();
         Long lastBelow = realOffsets.get(partition).lower(e.getValue().offset());
-        if (lastBelow != null && covered.getOrDefault(partition, List.of()).stream().noneMatch(r -> r[0] <= lastBelow && lastBelow <= r[1])) {
-          violations.add("partition " + partition + " committed " + e.getValue().offset() + " but offset " + lastBelow + " is in no manifest");
+        if (lastBelow != null
+            && covered.getOrDefault(partition, List.of()).stream()
+                .noneMatch(r -> r[0] <= lastBelow && lastBelow <= r[1])) {
+          violations.add(
+              "partition "
+                  + partition
+                  + " committed "
+                  + e.getValue().offset()
+                  + " but offset "
+                  + lastBelow
+                  + " is in no manifest");
         }
         atEnd &= e.getValue().offset() > realOffsets.get(partition).last();
       }
@@ -214,7 +280,9 @@ class BronzeSinkIT {
         break;
       }
       assertThat(thread.isAlive()).as("the sink gave up instead of recovering").isTrue();
-      assertThat(System.nanoTime()).as("the sink did not catch up under faults").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("the sink did not catch up under faults")
+          .isLessThan(deadline);
       Thread.sleep(200);
     }
     s3.faults().clear(bucket);
@@ -224,16 +292,35 @@ class BronzeSinkIT {
 
     assertThat(violations).isEmpty();
     assertThat(samples).isGreaterThan(5);
-    long faultsInjected = java.util.Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum() - faultsBefore;
+    long faultsInjected =
+        java.util.Arrays.stream(S3Faults.Kind.values())
+                .mapToLong(k -> s3.faults().injected(k))
+                .sum()
+            - faultsBefore;
     assertThat(faultsInjected).isGreaterThan(10);
-    assertThat(sink.metrics().get("lms_sink_failures_total")).as("some uploads failed past the SDK's retries").isPositive();
-    assertThat(sink.metrics().get("lms_sink_files_adopted_total")).as("stored-then-500 objects were adopted").isPositive();
+    assertThat(sink.metrics().get("lms_sink_failures_total"))
+        .as("some uploads failed past the SDK's retries")
+        .isPositive();
+    assertThat(sink.metrics().get("lms_sink_files_adopted_total"))
+        .as("stored-then-500 objects were adopted")
+        .isPositive();
     BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);
   }
 
-  /** A sink built the way the service builds it: from its config (S3 keys as file: secret references). */
-  static BronzeSink sink(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, String bucket, String topic, String manifestTopic,
-      String group, Path dir) throws Exception {
+  /**
+   * A sink built the way the service builds it: from its config (S3 keys as file: secret
+   * references).
+   */
+  static BronzeSink sink(
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      String bucket,
+      String topic,
+      String manifestTopic,
+      String group,
+      Path dir)
+      throws Exception {
     Files.createDirectories(dir);
     Path keyId = Files.writeString(dir.resolve("s3-key-id"), s3.endpoint().accessKeyId());
     Path secret = Files.writeString(dir.resolve("s3-secret"), s3.endpoint().secretAccessKey());

@@ -33,13 +33,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** A record with a newer compatible schema (an added optional field) rolls the file; the new file has the new column. */
+/**
+ * A record with a newer compatible schema (an added optional field) rolls the file; the new file
+ * has the new column.
+ */
 @IntegrationTest
 class SchemaEvolutionIT {
 
   @Test
   void aNewOptionalFieldRollsTheFileAndBecomesAColumn(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     String topic = kafka.createTopic("v1-evolve", 1);
     String manifests = kafka.createTopic("manifests", 1);
     String bucket = s3.newBucket();
@@ -47,14 +55,27 @@ class SchemaEvolutionIT {
     Schema v1 = LearnerActivity.getClassSchema();
     String json = v1.toString();
     int fieldsEnd = json.lastIndexOf(']');
-    Schema v2 = new Schema.Parser().parse(json.substring(0, fieldsEnd)
-        + ",{\"name\":\"grade_band\",\"type\":[\"null\",\"string\"],\"default\":null}" + json.substring(fieldsEnd));
+    Schema v2 =
+        new Schema.Parser()
+            .parse(
+                json.substring(0, fieldsEnd)
+                    + ",{\"name\":\"grade_band\",\"type\":[\"null\",\"string\"],\"default\":null}"
+                    + json.substring(fieldsEnd));
 
-    ActivityTimeline timeline = new ActivityTimeline(
-        new TimelineSettings(51, Instant.parse("2026-11-20T10:00:00Z"), 1_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(
+                51,
+                Instant.parse("2026-11-20T10:00:00Z"),
+                1_000_000,
+                OptionalLong.empty(),
+                0.2,
+                0.01,
+                1));
     RegistryAvroSerializer<GenericRecord> serializer = new RegistryAvroSerializer<>();
     serializer.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
-    try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, GenericRecord> producer =
+        new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), serializer)) {
       for (int i = 0; i < 2_000; i++) {
         LearnerActivity a = timeline.recordAt(i);
         GenericData.Record record = new GenericData.Record(i < 1_000 ? v1 : v2);
@@ -77,32 +98,51 @@ class SchemaEvolutionIT {
     thread.join(30_000);
     sink.close();
 
-    List<S3Object> objects = s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/")).contents().stream().toList();
+    List<S3Object> objects =
+        s3
+            .client()
+            .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bronze/"))
+            .contents()
+            .stream()
+            .toList();
     List<Path> files = new ArrayList<>();
     for (S3Object o : objects) {
-      Path file = Files.write(dir.resolve("f" + files.size() + ".parquet"), s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray());
+      Path file =
+          Files.write(
+              dir.resolve("f" + files.size() + ".parquet"),
+              s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray());
       files.add(file);
     }
     Map<Long, Boolean> hasColumnByStart = new HashMap<>();
     long rows = 0;
-    try (var db = warehouse.connect(warehouse.newDatabase()); var st = db.createStatement()) {
+    try (var db = warehouse.connect(warehouse.newDatabase());
+        var st = db.createStatement()) {
       for (Path file : files) {
         boolean hasColumn = false;
-        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+        try (ResultSet rs =
+            st.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
           while (rs.next()) {
             hasColumn |= rs.getString(1).equals("grade_band");
           }
         }
-        try (ResultSet rs = st.executeQuery("SELECT min(_kafka_offset), max(_kafka_offset), count(*) FROM read_parquet('" + file + "')")) {
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT min(_kafka_offset), max(_kafka_offset), count(*) FROM read_parquet('"
+                    + file
+                    + "')")) {
           rs.next();
           long start = rs.getLong(1);
           long end = rs.getLong(2);
           rows += rs.getLong(3);
-          assertThat(start >= 1_000 || end < 1_000).as("no file mixes the two schemas (%s..%s)", start, end).isTrue();
+          assertThat(start >= 1_000 || end < 1_000)
+              .as("no file mixes the two schemas (%s..%s)", start, end)
+              .isTrue();
           hasColumnByStart.put(start, hasColumn);
         }
         if (hasColumn) {
-          try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + file + "') WHERE grade_band LIKE 'B%'")) {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM read_parquet('" + file + "') WHERE grade_band LIKE 'B%'")) {
             rs.next();
             assertThat(rs.getLong(1)).isPositive();
           }
@@ -111,6 +151,8 @@ class SchemaEvolutionIT {
     }
     assertThat(rows).isEqualTo(2_000);
     assertThat(hasColumnByStart.get(0L)).as("the file of old records has no new column").isFalse();
-    assertThat(hasColumnByStart.get(1_000L)).as("a new file starts exactly at the first new-schema record, with the column").isTrue();
+    assertThat(hasColumnByStart.get(1_000L))
+        .as("a new file starts exactly at the first new-schema record, with the column")
+        .isTrue();
   }
 }

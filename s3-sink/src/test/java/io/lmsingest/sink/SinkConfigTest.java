@@ -1,9 +1,9 @@
 package io.lmsingest.sink;
 
-import io.lmsingest.schemas.ConsumerGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lmsingest.schemas.ConsumerGroups;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,12 @@ class SinkConfigTest {
     Map<String, String> noBucket = minimal();
     noBucket.remove(SinkConfig.BUCKET);
     assertThatThrownBy(() -> SinkConfig.load(noBucket, Map.of())).hasMessageContaining("s3.bucket");
-    assertThatThrownBy(() -> SinkConfig.load(minimal(), Map.of("LMS_S3_SSE", "none"))).hasMessageContaining("s3.sse");
+    assertThatThrownBy(() -> SinkConfig.load(minimal(), Map.of("LMS_S3_SSE", "none")))
+        .hasMessageContaining("s3.sse");
     Map<String, String> halfKeys = minimal();
     halfKeys.put(SinkConfig.ACCESS_KEY_ID, "env:AWS_KEY");
-    assertThatThrownBy(() -> SinkConfig.load(halfKeys, Map.of())).hasMessageContaining("s3.secret.access.key");
+    assertThatThrownBy(() -> SinkConfig.load(halfKeys, Map.of()))
+        .hasMessageContaining("s3.secret.access.key");
   }
 
   @Test
@@ -45,6 +47,7 @@ class SinkConfigTest {
     withAws.put("aws.secretsmanager.endpoint", "http://127.0.0.1:4566");
     withAws.put(SinkConfig.ACCESS_KEY_ID, "aws-secretsmanager:prod/lms-s3#id");
     withAws.put(SinkConfig.SECRET_ACCESS_KEY, "aws-secretsmanager:prod/lms-s3#secret");
-    assertThat(SinkConfig.load(withAws, Map.of()).getString("aws.secretsmanager.endpoint")).isEqualTo("http://127.0.0.1:4566");
+    assertThat(SinkConfig.load(withAws, Map.of()).getString("aws.secretsmanager.endpoint"))
+        .isEqualTo("http://127.0.0.1:4566");
   }
 }

@@ -31,14 +31,21 @@ class SinkCrashIT {
 
   @Test
   void killedHardTwentyTimesBronzeStillHoldsEveryOffsetOnceAndEveryObjectHasItsManifest(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     String topic = kafka.createTopic("v1", PARTITIONS);
     String manifestTopic = kafka.createTopic("manifests", 1);
     String bucket = s3.newBucket();
     String group = "sink-" + UUID.randomUUID();
     long fillStarted = System.nanoTime();
     BronzeAudit.fillV1(kafka, registry, topic, RECORDS, 53);
-    System.out.printf("sink crash test: %d records produced in %d ms%n", RECORDS, (System.nanoTime() - fillStarted) / 1_000_000);
+    System.out.printf(
+        "sink crash test: %d records produced in %d ms%n",
+        RECORDS, (System.nanoTime() - fillStarted) / 1_000_000);
 
     Map<String, String> values = new HashMap<>();
     Path keyId = Files.writeString(dir.resolve("s3-key-id"), s3.endpoint().accessKeyId());
@@ -78,11 +85,14 @@ class SinkCrashIT {
     long filesDuringKills = ServiceUnderTest.linesWith(log, FILE_DURABLE);
     assertThat(filesDuringKills).as("files made durable between kills").isGreaterThan(20);
     long millis;
-    try (ServiceUnderTest finisher = ServiceUnderTest.start(SinkApp.class, config, log, "-Xmx256m")) {
+    try (ServiceUnderTest finisher =
+        ServiceUnderTest.start(SinkApp.class, config, log, "-Xmx256m")) {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (!kafka.isCaughtUp(group, topic)) {
         assertThat(finisher.isAlive()).as("sink died: %s", finisher.tail()).isTrue();
-        assertThat(System.nanoTime()).as("sink did not catch up: %s", finisher.tail()).isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("sink did not catch up: %s", finisher.tail())
+            .isLessThan(deadline);
         Thread.sleep(500);
       }
       millis = (System.nanoTime() - started) / 1_000_000;
@@ -91,8 +101,10 @@ class SinkCrashIT {
 
     String logText = Files.readString(log, StandardCharsets.UTF_8);
     long adoptions = logText.lines().filter(l -> l.contains("(adopted: already durable)")).count();
-    System.out.printf("sink crash test: %d records, %d SIGKILLs, %d files durable between kills, caught up in %d ms,"
-        + " %d objects adopted after kills%n", RECORDS, kills, filesDuringKills, millis, adoptions);
+    System.out.printf(
+        "sink crash test: %d records, %d SIGKILLs, %d files durable between kills, caught up in %d ms,"
+            + " %d objects adopted after kills%n",
+        RECORDS, kills, filesDuringKills, millis, adoptions);
     assertThat(kills).as("killed mid-run").isGreaterThanOrEqualTo(10);
     assertThat(logText).doesNotContain("OutOfMemoryError");
 

@@ -23,17 +23,29 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class SinkSecretsIT {
   @Test
-  void theS3KeysComeFromAwsSecretsManagerAndTheSinkWritesBronze(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3,
-      SecretsManagerFixture secretsManager, WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+  void theS3KeysComeFromAwsSecretsManagerAndTheSinkWritesBronze(
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      SecretsManagerFixture secretsManager,
+      WarehouseFixture warehouse,
+      @TempDir Path dir)
+      throws Exception {
     String topic = kafka.createTopic("v1", 3);
     String bucket = s3.newBucket();
     String group = "sink-sm-" + UUID.randomUUID();
     int records = 20_000;
     BronzeAudit.fillV1(kafka, registry, topic, records, 43);
-    String keys = secretsManager.createSecret("{\"access_key_id\":\"" + s3.endpoint().accessKeyId()
-        + "\",\"secret_access_key\":\"" + s3.endpoint().secretAccessKey() + "\"}");
+    String keys =
+        secretsManager.createSecret(
+            "{\"access_key_id\":\""
+                + s3.endpoint().accessKeyId()
+                + "\",\"secret_access_key\":\""
+                + s3.endpoint().secretAccessKey()
+                + "\"}");
 
-    Map<String, Object> values = config(kafka, registry, s3, secretsManager, bucket, topic, group, dir);
+    Map<String, Object> values =
+        config(kafka, registry, s3, secretsManager, bucket, topic, group, dir);
     values.put(SinkConfig.ACCESS_KEY_ID, keys + "#access_key_id");
     values.put(SinkConfig.SECRET_ACCESS_KEY, keys + "#secret_access_key");
     BronzeSink sink = SinkApp.create(new SinkConfig(values), Clock.systemUTC());
@@ -48,7 +60,8 @@ class SinkSecretsIT {
       thread.join(30_000);
       sink.close();
     }
-    BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, BronzeAudit.offsetsOf(kafka, topic, records), dir);
+    BronzeAudit.assertExactlyOnce(
+        s3, warehouse, bucket, BronzeAudit.offsetsOf(kafka, topic, records), dir);
 
     // A key that Secrets Manager does not have stops the sink at start, naming the reference.
     values.put(SinkConfig.ACCESS_KEY_ID, "aws-secretsmanager:lms/none#access_key_id");
@@ -57,8 +70,15 @@ class SinkSecretsIT {
         .hasMessageNotContaining(s3.endpoint().secretAccessKey());
   }
 
-  static Map<String, Object> config(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, SecretsManagerFixture secretsManager,
-      String bucket, String topic, String group, Path dir) {
+  static Map<String, Object> config(
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      SecretsManagerFixture secretsManager,
+      String bucket,
+      String topic,
+      String group,
+      Path dir) {
     Map<String, Object> values = new HashMap<>();
     values.put(SinkConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     values.put(SinkConfig.REGISTRY_URL, registry.url());

@@ -13,7 +13,10 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 public final class BackwardCompatibility {
   private BackwardCompatibility() {}
 
-  /** Human-readable reasons why {@code next} cannot read data written with {@code released}; empty if it can. */
+  /**
+   * Human-readable reasons why {@code next} cannot read data written with {@code released}; empty
+   * if it can.
+   */
   public static List<String> problems(Schema next, Schema released) {
     SchemaCompatibilityResult result =
         SchemaCompatibility.checkReaderWriterCompatibility(next, released).getResult();

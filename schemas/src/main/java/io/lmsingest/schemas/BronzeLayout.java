@@ -10,11 +10,13 @@ public final class BronzeLayout {
 
   /** Lineage columns: the Kafka coordinates and timestamp of the row's record. */
   public static final String PARTITION_COLUMN = "_kafka_partition";
+
   public static final String OFFSET_COLUMN = "_kafka_offset";
   public static final String TIMESTAMP_COLUMN = "_kafka_timestamp";
 
   /** Object metadata keys (x-amz-meta-*). */
   public static final String META_START_OFFSET = "lms-start-offset";
+
   public static final String META_END_OFFSET = "lms-end-offset";
   public static final String META_ROWS = "lms-rows";
   public static final String META_SHA256 = "lms-sha256";

@@ -36,8 +36,10 @@ public final class ManifestJson {
       file.put("start_offset", f.getStartOffset());
       file.put("end_offset", f.getEndOffset());
       file.put("schema_fingerprint", f.getSchemaFingerprint());
-      file.put("min_updated_at", f.getMinUpdatedAt() == null ? null : f.getMinUpdatedAt().toString());
-      file.put("max_updated_at", f.getMaxUpdatedAt() == null ? null : f.getMaxUpdatedAt().toString());
+      file.put(
+          "min_updated_at", f.getMinUpdatedAt() == null ? null : f.getMinUpdatedAt().toString());
+      file.put(
+          "max_updated_at", f.getMaxUpdatedAt() == null ? null : f.getMaxUpdatedAt().toString());
     }
     return root.toString();
   }
@@ -48,18 +50,19 @@ public final class ManifestJson {
       JsonNode root = JSON.readTree(json);
       List<BronzeFile> files = new ArrayList<>();
       for (JsonNode f : required(root, "files", source)) {
-        files.add(BronzeFile.newBuilder()
-            .setKey(required(f, "key", source).asText())
-            .setSizeBytes(required(f, "size_bytes", source).asLong())
-            .setChecksum(required(f, "checksum", source).asText())
-            .setRowCount(required(f, "row_count", source).asLong())
-            .setPartition(required(f, "partition", source).asInt())
-            .setStartOffset(required(f, "start_offset", source).asLong())
-            .setEndOffset(required(f, "end_offset", source).asLong())
-            .setSchemaFingerprint(required(f, "schema_fingerprint", source).asText())
-            .setMinUpdatedAt(instantOrNull(f.get("min_updated_at")))
-            .setMaxUpdatedAt(instantOrNull(f.get("max_updated_at")))
-            .build());
+        files.add(
+            BronzeFile.newBuilder()
+                .setKey(required(f, "key", source).asText())
+                .setSizeBytes(required(f, "size_bytes", source).asLong())
+                .setChecksum(required(f, "checksum", source).asText())
+                .setRowCount(required(f, "row_count", source).asLong())
+                .setPartition(required(f, "partition", source).asInt())
+                .setStartOffset(required(f, "start_offset", source).asLong())
+                .setEndOffset(required(f, "end_offset", source).asLong())
+                .setSchemaFingerprint(required(f, "schema_fingerprint", source).asText())
+                .setMinUpdatedAt(instantOrNull(f.get("min_updated_at")))
+                .setMaxUpdatedAt(instantOrNull(f.get("max_updated_at")))
+                .build());
       }
       return BronzeManifest.newBuilder()
           .setBatchId(required(root, "batch_id", source).asText())

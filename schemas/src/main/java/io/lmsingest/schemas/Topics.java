@@ -7,12 +7,16 @@ package io.lmsingest.schemas;
 public final class Topics {
   /** What the poller writes: the API's records as served. */
   public static final String RAW = "lms.learner-activity.raw";
+
   /** What the validator passes: valid LearnerActivity records. */
   public static final String V1 = "lms.learner-activity.v1";
+
   /** What the validator rejects: original bytes plus {@code lms.dlq.*} reason headers. */
   public static final String DLQ = "lms.learner-activity.dlq";
+
   /** The pollers' cursors, compacted, key = source. */
   public static final String CURSOR = "lms.poller.cursor";
+
   /** One BronzeManifest per durable Bronze file, one partition. */
   public static final String MANIFESTS = "lms.bronze.manifests";
 

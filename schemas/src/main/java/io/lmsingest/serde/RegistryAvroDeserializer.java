@@ -53,7 +53,9 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
         readerSchema = Optional.of(new Schema.Parser().parse(config.readerSchema().get()));
       } catch (RuntimeException e) {
         throw new org.apache.kafka.common.config.ConfigException(
-            RegistrySerdeConfig.AVRO_READER_SCHEMA + " is not a valid Avro schema: " + e.getMessage());
+            RegistrySerdeConfig.AVRO_READER_SCHEMA
+                + " is not a valid Avro schema: "
+                + e.getMessage());
       }
     }
   }
@@ -73,16 +75,27 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
       reader = readersByWriterId.computeIfAbsent(id, this::readerFor);
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
-          "cannot resolve schema id " + id + " of a record on topic '" + topic + "': " + e.getMessage(), e);
+          "cannot resolve schema id "
+              + id
+              + " of a record on topic '"
+              + topic
+              + "': "
+              + e.getMessage(),
+          e);
     }
     try {
       reusableDecoder =
           DecoderFactory.get()
-              .binaryDecoder(payload, WireFormat.HEADER_SIZE, payload.length - WireFormat.HEADER_SIZE, reusableDecoder);
+              .binaryDecoder(
+                  payload,
+                  WireFormat.HEADER_SIZE,
+                  payload.length - WireFormat.HEADER_SIZE,
+                  reusableDecoder);
       return (T) reader.read(null, reusableDecoder);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
-          "cannot decode a record on topic '" + topic + "' with writer schema id " + id + ": " + e, e);
+          "cannot decode a record on topic '" + topic + "' with writer schema id " + id + ": " + e,
+          e);
     }
   }
 
@@ -97,9 +110,11 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
 
   private static Schema schemaOfGeneratedClass(String className) {
     try {
-      Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+      Class<?> type =
+          Class.forName(className, true, Thread.currentThread().getContextClassLoader());
       if (!SpecificRecord.class.isAssignableFrom(type)) {
-        throw new SerializationException(className + " is not a generated Avro SpecificRecord class");
+        throw new SerializationException(
+            className + " is not a generated Avro SpecificRecord class");
       }
       return SpecificData.get().getSchema(type);
     } catch (ClassNotFoundException e) {

@@ -63,8 +63,13 @@ public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializ
       id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
-          "cannot get a schema id for subject '" + subject + "' (schema " + schema.getFullName()
-              + (autoRegister ? "" : ", auto.register.schemas=false") + "): " + e.getMessage(),
+          "cannot get a schema id for subject '"
+              + subject
+              + "' (schema "
+              + schema.getFullName()
+              + (autoRegister ? "" : ", auto.register.schemas=false")
+              + "): "
+              + e.getMessage(),
           e);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -79,7 +84,13 @@ public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializ
       reusableEncoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
-          "cannot encode a " + schema.getFullName() + " for topic '" + topic + "': " + e.getMessage(), e);
+          "cannot encode a "
+              + schema.getFullName()
+              + " for topic '"
+              + topic
+              + "': "
+              + e.getMessage(),
+          e);
     }
     return out.toByteArray();
   }

@@ -21,16 +21,22 @@ public record RegistrySerdeConfig(
 
   /** Comma-separated base URLs of a Confluent-compatible registry API. Required. */
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
   /** Register the writer schema on first use (default true). When false, it must already exist. */
   public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+
   /** Where basic-auth credentials come from; only USER_INFO is supported. */
   public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+
   /** {@code user:password} for the registry. Never logged. */
   public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+
   /** Deserialize into generated SpecificRecord classes (default false: GenericRecord). */
   public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
+
   /** Fully qualified generated class to read values into; implies the specific reader. */
   public static final String SPECIFIC_AVRO_VALUE_TYPE = "specific.avro.value.type";
+
   /** Avro schema JSON used as reader schema for generic records (schema evolution). */
   public static final String AVRO_READER_SCHEMA = "avro.reader.schema";
 
@@ -55,7 +61,9 @@ public record RegistrySerdeConfig(
         continue;
       }
       try {
-        URI uri = URI.create(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+        URI uri =
+            URI.create(
+                trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
           throw new IllegalArgumentException("scheme must be http or https");
         }
@@ -108,11 +116,18 @@ public record RegistrySerdeConfig(
 
   @Override
   public String toString() {
-    return "RegistrySerdeConfig[registryUrls=" + registryUrls
-        + ", autoRegisterSchemas=" + autoRegisterSchemas
-        + ", basicAuth=" + (basicAuthUserInfo.isPresent() ? "[redacted]" : "none")
-        + ", specificAvroReader=" + specificAvroReader
-        + ", specificValueType=" + specificValueType.orElse("-")
-        + ", readerSchema=" + (readerSchema.isPresent() ? "set" : "-") + "]";
+    return "RegistrySerdeConfig[registryUrls="
+        + registryUrls
+        + ", autoRegisterSchemas="
+        + autoRegisterSchemas
+        + ", basicAuth="
+        + (basicAuthUserInfo.isPresent() ? "[redacted]" : "none")
+        + ", specificAvroReader="
+        + specificAvroReader
+        + ", specificValueType="
+        + specificValueType.orElse("-")
+        + ", readerSchema="
+        + (readerSchema.isPresent() ? "set" : "-")
+        + "]";
   }
 }

@@ -71,7 +71,9 @@ public final class SchemaRegistryClient {
               if (id < 0) {
                 throw new SchemaRegistryException(
                     "registry answered register of subject '" + subject + "' without an id",
-                    200, -1, null);
+                    200,
+                    -1,
+                    null);
               }
               schemasById.putIfAbsent(id, s);
               return id;
@@ -133,7 +135,9 @@ public final class SchemaRegistryClient {
     for (URI base : baseUrls) {
       URI uri = URI.create(base + path);
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", CONTENT_TYPE + ", application/json");
+          HttpRequest.newBuilder(uri)
+              .timeout(timeout)
+              .header("Accept", CONTENT_TYPE + ", application/json");
       authorization.ifPresent(value -> request.header("Authorization", value));
       if (body == null) {
         request.GET();
@@ -152,27 +156,48 @@ public final class SchemaRegistryClient {
       } catch (IOException e) {
         lastUnreachable =
             new SchemaRegistryException(
-                "schema registry " + base + " failed during " + method + " " + path + " (" + describe(e) + ")",
-                -1, -1, e);
+                "schema registry "
+                    + base
+                    + " failed during "
+                    + method
+                    + " "
+                    + path
+                    + " ("
+                    + describe(e)
+                    + ")",
+                -1,
+                -1,
+                e);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new SchemaRegistryException("interrupted while calling the schema registry", -1, -1, e);
+        throw new SchemaRegistryException(
+            "interrupted while calling the schema registry", -1, -1, e);
       }
       return parse(base, method, path, response);
     }
     throw lastUnreachable;
   }
 
-  private static JsonNode parse(URI base, String method, String path, HttpResponse<String> response) {
+  private static JsonNode parse(
+      URI base, String method, String path, HttpResponse<String> response) {
     JsonNode json;
     try {
       json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     } catch (IOException e) {
       throw new SchemaRegistryException(
-          "schema registry " + base + " answered " + method + " " + path + " with HTTP "
-              + response.statusCode() + " and a body that is not JSON",
-          response.statusCode(), -1, e);
+          "schema registry "
+              + base
+              + " answered "
+              + method
+              + " "
+              + path
+              + " with HTTP "
+              + response.statusCode()
+              + " and a body that is not JSON",
+          response.statusCode(),
+          -1,
+          e);
     }
     if (response.statusCode() / 100 != 2) {
       int errorCode = json.path("error_code").asInt(-1);
@@ -184,15 +209,27 @@ public final class SchemaRegistryClient {
             default -> "";
           };
       throw new SchemaRegistryException(
-          "schema registry " + base + " refused " + method + " " + path + ": HTTP "
-              + response.statusCode() + (errorCode > 0 ? " error " + errorCode : "")
-              + (message.isEmpty() ? "" : " " + message) + hint,
-          response.statusCode(), errorCode, null);
+          "schema registry "
+              + base
+              + " refused "
+              + method
+              + " "
+              + path
+              + ": HTTP "
+              + response.statusCode()
+              + (errorCode > 0 ? " error " + errorCode : "")
+              + (message.isEmpty() ? "" : " " + message)
+              + hint,
+          response.statusCode(),
+          errorCode,
+          null);
     }
     return json;
   }
 
   private static String describe(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

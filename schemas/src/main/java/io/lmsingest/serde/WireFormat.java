@@ -14,7 +14,10 @@ public final class WireFormat {
   public static int schemaId(String topic, byte[] payload) {
     if (payload.length < HEADER_SIZE) {
       throw new SerializationException(
-          "record on topic '" + topic + "' has " + payload.length
+          "record on topic '"
+              + topic
+              + "' has "
+              + payload.length
               + " bytes, fewer than the 5-byte Confluent wire-format header");
     }
     if (payload[0] != MAGIC_BYTE) {

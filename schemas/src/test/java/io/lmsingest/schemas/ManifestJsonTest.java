@@ -10,13 +10,30 @@ import org.junit.jupiter.api.Test;
 class ManifestJsonTest {
   @Test
   void roundTripsAndNamesAMissingField() {
-    BronzeManifest manifest = BronzeManifest.newBuilder().setBatchId("abc").setTopic("t").setCreatedAt(Instant.parse("2026-11-24T10:00:00Z"))
-        .setFiles(List.of(BronzeFile.newBuilder().setKey("bronze/x.parquet").setSizeBytes(10).setChecksum("ff").setRowCount(3)
-            .setPartition(2).setStartOffset(7).setEndOffset(11).setSchemaFingerprint("01")
-            .setMinUpdatedAt(Instant.parse("2026-11-24T09:00:00Z")).setMaxUpdatedAt(null).build()))
-        .build();
+    BronzeManifest manifest =
+        BronzeManifest.newBuilder()
+            .setBatchId("abc")
+            .setTopic("t")
+            .setCreatedAt(Instant.parse("2026-11-24T10:00:00Z"))
+            .setFiles(
+                List.of(
+                    BronzeFile.newBuilder()
+                        .setKey("bronze/x.parquet")
+                        .setSizeBytes(10)
+                        .setChecksum("ff")
+                        .setRowCount(3)
+                        .setPartition(2)
+                        .setStartOffset(7)
+                        .setEndOffset(11)
+                        .setSchemaFingerprint("01")
+                        .setMinUpdatedAt(Instant.parse("2026-11-24T09:00:00Z"))
+                        .setMaxUpdatedAt(null)
+                        .build()))
+            .build();
     String json = ManifestJson.write(manifest);
-    assertThat(json).contains("\"start_offset\":7").contains("\"created_at\":\"2026-11-24T10:00:00Z\"");
+    assertThat(json)
+        .contains("\"start_offset\":7")
+        .contains("\"created_at\":\"2026-11-24T10:00:00Z\"");
     assertThat(ManifestJson.read(json, "m.json")).isEqualTo(manifest);
     assertThatThrownBy(() -> ManifestJson.read(json.replace("\"checksum\"", "\"sum\""), "m.json"))
         .hasMessage("manifest m.json has no checksum");

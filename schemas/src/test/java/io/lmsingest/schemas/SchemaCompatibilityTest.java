@@ -59,7 +59,9 @@ class SchemaCompatibilityTest {
   @Test
   void addingAnOptionalFieldWithDefaultIsAllowed() throws IOException {
     Schema released = parse(CURRENT.resolve("LearnerActivity.avsc"));
-    Schema next = withField(released, "{\"name\":\"grade_band\",\"type\":[\"null\",\"string\"],\"default\":null}");
+    Schema next =
+        withField(
+            released, "{\"name\":\"grade_band\",\"type\":[\"null\",\"string\"],\"default\":null}");
     assertThat(BackwardCompatibility.problems(next, released)).isEmpty();
   }
 
@@ -77,14 +79,21 @@ class SchemaCompatibilityTest {
   @Test
   void changingAFieldTypeIsRejected() throws IOException {
     Schema released = parse(CURRENT.resolve("LearnerActivity.avsc"));
-    String json = released.toString().replace("{\"name\":\"learner_id\",\"type\":\"string\"", "{\"name\":\"learner_id\",\"type\":\"long\"");
-    assertThat(BackwardCompatibility.problems(new Schema.Parser().parse(json), released)).isNotEmpty();
+    String json =
+        released
+            .toString()
+            .replace(
+                "{\"name\":\"learner_id\",\"type\":\"string\"",
+                "{\"name\":\"learner_id\",\"type\":\"long\"");
+    assertThat(BackwardCompatibility.problems(new Schema.Parser().parse(json), released))
+        .isNotEmpty();
   }
 
   private static Schema withField(Schema schema, String fieldJson) {
     String json = schema.toString();
     int fieldsEnd = json.lastIndexOf(']');
-    return new Schema.Parser().parse(json.substring(0, fieldsEnd) + "," + fieldJson + json.substring(fieldsEnd));
+    return new Schema.Parser()
+        .parse(json.substring(0, fieldsEnd) + "," + fieldJson + json.substring(fieldsEnd));
   }
 
   private static Schema parse(Path file) throws IOException {

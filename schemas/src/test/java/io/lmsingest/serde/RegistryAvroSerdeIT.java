@@ -14,9 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -67,14 +65,16 @@ class RegistryAvroSerdeIT {
 
     LearnerActivity original = activity("a-1");
     byte[] bytes = serializer.serialize(topic, original);
-    LearnerActivity read = RegistryAvroSerdeIT.<LearnerActivity>deserializer(readConfig).deserialize(topic, bytes);
+    LearnerActivity read =
+        RegistryAvroSerdeIT.<LearnerActivity>deserializer(readConfig).deserialize(topic, bytes);
 
     assertThat(read).isEqualTo(original);
     assertThat(read.getActivityTimestamp()).isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z"));
   }
 
   @Test
-  void wireFormatIsReadableByAPlainAvroDecoderWithTheSchemaFromTheRegistry(RegistryFixture registry) throws Exception {
+  void wireFormatIsReadableByAPlainAvroDecoderWithTheSchemaFromTheRegistry(RegistryFixture registry)
+      throws Exception {
     String topic = topic();
     RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
     serializer.configure(registry.serdeConfig(), false);
@@ -88,16 +88,24 @@ class RegistryAvroSerdeIT {
                 HttpRequest.newBuilder(URI.create(registry.url() + "/schemas/ids/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
-    Schema fetched = new Schema.Parser().parse(new ObjectMapper().readTree(response.body()).get("schema").asText());
+    Schema fetched =
+        new Schema.Parser()
+            .parse(new ObjectMapper().readTree(response.body()).get("schema").asText());
 
     GenericRecord decoded =
         new GenericDatumReader<GenericRecord>(fetched)
-            .read(null, DecoderFactory.get().binaryDecoder(Arrays.copyOfRange(bytes, 5, bytes.length), null));
+            .read(
+                null,
+                DecoderFactory.get()
+                    .binaryDecoder(Arrays.copyOfRange(bytes, 5, bytes.length), null));
     assertThat(decoded.get("activity_id").toString()).isEqualTo("a-2");
     assertThat(decoded.get("score")).isEqualTo(87.5);
-    assertThat(decoded.get("activity_timestamp")).isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z").toEpochMilli());
+    assertThat(decoded.get("activity_timestamp"))
+        .isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z").toEpochMilli());
     // Registered under the TopicNameStrategy subject.
-    assertThat(SchemaRegistryClient.from(RegistrySerdeConfig.from(registry.serdeConfig())).versions(topic + "-value"))
+    assertThat(
+            SchemaRegistryClient.from(RegistrySerdeConfig.from(registry.serdeConfig()))
+                .versions(topic + "-value"))
         .hasSize(1);
   }
 
@@ -112,7 +120,8 @@ class RegistryAvroSerdeIT {
     GenericRecord newRecord = new GenericData.Record(newer);
     LearnerActivity base = activity("a-4");
     for (Schema.Field field : LearnerActivity.getClassSchema().getFields()) {
-      newRecord.put(field.name(), GenericData.get().deepCopy(field.schema(), genericValue(base, field)));
+      newRecord.put(
+          field.name(), GenericData.get().deepCopy(field.schema(), genericValue(base, field)));
     }
     newRecord.put("grade_band", "B");
     RegistryAvroSerializer<GenericRecord> newWriter = new RegistryAvroSerializer<>();
@@ -132,15 +141,20 @@ class RegistryAvroSerdeIT {
         .as("the evolved schema got its own id")
         .isNotEqualTo(java.nio.ByteBuffer.wrap(oldBytes, 1, 4).getInt());
 
-    // And a consumer still on the generated (older) class reads the newer record, dropping the field.
+    // And a consumer still on the generated (older) class reads the newer record, dropping the
+    // field.
     Map<String, Object> specificConfig = registry.serdeConfig();
-    specificConfig.put(RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LearnerActivity.class.getName());
-    LearnerActivity asOld = RegistryAvroSerdeIT.<LearnerActivity>deserializer(specificConfig).deserialize(topic, newBytes);
+    specificConfig.put(
+        RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LearnerActivity.class.getName());
+    LearnerActivity asOld =
+        RegistryAvroSerdeIT.<LearnerActivity>deserializer(specificConfig)
+            .deserialize(topic, newBytes);
     assertThat(asOld.getActivityId()).isEqualTo("a-4");
   }
 
   @Test
-  void incompatibleSchemaChangeIsRefusedByTheRegistryWithAClearError(RegistryFixture registry) throws Exception {
+  void incompatibleSchemaChangeIsRefusedByTheRegistryWithAClearError(RegistryFixture registry)
+      throws Exception {
     String topic = topic();
     RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
     serializer.configure(registry.serdeConfig(), false);
@@ -155,7 +169,9 @@ class RegistryAvroSerdeIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
-    Schema breaking = withField(LearnerActivity.getClassSchema(), "{\"name\":\"required_new\",\"type\":\"string\"}");
+    Schema breaking =
+        withField(
+            LearnerActivity.getClassSchema(), "{\"name\":\"required_new\",\"type\":\"string\"}");
     GenericRecord record = new GenericData.Record(breaking);
     LearnerActivity base = activity("a-6");
     for (Schema.Field field : LearnerActivity.getClassSchema().getFields()) {
@@ -223,7 +239,8 @@ class RegistryAvroSerdeIT {
   }
 
   @Test
-  void idsAndSchemasAreCachedSoTheRegistryIsAskedOncePerSchema(RegistryFixture registry) throws Exception {
+  void idsAndSchemasAreCachedSoTheRegistryIsAskedOncePerSchema(RegistryFixture registry)
+      throws Exception {
     try (CountingForwarder forwarder = new CountingForwarder(URI.create(registry.url()))) {
       Map<String, Object> config = new HashMap<>();
       config.put(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, forwarder.url());
@@ -237,38 +254,49 @@ class RegistryAvroSerdeIT {
         byte[] bytes = serializer.serialize(topic, activity("c-" + i));
         assertThat(deserializer.deserialize(topic, bytes).getActivityId()).isEqualTo("c-" + i);
       }
-      assertThat(forwarder.requests()).as("one register + one id lookup for 50 round trips").isEqualTo(2);
+      assertThat(forwarder.requests())
+          .as("one register + one id lookup for 50 round trips")
+          .isEqualTo(2);
     }
   }
 
   /** Forwards HTTP calls to the registry and counts them: the registry itself stays real. */
   private static final class CountingForwarder implements AutoCloseable {
     private final com.sun.net.httpserver.HttpServer server;
-    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     CountingForwarder(URI target) throws java.io.IOException {
-      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress("127.0.0.1", 0), 0);
       HttpClient client = HttpClient.newHttpClient();
-      server.createContext("/", exchange -> {
-        requests.incrementAndGet();
-        String suffix = exchange.getRequestURI().getRawPath().substring("/api".length());
-        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + suffix));
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (contentType != null) {
-          forward.header("Content-Type", contentType);
-        }
-        forward.method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
-        try {
-          HttpResponse<byte[]> answer = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-          exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-          exchange.getResponseBody().write(answer.body());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          exchange.sendResponseHeaders(503, -1);
-        } finally {
-          exchange.close();
-        }
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            requests.incrementAndGet();
+            String suffix = exchange.getRequestURI().getRawPath().substring("/api".length());
+            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + suffix));
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null) {
+              forward.header("Content-Type", contentType);
+            }
+            forward.method(
+                exchange.getRequestMethod(),
+                HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+            try {
+              HttpResponse<byte[]> answer =
+                  client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+              exchange.sendResponseHeaders(
+                  answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+              exchange.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              exchange.sendResponseHeaders(503, -1);
+            } finally {
+              exchange.close();
+            }
+          });
       server.start();
     }
 
@@ -294,6 +322,7 @@ class RegistryAvroSerdeIT {
   private static Schema withField(Schema schema, String fieldJson) {
     String json = schema.toString();
     int fieldsEnd = json.lastIndexOf(']');
-    return new Schema.Parser().parse(json.substring(0, fieldsEnd) + "," + fieldJson + json.substring(fieldsEnd));
+    return new Schema.Parser()
+        .parse(json.substring(0, fieldsEnd) + "," + fieldJson + json.substring(fieldsEnd));
   }
 }

@@ -21,22 +21,35 @@ public final class AwsSecretsManagerSource implements SecretSource {
   @Override
   public String fetch(SecretReference reference) {
     try {
-      GetSecretValueResponse response = client.getSecretValue(b -> b.secretId(reference.location()));
+      GetSecretValueResponse response =
+          client.getSecretValue(b -> b.secretId(reference.location()));
       if (response.secretString() == null) {
         throw new SecretUnavailableException(
-            "secret " + reference.location() + " has no SecretString (binary secrets are not supported)", null);
+            "secret "
+                + reference.location()
+                + " has no SecretString (binary secrets are not supported)",
+            null);
       }
       return response.secretString();
     } catch (ResourceNotFoundException e) {
-      throw new SecretUnavailableException("AWS Secrets Manager has no secret " + reference.location(), e);
+      throw new SecretUnavailableException(
+          "AWS Secrets Manager has no secret " + reference.location(), e);
     } catch (SecretsManagerException e) {
       throw new SecretUnavailableException(
-          "AWS Secrets Manager refused " + reference.location() + ": HTTP " + e.statusCode() + " "
+          "AWS Secrets Manager refused "
+              + reference.location()
+              + ": HTTP "
+              + e.statusCode()
+              + " "
               + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()),
           e);
     } catch (SdkException e) {
       throw new SecretUnavailableException(
-          "AWS Secrets Manager unreachable for " + reference.location() + ": " + e.getClass().getSimpleName(), e);
+          "AWS Secrets Manager unreachable for "
+              + reference.location()
+              + ": "
+              + e.getClass().getSimpleName(),
+          e);
     }
   }
 }

@@ -19,7 +19,8 @@ public final class EnvironmentSecretSource implements SecretSource {
   public String fetch(SecretReference reference) {
     String value = environment.get(reference.location());
     if (value == null || value.isEmpty()) {
-      throw new SecretUnavailableException("environment variable " + reference.location() + " is not set", null);
+      throw new SecretUnavailableException(
+          "environment variable " + reference.location() + " is not set", null);
     }
     return value;
   }

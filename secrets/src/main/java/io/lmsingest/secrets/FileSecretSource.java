@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code file:PATH}: a file such as a mounted Kubernetes or Docker secret. Trailing newlines are dropped. */
+/**
+ * {@code file:PATH}: a file such as a mounted Kubernetes or Docker secret. Trailing newlines are
+ * dropped.
+ */
 public final class FileSecretSource implements SecretSource {
   @Override
   public String fetch(SecretReference reference) {
@@ -17,7 +20,8 @@ public final class FileSecretSource implements SecretSource {
       }
       return value;
     } catch (IOException e) {
-      throw new SecretUnavailableException("cannot read secret file " + path + ": " + e.getClass().getSimpleName(), e);
+      throw new SecretUnavailableException(
+          "cannot read secret file " + path + ": " + e.getClass().getSimpleName(), e);
     }
   }
 }

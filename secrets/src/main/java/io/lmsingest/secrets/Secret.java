@@ -2,7 +2,8 @@ package io.lmsingest.secrets;
 
 /**
  * A secret value. Its {@code toString} never shows the value, so it can pass through logs, config
- * dumps and exception messages without leaking; only {@link #reveal()} gives it out, at the point of use.
+ * dumps and exception messages without leaking; only {@link #reveal()} gives it out, at the point
+ * of use.
  */
 public final class Secret {
   private final String value;

@@ -41,19 +41,26 @@ public record SecretReference(Scheme scheme, String location, Optional<String> j
         jsonKey = Optional.of(rest.substring(hash + 1));
         rest = rest.substring(0, hash);
         if (jsonKey.get().isEmpty()) {
-          throw new IllegalArgumentException(configKey + ": empty JSON key after '#' in " + trimmed);
+          throw new IllegalArgumentException(
+              configKey + ": empty JSON key after '#' in " + trimmed);
         }
       }
       if (rest.isEmpty()) {
-        throw new IllegalArgumentException(configKey + ": nothing after '" + prefix + "' in " + trimmed + "; " + FORMS);
+        throw new IllegalArgumentException(
+            configKey + ": nothing after '" + prefix + "' in " + trimmed + "; " + FORMS);
       }
       return new SecretReference(scheme, rest, jsonKey);
     }
     // Do not echo the text: someone may have pasted the secret itself here.
-    throw new IllegalArgumentException(configKey + " is not a secret reference; " + FORMS + " (the value itself never goes in config)");
+    throw new IllegalArgumentException(
+        configKey
+            + " is not a secret reference; "
+            + FORMS
+            + " (the value itself never goes in config)");
   }
 
-  private static final String FORMS = "use aws-secretsmanager:<id>[#json-key], env:NAME[#json-key] or file:PATH[#json-key]";
+  private static final String FORMS =
+      "use aws-secretsmanager:<id>[#json-key], env:NAME[#json-key] or file:PATH[#json-key]";
 
   @Override
   public String toString() {

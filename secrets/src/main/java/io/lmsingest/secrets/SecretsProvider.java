@@ -24,7 +24,8 @@ public final class SecretsProvider {
 
   private record Cached(Secret secret, Instant fetchedAt) {}
 
-  public SecretsProvider(Map<SecretReference.Scheme, SecretSource> sources, Duration ttl, Clock clock) {
+  public SecretsProvider(
+      Map<SecretReference.Scheme, SecretSource> sources, Duration ttl, Clock clock) {
     this.sources = new EnumMap<>(sources);
     this.ttl = ttl;
     this.clock = clock;
@@ -39,11 +40,15 @@ public final class SecretsProvider {
     return refresh(reference);
   }
 
-  /** Reads {@code reference} again, bypassing the cache (after a 401, say: it may have been rotated). */
+  /**
+   * Reads {@code reference} again, bypassing the cache (after a 401, say: it may have been
+   * rotated).
+   */
   public Secret refresh(SecretReference reference) {
     SecretSource source = sources.get(reference.scheme());
     if (source == null) {
-      throw new SecretUnavailableException("no source configured for " + reference.scheme() + " secrets (" + reference + ")", null);
+      throw new SecretUnavailableException(
+          "no source configured for " + reference.scheme() + " secrets (" + reference + ")", null);
     }
     String raw = source.fetch(reference);
     Secret secret = Secret.of(reference.jsonKey().isPresent() ? field(reference, raw) : raw);
@@ -58,11 +63,13 @@ public final class SecretsProvider {
       json = JSON.readTree(raw);
     } catch (IOException e) {
       // Never quote the content: it is the secret.
-      throw new SecretUnavailableException("secret " + reference + " is not a JSON object, so #" + key + " cannot be read", null);
+      throw new SecretUnavailableException(
+          "secret " + reference + " is not a JSON object, so #" + key + " cannot be read", null);
     }
     JsonNode value = json == null ? null : json.get(key);
     if (value == null || value.isNull() || !value.isValueNode()) {
-      throw new SecretUnavailableException("secret " + reference + " has no string field '" + key + "'", null);
+      throw new SecretUnavailableException(
+          "secret " + reference + " has no string field '" + key + "'", null);
     }
     return value.asText();
   }

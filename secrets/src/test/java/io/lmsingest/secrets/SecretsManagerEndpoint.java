@@ -50,20 +50,37 @@ final class SecretsManagerEndpoint implements AutoCloseable {
       String id = request.path("SecretId").asText();
       String value = secrets.get(id);
       if (value == null) {
-        reply(exchange, 400, Map.of("__type", "ResourceNotFoundException", "message", "Secrets Manager can't find the specified secret."));
+        reply(
+            exchange,
+            400,
+            Map.of(
+                "__type",
+                "ResourceNotFoundException",
+                "message",
+                "Secrets Manager can't find the specified secret."));
         return;
       }
-      reply(exchange, 200, Map.of(
-          "ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + id,
-          "Name", id,
-          "SecretString", value,
-          "VersionId", "v-" + value.hashCode(),
-          "VersionStages", java.util.List.of("AWSCURRENT"),
-          "CreatedDate", 1.7e9));
+      reply(
+          exchange,
+          200,
+          Map.of(
+              "ARN",
+              "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + id,
+              "Name",
+              id,
+              "SecretString",
+              value,
+              "VersionId",
+              "v-" + value.hashCode(),
+              "VersionStages",
+              java.util.List.of("AWSCURRENT"),
+              "CreatedDate",
+              1.7e9));
     }
   }
 
-  private static void reply(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
+  private static void reply(HttpExchange exchange, int status, Map<String, ?> body)
+      throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
     exchange.sendResponseHeaders(status, bytes.length);

@@ -46,7 +46,9 @@ class SecretsProviderTest {
     return SecretsManagerClient.builder()
         .endpointOverride(endpoint.uri())
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-real-secret")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-real-secret")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -54,13 +56,20 @@ class SecretsProviderTest {
   @Test
   void referencesParseAndBadOnesNameTheKeyButNeverEchoTheValue() {
     assertThat(SecretReference.parse("k", "aws-secretsmanager:prod/lms#api_key"))
-        .isEqualTo(new SecretReference(SecretReference.Scheme.AWS_SECRETS_MANAGER, "prod/lms", java.util.Optional.of("api_key")));
-    assertThat(SecretReference.parse("k", "env:LMS_API_KEY").scheme()).isEqualTo(SecretReference.Scheme.ENV);
-    assertThat(SecretReference.parse("k", "file:/run/secrets/key").location()).isEqualTo("/run/secrets/key");
+        .isEqualTo(
+            new SecretReference(
+                SecretReference.Scheme.AWS_SECRETS_MANAGER,
+                "prod/lms",
+                java.util.Optional.of("api_key")));
+    assertThat(SecretReference.parse("k", "env:LMS_API_KEY").scheme())
+        .isEqualTo(SecretReference.Scheme.ENV);
+    assertThat(SecretReference.parse("k", "file:/run/secrets/key").location())
+        .isEqualTo("/run/secrets/key");
     assertThatThrownBy(() -> SecretReference.parse("lms.api.key", CANARY))
         .hasMessageContaining("lms.api.key")
         .hasMessageNotContaining(CANARY);
-    assertThatThrownBy(() -> SecretReference.parse("lms.api.key", "env:")).hasMessageContaining("lms.api.key");
+    assertThatThrownBy(() -> SecretReference.parse("lms.api.key", "env:"))
+        .hasMessageContaining("lms.api.key");
   }
 
   @Test
@@ -74,20 +83,30 @@ class SecretsProviderTest {
   @Test
   void awsSecretsManagerOverHttpWithJsonKeyCacheTtlAndRotation() throws Exception {
     ManualClock clock = new ManualClock();
-    try (SecretsManagerEndpoint endpoint = new SecretsManagerEndpoint(); SecretsManagerClient client = client(endpoint)) {
+    try (SecretsManagerEndpoint endpoint = new SecretsManagerEndpoint();
+        SecretsManagerClient client = client(endpoint)) {
       endpoint.put("prod/lms", "{\"api_key\":\"" + CANARY + "\",\"other\":\"x\"}");
-      SecretsProvider provider = new SecretsProvider(
-          Map.of(SecretReference.Scheme.AWS_SECRETS_MANAGER, new AwsSecretsManagerSource(client)), Duration.ofMinutes(5), clock);
-      SecretReference ref = SecretReference.parse("lms.api.key", "aws-secretsmanager:prod/lms#api_key");
+      SecretsProvider provider =
+          new SecretsProvider(
+              Map.of(
+                  SecretReference.Scheme.AWS_SECRETS_MANAGER, new AwsSecretsManagerSource(client)),
+              Duration.ofMinutes(5),
+              clock);
+      SecretReference ref =
+          SecretReference.parse("lms.api.key", "aws-secretsmanager:prod/lms#api_key");
 
       assertThat(provider.get(ref).reveal()).isEqualTo(CANARY);
-      assertThat(endpoint.lastAuthorization).as("the SDK signs its requests").startsWith("AWS4-HMAC-SHA256");
+      assertThat(endpoint.lastAuthorization)
+          .as("the SDK signs its requests")
+          .startsWith("AWS4-HMAC-SHA256");
       assertThat(provider.get(ref).reveal()).isEqualTo(CANARY);
       assertThat(endpoint.calls.get()).as("second read comes from the cache").isEqualTo(1);
 
       endpoint.put("prod/lms", "{\"api_key\":\"rotated-value-123\"}");
       assertThat(provider.get(ref).reveal()).as("still cached within the TTL").isEqualTo(CANARY);
-      assertThat(provider.refresh(ref).reveal()).as("refresh after a 401 sees the rotation").isEqualTo("rotated-value-123");
+      assertThat(provider.refresh(ref).reveal())
+          .as("refresh after a 401 sees the rotation")
+          .isEqualTo("rotated-value-123");
       endpoint.put("prod/lms", "{\"api_key\":\"rotated-again\"}");
       clock.now = clock.now.plus(Duration.ofMinutes(6));
       assertThat(provider.get(ref).reveal()).as("the TTL expired").isEqualTo("rotated-again");
@@ -97,14 +116,21 @@ class SecretsProviderTest {
 
   @Test
   void awsErrorsAreClearAndCarryNoValue() throws Exception {
-    try (SecretsManagerEndpoint endpoint = new SecretsManagerEndpoint(); SecretsManagerClient client = client(endpoint)) {
+    try (SecretsManagerEndpoint endpoint = new SecretsManagerEndpoint();
+        SecretsManagerClient client = client(endpoint)) {
       endpoint.put("not-json", CANARY);
-      SecretsProvider provider = new SecretsProvider(
-          Map.of(SecretReference.Scheme.AWS_SECRETS_MANAGER, new AwsSecretsManagerSource(client)), Duration.ofMinutes(5), Clock.systemUTC());
-      assertThatThrownBy(() -> provider.get(SecretReference.parse("k", "aws-secretsmanager:missing")))
+      SecretsProvider provider =
+          new SecretsProvider(
+              Map.of(
+                  SecretReference.Scheme.AWS_SECRETS_MANAGER, new AwsSecretsManagerSource(client)),
+              Duration.ofMinutes(5),
+              Clock.systemUTC());
+      assertThatThrownBy(
+              () -> provider.get(SecretReference.parse("k", "aws-secretsmanager:missing")))
           .isInstanceOf(SecretUnavailableException.class)
           .hasMessageContaining("no secret missing");
-      assertThatThrownBy(() -> provider.get(SecretReference.parse("k", "aws-secretsmanager:not-json#api_key")))
+      assertThatThrownBy(
+              () -> provider.get(SecretReference.parse("k", "aws-secretsmanager:not-json#api_key")))
           .isInstanceOf(SecretUnavailableException.class)
           .hasMessageContaining("not a JSON object")
           .hasMessageNotContaining(CANARY);
@@ -115,16 +141,21 @@ class SecretsProviderTest {
   void environmentAndFileSources(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("key");
     Files.writeString(file, CANARY + "\n");
-    SecretsProvider provider = new SecretsProvider(
-        Map.of(
-            SecretReference.Scheme.ENV, new EnvironmentSecretSource(Map.of("LMS_API_KEY", CANARY)),
-            SecretReference.Scheme.FILE, new FileSecretSource()),
-        Duration.ofMinutes(5), Clock.systemUTC());
-    assertThat(provider.get(SecretReference.parse("k", "env:LMS_API_KEY")).reveal()).isEqualTo(CANARY);
+    SecretsProvider provider =
+        new SecretsProvider(
+            Map.of(
+                SecretReference.Scheme.ENV,
+                    new EnvironmentSecretSource(Map.of("LMS_API_KEY", CANARY)),
+                SecretReference.Scheme.FILE, new FileSecretSource()),
+            Duration.ofMinutes(5),
+            Clock.systemUTC());
+    assertThat(provider.get(SecretReference.parse("k", "env:LMS_API_KEY")).reveal())
+        .isEqualTo(CANARY);
     assertThat(provider.get(SecretReference.parse("k", "file:" + file)).reveal()).isEqualTo(CANARY);
     assertThatThrownBy(() -> provider.get(SecretReference.parse("k", "env:NOT_SET_ANYWHERE")))
         .hasMessageContaining("NOT_SET_ANYWHERE is not set");
-    assertThatThrownBy(() -> provider.get(SecretReference.parse("k", "file:" + dir.resolve("missing"))))
+    assertThatThrownBy(
+            () -> provider.get(SecretReference.parse("k", "file:" + dir.resolve("missing"))))
         .hasMessageContaining("cannot read secret file");
   }
 }

@@ -3,9 +3,9 @@ package io.lmsingest.loader;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.source.ManifestReplay;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
@@ -31,7 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Builds the loader from its config and runs it: following the manifest topic, or replaying manifests from S3. */
+/**
+ * Builds the loader from its config and runs it: following the manifest topic, or replaying
+ * manifests from S3.
+ */
 public final class LoaderApp {
   private static final Logger LOG = LoggerFactory.getLogger(LoaderApp.class);
 
@@ -56,44 +59,74 @@ public final class LoaderApp {
   }
 
   /** Opens the configured warehouse and brings its tables up to the latest DDL version. */
-  public static Warehouse openWarehouse(LoaderConfig config, ServiceSecrets secrets, S3Client s3) throws Exception {
+  public static Warehouse openWarehouse(LoaderConfig config, ServiceSecrets secrets, S3Client s3)
+      throws Exception {
     Warehouse warehouse;
     if (config.getString(LoaderConfig.DIALECT).equals("snowflake")) {
-      warehouse = new SnowflakeWarehouse(config.getString(LoaderConfig.SNOWFLAKE_STAGE), SnowflakeWarehouse.keyPair(
-          config.getString(LoaderConfig.SNOWFLAKE_URL),
-          SnowflakeWarehouse.connectionProperties(config.getString(LoaderConfig.SNOWFLAKE_USER), config.getString(LoaderConfig.SNOWFLAKE_ROLE),
-              config.getString(LoaderConfig.SNOWFLAKE_WAREHOUSE), config.getString(LoaderConfig.SNOWFLAKE_DATABASE),
-              config.getString(LoaderConfig.SNOWFLAKE_SCHEMA), snowflakeKey(config, secrets))));
+      warehouse =
+          new SnowflakeWarehouse(
+              config.getString(LoaderConfig.SNOWFLAKE_STAGE),
+              SnowflakeWarehouse.keyPair(
+                  config.getString(LoaderConfig.SNOWFLAKE_URL),
+                  SnowflakeWarehouse.connectionProperties(
+                      config.getString(LoaderConfig.SNOWFLAKE_USER),
+                      config.getString(LoaderConfig.SNOWFLAKE_ROLE),
+                      config.getString(LoaderConfig.SNOWFLAKE_WAREHOUSE),
+                      config.getString(LoaderConfig.SNOWFLAKE_DATABASE),
+                      config.getString(LoaderConfig.SNOWFLAKE_SCHEMA),
+                      snowflakeKey(config, secrets))));
     } else {
-      warehouse = new DuckDbWarehouse(Path.of(config.getString(LoaderConfig.DUCKDB_PATH)), s3, config.getString(LoaderConfig.BUCKET),
-          Path.of(config.getString(LoaderConfig.STAGING_DIR)));
+      warehouse =
+          new DuckDbWarehouse(
+              Path.of(config.getString(LoaderConfig.DUCKDB_PATH)),
+              s3,
+              config.getString(LoaderConfig.BUCKET),
+              Path.of(config.getString(LoaderConfig.STAGING_DIR)));
     }
     Migrations.apply(warehouse.connection(), warehouse.dialect());
     return warehouse;
   }
 
-  /** The Snowflake private key, read through the service's secrets and parsed (PKCS#8 PEM, optionally encrypted). */
-  public static PrivateKey snowflakeKey(LoaderConfig config, ServiceSecrets secrets) throws Exception {
+  /**
+   * The Snowflake private key, read through the service's secrets and parsed (PKCS#8 PEM,
+   * optionally encrypted).
+   */
+  public static PrivateKey snowflakeKey(LoaderConfig config, ServiceSecrets secrets)
+      throws Exception {
     String pem = secrets.get(LoaderConfig.SNOWFLAKE_PRIVATE_KEY).reveal();
-    Optional<char[]> passphrase = secrets.optional(LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE).map(p -> p.reveal().toCharArray());
+    Optional<char[]> passphrase =
+        secrets
+            .optional(LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE)
+            .map(p -> p.reveal().toCharArray());
     return SnowflakePrivateKey.parse(pem, passphrase);
   }
 
   /**
-   * Re-loads from the manifests in S3 (no Kafka, no API): rebuilds a lost warehouse, or with
-   * {@code force} loads files again although the ledger has them. Returns the batches' results.
+   * Re-loads from the manifests in S3 (no Kafka, no API): rebuilds a lost warehouse, or with {@code
+   * force} loads files again although the ledger has them. Returns the batches' results.
    */
-  public static List<BatchResult> replay(LoaderConfig config, Optional<Instant> from, boolean force) throws Exception {
+  public static List<BatchResult> replay(LoaderConfig config, Optional<Instant> from, boolean force)
+      throws Exception {
     ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
-    try (S3Client s3 = S3Clients.create(config, secrets); Warehouse warehouse = openWarehouse(config, secrets, s3)) {
-      List<BronzeManifest> manifests = ManifestReplay.read(s3, config.getString(LoaderConfig.BUCKET),
-          config.getString(LoaderConfig.MANIFEST_PREFIX), from);
-      LOG.info("replay loader: {} manifests{}{}", manifests.size(), from.map(f -> " created at or after " + f).orElse(""),
+    try (S3Client s3 = S3Clients.create(config, secrets);
+        Warehouse warehouse = openWarehouse(config, secrets, s3)) {
+      List<BronzeManifest> manifests =
+          ManifestReplay.read(
+              s3,
+              config.getString(LoaderConfig.BUCKET),
+              config.getString(LoaderConfig.MANIFEST_PREFIX),
+              from);
+      LOG.info(
+          "replay loader: {} manifests{}{}",
+          manifests.size(),
+          from.map(f -> " created at or after " + f).orElse(""),
           force ? " (forced: files in the ledger are loaded again)" : "");
       BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
       List<BatchResult> results = new ArrayList<>();
-      for (List<BronzeManifest> batch : new BatchCoalescer(config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES))
-          .coalesce(manifests)) {
+      for (List<BronzeManifest> batch :
+          new BatchCoalescer(
+                  config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES))
+              .coalesce(manifests)) {
         results.add(loader.load(MicroBatch.of(batch), force));
       }
       return results;
@@ -107,10 +140,17 @@ public final class LoaderApp {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-    props.putIfAbsent(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15 * 60_000); // a large batch may merge for minutes
+    props.putIfAbsent(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        15 * 60_000); // a large batch may merge for minutes
     RegistryAvroDeserializer<BronzeManifest> values = new RegistryAvroDeserializer<>();
-    values.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(LoaderConfig.REGISTRY_URL),
-        RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+    values.configure(
+        Map.of(
+            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+            config.getString(LoaderConfig.REGISTRY_URL),
+            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
+            "true"),
+        false);
     return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }
 }

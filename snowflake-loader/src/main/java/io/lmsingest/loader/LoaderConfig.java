@@ -1,12 +1,12 @@
 package io.lmsingest.loader;
 
-import io.lmsingest.schemas.Topics;
-import io.lmsingest.schemas.ConsumerGroups;
-import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.kit.config.ServiceConfig;
 import io.lmsingest.kit.config.ServiceConfigFile;
+import io.lmsingest.schemas.BronzeLayout;
+import io.lmsingest.schemas.ConsumerGroups;
+import io.lmsingest.schemas.Topics;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -15,7 +15,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Every setting of the loader, checked at start; {@code LMS_<KEY>} overrides the file, {@code kafka.*} go to the consumer. */
+/**
+ * Every setting of the loader, checked at start; {@code LMS_<KEY>} overrides the file, {@code
+ * kafka.*} go to the consumer.
+ */
 public final class LoaderConfig extends ServiceConfig {
   public static final String BOOTSTRAP_SERVERS = CommonKeys.BOOTSTRAP_SERVERS;
   public static final String REGISTRY_URL = CommonKeys.REGISTRY_URL;
@@ -45,28 +48,95 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String METRICS_PORT = CommonKeys.METRICS_PORT;
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.s3(CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), false), false))))
-      .define(GROUP_ID, Type.STRING, ConsumerGroups.LOADER, Importance.HIGH, "Consumer group on the manifest topic.")
-      .define(MANIFEST_TOPIC, Type.STRING, Topics.MANIFESTS, Importance.MEDIUM, "Topic the sink publishes manifests to.")
-      .define(DIALECT, Type.STRING, "duckdb", ValidString.in("duckdb", "snowflake"), Importance.HIGH, "Warehouse: duckdb or snowflake.")
-      .define(DUCKDB_PATH, Type.STRING, "warehouse.duckdb", Importance.MEDIUM, "DuckDB database file (dialect duckdb).")
-      .define(MANIFEST_PREFIX, Type.STRING, BronzeLayout.MANIFEST_PREFIX, Importance.LOW, "Where manifests lie in S3 (replay reads them).")
-      .define(STAGING_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lms-loader", Importance.LOW,
-          "Local directory the DuckDB dialect downloads a batch's objects into.")
-      .define(MAX_FILES, Type.INT, 1000, Range.between(1, 1000), Importance.MEDIUM,
-          "Most files in one micro-batch (Snowflake's COPY takes at most 1,000 names).")
-      .define(MAX_BYTES, Type.LONG, 1L << 30, Range.atLeast(1), Importance.MEDIUM, "About the most bytes in one micro-batch.")
-      .define(SNOWFLAKE_URL, Type.STRING, "", Importance.HIGH, "jdbc:snowflake://<account>.snowflakecomputing.com/")
-      .define(SNOWFLAKE_USER, Type.STRING, "", Importance.HIGH, "Snowflake user (key-pair authentication).")
-      .define(SNOWFLAKE_ROLE, Type.STRING, "", Importance.MEDIUM, "Role.")
-      .define(SNOWFLAKE_WAREHOUSE, Type.STRING, "", Importance.MEDIUM, "Virtual warehouse.")
-      .define(SNOWFLAKE_DATABASE, Type.STRING, "", Importance.MEDIUM, "Database.")
-      .define(SNOWFLAKE_SCHEMA, Type.STRING, "", Importance.MEDIUM, "Schema.")
-      .define(SNOWFLAKE_STAGE, Type.STRING, "lms_bronze_stage", Importance.MEDIUM,
-          "External stage on the Bronze bucket's root (storage integration); see docs/snowflake.md.")
-      .define(SNOWFLAKE_PRIVATE_KEY, Type.STRING, "", Importance.HIGH,
-          "Secret reference (aws-secretsmanager:/env:/file:) of the PKCS#8 PEM private key.")
-      .define(SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, Type.STRING, "", Importance.LOW, "Secret reference of the key's passphrase, if encrypted.");
+      CommonKeys.secrets(
+              CommonKeys.metrics(
+                  CommonKeys.s3(
+                      CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), false), false))))
+          .define(
+              GROUP_ID,
+              Type.STRING,
+              ConsumerGroups.LOADER,
+              Importance.HIGH,
+              "Consumer group on the manifest topic.")
+          .define(
+              MANIFEST_TOPIC,
+              Type.STRING,
+              Topics.MANIFESTS,
+              Importance.MEDIUM,
+              "Topic the sink publishes manifests to.")
+          .define(
+              DIALECT,
+              Type.STRING,
+              "duckdb",
+              ValidString.in("duckdb", "snowflake"),
+              Importance.HIGH,
+              "Warehouse: duckdb or snowflake.")
+          .define(
+              DUCKDB_PATH,
+              Type.STRING,
+              "warehouse.duckdb",
+              Importance.MEDIUM,
+              "DuckDB database file (dialect duckdb).")
+          .define(
+              MANIFEST_PREFIX,
+              Type.STRING,
+              BronzeLayout.MANIFEST_PREFIX,
+              Importance.LOW,
+              "Where manifests lie in S3 (replay reads them).")
+          .define(
+              STAGING_DIR,
+              Type.STRING,
+              System.getProperty("java.io.tmpdir") + "/lms-loader",
+              Importance.LOW,
+              "Local directory the DuckDB dialect downloads a batch's objects into.")
+          .define(
+              MAX_FILES,
+              Type.INT,
+              1000,
+              Range.between(1, 1000),
+              Importance.MEDIUM,
+              "Most files in one micro-batch (Snowflake's COPY takes at most 1,000 names).")
+          .define(
+              MAX_BYTES,
+              Type.LONG,
+              1L << 30,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "About the most bytes in one micro-batch.")
+          .define(
+              SNOWFLAKE_URL,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "jdbc:snowflake://<account>.snowflakecomputing.com/")
+          .define(
+              SNOWFLAKE_USER,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "Snowflake user (key-pair authentication).")
+          .define(SNOWFLAKE_ROLE, Type.STRING, "", Importance.MEDIUM, "Role.")
+          .define(SNOWFLAKE_WAREHOUSE, Type.STRING, "", Importance.MEDIUM, "Virtual warehouse.")
+          .define(SNOWFLAKE_DATABASE, Type.STRING, "", Importance.MEDIUM, "Database.")
+          .define(SNOWFLAKE_SCHEMA, Type.STRING, "", Importance.MEDIUM, "Schema.")
+          .define(
+              SNOWFLAKE_STAGE,
+              Type.STRING,
+              "lms_bronze_stage",
+              Importance.MEDIUM,
+              "External stage on the Bronze bucket's root (storage integration); see docs/snowflake.md.")
+          .define(
+              SNOWFLAKE_PRIVATE_KEY,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "Secret reference (aws-secretsmanager:/env:/file:) of the PKCS#8 PEM private key.")
+          .define(
+              SNOWFLAKE_PRIVATE_KEY_PASSPHRASE,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Secret reference of the key's passphrase, if encrypted.");
 
   public LoaderConfig(Map<String, ?> values) {
     super("loader", DEFINITION, values);

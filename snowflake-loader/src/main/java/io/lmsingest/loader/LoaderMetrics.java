@@ -1,7 +1,7 @@
 package io.lmsingest.loader;
 
-import io.lmsingest.loader.batch.BatchResult;
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.loader.batch.BatchResult;
 
 /** The loader's metric names in one place (lms_loader_*). */
 final class LoaderMetrics {

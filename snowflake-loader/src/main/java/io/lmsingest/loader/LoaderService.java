@@ -3,8 +3,8 @@ package io.lmsingest.loader;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.source.ManifestFollower;
 import io.lmsingest.loader.warehouse.Warehouse;
 import io.lmsingest.schemas.BronzeManifest;
@@ -22,7 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The loader as a service: follows the manifest topic and loads each micro-batch into the warehouse. */
+/**
+ * The loader as a service: follows the manifest topic and loads each micro-batch into the
+ * warehouse.
+ */
 final class LoaderService implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(LoaderService.class);
 
@@ -33,23 +36,33 @@ final class LoaderService implements Service {
   private final ServiceMetrics metrics = new ServiceMetrics();
   private volatile String lastFailure;
 
-  LoaderService(LoaderConfig config, S3Client s3, Warehouse warehouse, KafkaConsumer<String, BronzeManifest> consumer, Clock clock) {
+  LoaderService(
+      LoaderConfig config,
+      S3Client s3,
+      Warehouse warehouse,
+      KafkaConsumer<String, BronzeManifest> consumer,
+      Clock clock) {
     this.s3 = s3;
     this.warehouse = warehouse;
     this.consumer = consumer;
     BatchLoader loader = new BatchLoader(warehouse, clock);
-    this.follower = new ManifestFollower(consumer, config.getString(LoaderConfig.MANIFEST_TOPIC), loader,
-        new BatchCoalescer(config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES)),
-        config.getInt(LoaderConfig.MAX_FILES),
-        result -> {
-          lastFailure = null;
-          LoaderMetrics.record(metrics, result);
-          freshness(warehouse).ifPresent(ms -> metrics.set("lms_loader_freshness_ms", ms));
-        },
-        failure -> {
-          lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-          metrics.increment("lms_loader_failures_total");
-        });
+    this.follower =
+        new ManifestFollower(
+            consumer,
+            config.getString(LoaderConfig.MANIFEST_TOPIC),
+            loader,
+            new BatchCoalescer(
+                config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES)),
+            config.getInt(LoaderConfig.MAX_FILES),
+            result -> {
+              lastFailure = null;
+              LoaderMetrics.record(metrics, result);
+              freshness(warehouse).ifPresent(ms -> metrics.set("lms_loader_freshness_ms", ms));
+            },
+            failure -> {
+              lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+              metrics.increment("lms_loader_failures_total");
+            });
   }
 
   @Override
@@ -71,7 +84,9 @@ final class LoaderService implements Service {
   @Override
   public Readiness readiness() {
     String failure = lastFailure;
-    return failure == null ? Readiness.READY : Readiness.notReady("the last batch failed and is being retried: " + failure);
+    return failure == null
+        ? Readiness.READY
+        : Readiness.notReady("the last batch failed and is being retried: " + failure);
   }
 
   /** now − max(updated_at) in ANALYTICS_READY, in milliseconds. */
@@ -80,8 +95,11 @@ final class LoaderService implements Service {
         ResultSet rs = st.executeQuery("SELECT MAX(updated_at) FROM analytics_ready")) {
       rs.next();
       Timestamp max = rs.getTimestamp(1);
-      return max == null ? Optional.empty()
-          : Optional.of(Duration.between(max.toLocalDateTime().toInstant(ZoneOffset.UTC), Instant.now()).toMillis());
+      return max == null
+          ? Optional.empty()
+          : Optional.of(
+              Duration.between(max.toLocalDateTime().toInstant(ZoneOffset.UTC), Instant.now())
+                  .toMillis());
     } catch (SQLException e) {
       LOG.warn("freshness not measured: {}", e.toString());
       return Optional.empty();
@@ -90,7 +108,8 @@ final class LoaderService implements Service {
 
   @Override
   public void close() throws Exception {
-    try (S3Client s3Client = s3; Warehouse w = warehouse) {
+    try (S3Client s3Client = s3;
+        Warehouse w = warehouse) {
       consumer.close();
     }
   }

@@ -2,9 +2,9 @@ package io.lmsingest.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
@@ -32,15 +32,26 @@ class DuckDbLoaderIT {
   static final int RECORDS = Integer.getInteger("lms.it.loader.records", 2_000_000);
 
   @Test
-  void manifestsOfTwoMillionChangesGiveExactlyTheLatestVersionsAndRedeliveryChangesNothing(S3Fixture s3, @TempDir Path dir)
-      throws Exception {
+  void manifestsOfTwoMillionChangesGiveExactlyTheLatestVersionsAndRedeliveryChangesNothing(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(61);
     long started = System.nanoTime();
-    List<BronzeManifest> manifests = BronzeFixture.write(s3, bucket, dir.resolve("bronze"), timeline, 0, RECORDS, 6, 50_000,
-        new long[6], LearnerActivity.getClassSchema());
-    System.out.printf("loader test: %d changes in %d Bronze files written in %d ms%n", RECORDS, manifests.size(),
-        (System.nanoTime() - started) / 1_000_000);
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            RECORDS,
+            6,
+            50_000,
+            new long[6],
+            LearnerActivity.getClassSchema());
+    System.out.printf(
+        "loader test: %d changes in %d Bronze files written in %d ms%n",
+        RECORDS, manifests.size(), (System.nanoTime() - started) / 1_000_000);
     Path truth = dir.resolve("truth.parquet");
     GroundTruth.Summary summary = GroundTruth.write(timeline, RECORDS, truth);
     assertThat(summary.deleted()).as("the history has deletes").isPositive();
@@ -48,7 +59,8 @@ class DuckDbLoaderIT {
 
     try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir)) {
       BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
-      // Manifests in shuffled order, in micro-batches of at most 7 files: versions of one activity arrive out of order.
+      // Manifests in shuffled order, in micro-batches of at most 7 files: versions of one activity
+      // arrive out of order.
       List<BronzeManifest> shuffled = new ArrayList<>(manifests);
       Collections.shuffle(shuffled, new Random(3));
       started = System.nanoTime();
@@ -57,21 +69,30 @@ class DuckDbLoaderIT {
         rows += loader.load(MicroBatch.of(batch), false).rowsCopied();
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
-      System.out.printf("loader test: %d rows COPY+MERGE in %d ms (%.0f rows/s)%n", rows, millis, rows * 1000.0 / millis);
+      System.out.printf(
+          "loader test: %d rows COPY+MERGE in %d ms (%.0f rows/s)%n",
+          rows, millis, rows * 1000.0 / millis);
       assertThat(rows).isEqualTo(RECORDS);
 
       Connection c = warehouse.connection();
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
       assertThat(result.truthRows()).isEqualTo(summary.activities());
       assertThat(result).satisfies(r -> assertThat(r.exact()).as("%s", r).isTrue());
-      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE is_deleted")).isEqualTo(summary.deleted());
-      // Lineage: every row's BATCH_ID leads through LOAD_LEDGER to the file (and offsets) it came from.
-      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready a WHERE NOT EXISTS (SELECT 1 FROM load_ledger l"
-          + " WHERE l.batch_id = a.batch_id AND l.kafka_partition = a._kafka_partition"
-          + " AND a._kafka_offset BETWEEN l.start_offset AND l.end_offset)")).isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE is_deleted"))
+          .isEqualTo(summary.deleted());
+      // Lineage: every row's BATCH_ID leads through LOAD_LEDGER to the file (and offsets) it came
+      // from.
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM analytics_ready a WHERE NOT EXISTS (SELECT 1 FROM load_ledger l"
+                      + " WHERE l.batch_id = a.batch_id AND l.kafka_partition = a._kafka_partition"
+                      + " AND a._kafka_offset BETWEEN l.start_offset AND l.end_offset)"))
+          .isZero();
       assertThat(count(c, "SELECT COUNT(*) FROM load_ledger")).isEqualTo(manifests.size());
 
-      // Every manifest delivered again, shuffled differently and batched differently: nothing changes.
+      // Every manifest delivered again, shuffled differently and batched differently: nothing
+      // changes.
       String before = checksum(c);
       Collections.shuffle(shuffled, new Random(4));
       for (List<BronzeManifest> batch : new BatchCoalescer(5, 1L << 40).coalesce(shuffled)) {
@@ -84,21 +105,26 @@ class DuckDbLoaderIT {
   }
 
   static DuckDbWarehouse warehouse(S3Fixture s3, String bucket, Path dir) throws Exception {
-    DuckDbWarehouse warehouse = new DuckDbWarehouse(dir.resolve("warehouse.duckdb"), s3.client(), bucket, dir.resolve("staging"));
+    DuckDbWarehouse warehouse =
+        new DuckDbWarehouse(
+            dir.resolve("warehouse.duckdb"), s3.client(), bucket, dir.resolve("staging"));
     Migrations.apply(warehouse.connection(), warehouse.dialect());
     return warehouse;
   }
 
   /** A checksum over every column of every row, INGESTED_AT and BATCH_ID included. */
   static String checksum(Connection c) throws Exception {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*), bit_xor(hash(a)) FROM analytics_ready a")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT COUNT(*), bit_xor(hash(a)) FROM analytics_ready a")) {
       rs.next();
       return rs.getLong(1) + ":" + rs.getString(2);
     }
   }
 
   static long count(Connection c, String sql) throws Exception {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -4,8 +4,8 @@ import static io.lmsingest.loader.DuckDbLoaderIT.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.Column;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
@@ -20,7 +20,6 @@ import io.lmsingest.testkit.S3Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -38,21 +37,43 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class LoaderBehaviourIT {
   @Test
-  void aStatementFailingMidBatchRollsBackTheWholeBatchWhichThenLoadsOnRetry(S3Fixture s3, @TempDir Path dir) throws Exception {
+  void aStatementFailingMidBatchRollsBackTheWholeBatchWhichThenLoadsOnRetry(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(71);
-    List<BronzeManifest> manifests = BronzeFixture.write(s3, bucket, dir.resolve("bronze"), timeline, 0, 30_000, 3, 4_000, new long[3],
-        LearnerActivity.getClassSchema());
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            30_000,
+            3,
+            4_000,
+            new long[3],
+            LearnerActivity.getClassSchema());
     AtomicBoolean fail = new AtomicBoolean(true);
     try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, dir)) {
-      // After COPY, quarantine, MERGE and the ledger rows: the last statement of the transaction fails once.
+      // After COPY, quarantine, MERGE and the ledger rows: the last statement of the transaction
+      // fails once.
       Warehouse failingOnce = new FailingAfterBatch(duck, fail);
       BatchLoader loader = new BatchLoader(failingOnce, Clock.systemUTC());
       MicroBatch batch = MicroBatch.of(manifests);
-      assertThatThrownBy(() -> loader.load(batch, false)).isInstanceOf(SQLException.class).hasMessageContaining("no_such_table");
+      assertThatThrownBy(() -> loader.load(batch, false))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("no_such_table");
       Connection c = duck.connection();
-      for (String table : List.of("raw_learner_activity", "analytics_ready", "load_ledger", "load_batches", "load_quarantine")) {
-        assertThat(count(c, "SELECT COUNT(*) FROM " + table)).as("nothing of the failed batch in %s", table).isZero();
+      for (String table :
+          List.of(
+              "raw_learner_activity",
+              "analytics_ready",
+              "load_ledger",
+              "load_batches",
+              "load_quarantine")) {
+        assertThat(count(c, "SELECT COUNT(*) FROM " + table))
+            .as("nothing of the failed batch in %s", table)
+            .isZero();
       }
       var retried = loader.load(batch, false);
       assertThat(retried.files()).isEqualTo(manifests.size());
@@ -63,42 +84,95 @@ class LoaderBehaviourIT {
   }
 
   @Test
-  void aNewOptionalFieldBecomesANullableColumnAndRuleBreakersAreQuarantinedWithTheirReason(S3Fixture s3, @TempDir Path dir)
-      throws Exception {
+  void aNewOptionalFieldBecomesANullableColumnAndRuleBreakersAreQuarantinedWithTheirReason(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(73);
     long[] offsets = new long[2];
-    List<BronzeManifest> old = BronzeFixture.write(s3, bucket, dir.resolve("old"), timeline, 0, 5_000, 2, 10_000, offsets,
-        LearnerActivity.getClassSchema(), (record, slot) -> {
-          if (slot % 1000 == 7) {
-            record.put("score", 150.0); // the validator would have sent it to the DLQ; the warehouse checks again
-          }
-        });
-    Schema evolved = new Schema.Parser().parse(LearnerActivity.getClassSchema().toString().replace(
-        "{\"name\":\"is_deleted\"", "{\"name\":\"grade_band\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"is_deleted\""));
-    List<BronzeManifest> newer = BronzeFixture.write(s3, bucket, dir.resolve("new"), timeline, 5_000, 10_000, 2, 10_000, offsets, evolved,
-        (record, slot) -> record.put("grade_band", slot % 2 == 0 ? "A" : "B"));
+    List<BronzeManifest> old =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("old"),
+            timeline,
+            0,
+            5_000,
+            2,
+            10_000,
+            offsets,
+            LearnerActivity.getClassSchema(),
+            (record, slot) -> {
+              if (slot % 1000 == 7) {
+                record.put(
+                    "score",
+                    150.0); // the validator would have sent it to the DLQ; the warehouse checks
+                // again
+              }
+            });
+    Schema evolved =
+        new Schema.Parser()
+            .parse(
+                LearnerActivity.getClassSchema()
+                    .toString()
+                    .replace(
+                        "{\"name\":\"is_deleted\"",
+                        "{\"name\":\"grade_band\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"is_deleted\""));
+    List<BronzeManifest> newer =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("new"),
+            timeline,
+            5_000,
+            10_000,
+            2,
+            10_000,
+            offsets,
+            evolved,
+            (record, slot) -> record.put("grade_band", slot % 2 == 0 ? "A" : "B"));
     try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, dir)) {
       BatchLoader loader = new BatchLoader(duck, Clock.systemUTC());
       var first = loader.load(MicroBatch.of(old), false);
       assertThat(first.rowsQuarantined()).isEqualTo(5);
       loader.load(MicroBatch.of(newer), false);
       Connection c = duck.connection();
-      assertThat(count(c, "SELECT COUNT(*) FROM information_schema.columns WHERE column_name = 'grade_band'"
-          + " AND table_name IN ('raw_learner_activity', 'analytics_ready') AND is_nullable = 'YES'")).isEqualTo(2);
-      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE grade_band IN ('A', 'B')")).isPositive();
-      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE grade_band IS NULL")).as("rows only seen in old files").isPositive();
-      assertThat(count(c, "SELECT COUNT(*) FROM load_quarantine WHERE reason = 'score_out_of_range' AND kafka_offset IS NOT NULL")).isEqualTo(5);
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM information_schema.columns WHERE column_name = 'grade_band'"
+                      + " AND table_name IN ('raw_learner_activity', 'analytics_ready') AND is_nullable = 'YES'"))
+          .isEqualTo(2);
+      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE grade_band IN ('A', 'B')"))
+          .isPositive();
+      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE grade_band IS NULL"))
+          .as("rows only seen in old files")
+          .isPositive();
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM load_quarantine WHERE reason = 'score_out_of_range' AND kafka_offset IS NOT NULL"))
+          .isEqualTo(5);
       assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE score > 100")).isZero();
     }
   }
 
   @Test
-  void replayFromTheS3ManifestsIntoAnEmptyWarehouseRebuildsTheSameTable(S3Fixture s3, @TempDir Path dir) throws Exception {
+  void replayFromTheS3ManifestsIntoAnEmptyWarehouseRebuildsTheSameTable(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(79);
-    List<BronzeManifest> manifests = BronzeFixture.write(s3, bucket, dir.resolve("bronze"), timeline, 0, 60_000, 4, 5_000, new long[4],
-        LearnerActivity.getClassSchema());
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            60_000,
+            4,
+            5_000,
+            new long[4],
+            LearnerActivity.getClassSchema());
     Path live = dir.resolve("live");
     try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, live)) {
       BatchLoader loader = new BatchLoader(duck, Clock.systemUTC());
@@ -113,39 +187,96 @@ class LoaderBehaviourIT {
     values.put(LoaderConfig.BUCKET, bucket);
     values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
     values.put(LoaderConfig.PATH_STYLE, "true");
-    values.put(LoaderConfig.ACCESS_KEY_ID, "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
-    values.put(LoaderConfig.SECRET_ACCESS_KEY, "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
+    values.put(
+        LoaderConfig.ACCESS_KEY_ID,
+        "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
+    values.put(
+        LoaderConfig.SECRET_ACCESS_KEY,
+        "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
     var results = LoaderApp.replay(new LoaderConfig(values), Optional.empty(), false);
     assertThat(results.stream().mapToLong(r -> r.files()).sum()).isEqualTo(manifests.size());
-    // Again, and forced: the ledger would skip every file; --force loads them all again and changes no data.
+    // Again, and forced: the ledger would skip every file; --force loads them all again and changes
+    // no data.
     var forced = LoaderApp.replay(new LoaderConfig(values), Optional.of(Instant.EPOCH), true);
     assertThat(forced.stream().mapToLong(r -> r.files()).sum()).isEqualTo(manifests.size());
     assertThat(forced.stream().mapToLong(r -> r.rowsInserted() + r.rowsUpdated()).sum()).isZero();
 
-    String data = "activity_id, learner_id, course_id, activity_type, activity_timestamp, updated_at, status, score, duration_seconds,"
-        + " session_id, attributes, is_deleted, _kafka_partition, _kafka_offset, _kafka_timestamp";
-    try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+    String data =
+        "activity_id, learner_id, course_id, activity_type, activity_timestamp, updated_at, status, score, duration_seconds,"
+            + " session_id, attributes, is_deleted, _kafka_partition, _kafka_offset, _kafka_timestamp";
+    try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
       st.execute("ATTACH '" + live.resolve("warehouse.duckdb") + "' AS live (READ_ONLY)");
       st.execute("ATTACH '" + rebuilt.resolve("warehouse.duckdb") + "' AS rebuilt (READ_ONLY)");
       assertThat(count(c, "SELECT COUNT(*) FROM live.analytics_ready")).isPositive();
-      assertThat(count(c, "SELECT COUNT(*) FROM rebuilt.analytics_ready")).isEqualTo(count(c, "SELECT COUNT(*) FROM live.analytics_ready"));
-      assertThat(count(c, "SELECT COUNT(*) FROM (SELECT " + data + " FROM live.analytics_ready EXCEPT SELECT " + data
-          + " FROM rebuilt.analytics_ready)")).as("identical data and lineage").isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM rebuilt.analytics_ready"))
+          .isEqualTo(count(c, "SELECT COUNT(*) FROM live.analytics_ready"));
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM (SELECT "
+                      + data
+                      + " FROM live.analytics_ready EXCEPT SELECT "
+                      + data
+                      + " FROM rebuilt.analytics_ready)"))
+          .as("identical data and lineage")
+          .isZero();
     }
   }
 
-  /** The DuckDB warehouse, with one failing statement at the end of the batch's transaction while {@code fail} is set. */
-  private record FailingAfterBatch(DuckDbWarehouse delegate, AtomicBoolean fail) implements Warehouse {
-    @Override public String dialect() { return delegate.dialect(); }
-    @Override public Connection connection() { return delegate.connection(); }
-    @Override public Staged stage(MicroBatch batch) throws java.io.IOException { return delegate.stage(batch); }
-    @Override public List<Column> fileColumns(Staged staged) throws SQLException { return delegate.fileColumns(staged); }
-    @Override public List<String> copyStatements(Staged staged, List<Column> columns) { return delegate.copyStatements(staged, columns); }
-    @Override public String batchRows(String batchId) { return delegate.batchRows(batchId); }
-    @Override public String addColumn(String table, Column column) { return delegate.addColumn(table, column); }
-    @Override public String timestampLiteral(Instant instant) { return delegate.timestampLiteral(instant); }
-    @Override public void release(Staged staged) throws java.io.IOException { delegate.release(staged); }
-    @Override public void close() {}
+  /**
+   * The DuckDB warehouse, with one failing statement at the end of the batch's transaction while
+   * {@code fail} is set.
+   */
+  private record FailingAfterBatch(DuckDbWarehouse delegate, AtomicBoolean fail)
+      implements Warehouse {
+    @Override
+    public String dialect() {
+      return delegate.dialect();
+    }
+
+    @Override
+    public Connection connection() {
+      return delegate.connection();
+    }
+
+    @Override
+    public Staged stage(MicroBatch batch) throws java.io.IOException {
+      return delegate.stage(batch);
+    }
+
+    @Override
+    public List<Column> fileColumns(Staged staged) throws SQLException {
+      return delegate.fileColumns(staged);
+    }
+
+    @Override
+    public List<String> copyStatements(Staged staged, List<Column> columns) {
+      return delegate.copyStatements(staged, columns);
+    }
+
+    @Override
+    public String batchRows(String batchId) {
+      return delegate.batchRows(batchId);
+    }
+
+    @Override
+    public String addColumn(String table, Column column) {
+      return delegate.addColumn(table, column);
+    }
+
+    @Override
+    public String timestampLiteral(Instant instant) {
+      return delegate.timestampLiteral(instant);
+    }
+
+    @Override
+    public void release(Staged staged) throws java.io.IOException {
+      delegate.release(staged);
+    }
+
+    @Override
+    public void close() {}
 
     @Override
     public List<String> afterBatch(String batchId) {

@@ -27,12 +27,14 @@ class LoaderConfigTest {
   void anUnknownKeyFailsAtStartWithItsNameAndSnowflakeNeedsItsKeys() {
     Map<String, String> typo = minimal();
     typo.put("snowflake.privatekey", "aws-secretsmanager:prod/sf");
-    assertThatThrownBy(() -> LoaderConfig.load(typo, Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> LoaderConfig.load(typo, Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown config key 'snowflake.privatekey' for the loader")
         .hasMessageContaining("did you mean 'snowflake.private.key'?")
         .hasMessageNotContaining("prod/sf");
     Map<String, String> snowflake = minimal();
     snowflake.put(LoaderConfig.DIALECT, "snowflake");
-    assertThatThrownBy(() -> LoaderConfig.load(snowflake, Map.of())).hasMessageContaining(LoaderConfig.SNOWFLAKE_URL);
+    assertThatThrownBy(() -> LoaderConfig.load(snowflake, Map.of()))
+        .hasMessageContaining(LoaderConfig.SNOWFLAKE_URL);
   }
 }

@@ -31,24 +31,40 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The loader as its own process, following the manifest topic, killed with SIGKILL at random moments and restarted. */
+/**
+ * The loader as its own process, following the manifest topic, killed with SIGKILL at random
+ * moments and restarted.
+ */
 @IntegrationTest
 class LoaderCrashIT {
   /** The line the loader logs for every batch it commits. */
   static final String BATCH_LOADED = "loader batch";
+
   static final int RECORDS = Integer.getInteger("lms.it.loader.crash.records", 400_000);
 
   @Test
   void killedHardTwentyTimesNoPartialBatchIsEverVisibleAndTheTableEndsExact(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, @TempDir Path dir) throws Exception {
+      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, @TempDir Path dir)
+      throws Exception {
     String bucket = s3.newBucket();
     String topic = kafka.createTopic("manifests", 1);
     ActivityTimeline timeline = BronzeFixture.timeline(83);
-    List<BronzeManifest> manifests = BronzeFixture.write(s3, bucket, dir.resolve("bronze"), timeline, 0, RECORDS, 6, 2_500, new long[6],
-        LearnerActivity.getClassSchema());
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            RECORDS,
+            6,
+            2_500,
+            new long[6],
+            LearnerActivity.getClassSchema());
     RegistryAvroSerializer<BronzeManifest> serializer = new RegistryAvroSerializer<>();
     serializer.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
-    try (KafkaProducer<String, BronzeManifest> producer = new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, BronzeManifest> producer =
+        new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), serializer)) {
       for (BronzeManifest m : manifests) {
         producer.send(new ProducerRecord<>(topic, m.getBatchId(), m));
       }
@@ -68,9 +84,14 @@ class LoaderCrashIT {
     values.put(LoaderConfig.BUCKET, bucket);
     values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
     values.put(LoaderConfig.PATH_STYLE, "true");
-    values.put(LoaderConfig.ACCESS_KEY_ID, "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
-    values.put(LoaderConfig.SECRET_ACCESS_KEY, "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
-    values.put(LoaderConfig.MAX_FILES, "6"); // many small batches: many moments to be killed inside one
+    values.put(
+        LoaderConfig.ACCESS_KEY_ID,
+        "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
+    values.put(
+        LoaderConfig.SECRET_ACCESS_KEY,
+        "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
+    values.put(
+        LoaderConfig.MAX_FILES, "6"); // many small batches: many moments to be killed inside one
     values.put("kafka.group.instance.id", "loader-crash-1");
     values.put("kafka.session.timeout.ms", "15000");
     Path config = ServiceUnderTest.writeConfig(dir.resolve("loader.properties"), values);
@@ -81,10 +102,13 @@ class LoaderCrashIT {
     int batchesSeen = 0;
     while (kills < 20 && !kafka.isCaughtUp(group, topic)) {
       long started = System.nanoTime();
-      try (ServiceUnderTest loader = ServiceUnderTest.start(LoaderApp.class, config, log, "-Xmx256m")) {
+      try (ServiceUnderTest loader =
+          ServiceUnderTest.start(LoaderApp.class, config, log, "-Xmx256m")) {
         loader.awaitNext(BATCH_LOADED, Duration.ofSeconds(90)); // kill only while it is loading
         if (kills == 0) {
-          System.out.printf("loader crash test: first batch %d ms after launch%n", (System.nanoTime() - started) / 1_000_000);
+          System.out.printf(
+              "loader crash test: first batch %d ms after launch%n",
+              (System.nanoTime() - started) / 1_000_000);
         }
         Thread.sleep(random.nextInt(2_500));
         assertThat(loader.isAlive()).as("loader exited on its own: %s", loader.tail()).isTrue();
@@ -94,16 +118,20 @@ class LoaderCrashIT {
       batchesSeen = assertNoPartialBatch(database);
     }
     assertThat(batchesSeen).as("batches committed between kills").isPositive();
-    try (ServiceUnderTest finisher = ServiceUnderTest.start(LoaderApp.class, config, log, "-Xmx256m")) {
+    try (ServiceUnderTest finisher =
+        ServiceUnderTest.start(LoaderApp.class, config, log, "-Xmx256m")) {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (!kafka.isCaughtUp(group, topic)) {
         assertThat(finisher.isAlive()).as("loader died: %s", finisher.tail()).isTrue();
-        assertThat(System.nanoTime()).as("loader did not catch up: %s", finisher.tail()).isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("loader did not catch up: %s", finisher.tail())
+            .isLessThan(deadline);
         Thread.sleep(500);
       }
       assertThat(finisher.stop()).isIn(0, 143);
     }
-    System.out.printf("loader crash test: %d changes, %d manifests, %d SIGKILLs (%d batches committed before the last one)%n",
+    System.out.printf(
+        "loader crash test: %d changes, %d manifests, %d SIGKILLs (%d batches committed before the last one)%n",
         RECORDS, manifests.size(), kills, batchesSeen);
     assertThat(kills).isGreaterThanOrEqualTo(5);
 
@@ -111,27 +139,46 @@ class LoaderCrashIT {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database)) {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
       assertThat(result.exact()).as("%s", result).isTrue();
-      assertThat(count(c, "SELECT COUNT(*) FROM load_ledger")).as("every file merged exactly once").isEqualTo(manifests.size());
-      assertThat(count(c, "SELECT COUNT(DISTINCT file_key) FROM load_ledger")).isEqualTo(manifests.size());
+      assertThat(count(c, "SELECT COUNT(*) FROM load_ledger"))
+          .as("every file merged exactly once")
+          .isEqualTo(manifests.size());
+      assertThat(count(c, "SELECT COUNT(DISTINCT file_key) FROM load_ledger"))
+          .isEqualTo(manifests.size());
     }
     assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
   }
 
-  /** A reader opening the warehouse after a kill sees whole batches only. Returns the number of committed batches. */
+  /**
+   * A reader opening the warehouse after a kill sees whole batches only. Returns the number of
+   * committed batches.
+   */
   static int assertNoPartialBatch(Path database) throws Exception {
     if (!Files.exists(database)) {
       return 0;
     }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database)) {
-      if (count(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'load_batches'") == 0) {
+      if (count(
+              c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'load_batches'")
+          == 0) {
         return 0;
       }
-      assertThat(count(c, "SELECT COUNT(*) FROM (SELECT _batch_id, COUNT(*) n FROM raw_learner_activity GROUP BY _batch_id) r"
-          + " FULL OUTER JOIN (SELECT batch_id, SUM(row_count) n FROM load_ledger GROUP BY batch_id) l ON r._batch_id = l.batch_id"
-          + " WHERE r.n IS DISTINCT FROM l.n")).as("RAW rows of every batch = its ledger's row counts, and no RAW rows without a ledger").isZero();
-      assertThat(count(c, "SELECT COUNT(*) FROM load_ledger l WHERE NOT EXISTS (SELECT 1 FROM load_batches b WHERE b.batch_id = l.batch_id)"))
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM (SELECT _batch_id, COUNT(*) n FROM raw_learner_activity GROUP BY _batch_id) r"
+                      + " FULL OUTER JOIN (SELECT batch_id, SUM(row_count) n FROM load_ledger GROUP BY batch_id) l ON r._batch_id = l.batch_id"
+                      + " WHERE r.n IS DISTINCT FROM l.n"))
+          .as("RAW rows of every batch = its ledger's row counts, and no RAW rows without a ledger")
           .isZero();
-      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready a WHERE NOT EXISTS (SELECT 1 FROM load_batches b WHERE b.batch_id = a.batch_id)"))
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM load_ledger l WHERE NOT EXISTS (SELECT 1 FROM load_batches b WHERE b.batch_id = l.batch_id)"))
+          .isZero();
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM analytics_ready a WHERE NOT EXISTS (SELECT 1 FROM load_batches b WHERE b.batch_id = a.batch_id)"))
           .isZero();
       return (int) count(c, "SELECT COUNT(*) FROM load_batches");
     }

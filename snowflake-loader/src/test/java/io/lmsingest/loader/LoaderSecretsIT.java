@@ -27,13 +27,33 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class LoaderSecretsIT {
   @Test
-  void theS3KeysComeFromAwsSecretsManagerForFollowingAndForReplay(KafkaFixture kafka, RegistryFixture registry, S3Fixture s3,
-      SecretsManagerFixture secretsManager, @TempDir Path dir) throws Exception {
+  void theS3KeysComeFromAwsSecretsManagerForFollowingAndForReplay(
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      SecretsManagerFixture secretsManager,
+      @TempDir Path dir)
+      throws Exception {
     String bucket = s3.newBucket();
-    List<BronzeManifest> manifests = BronzeFixture.write(s3, bucket, dir.resolve("bronze"), BronzeFixture.timeline(81), 0, 10_000, 2,
-        2_500, new long[2], LearnerActivity.getClassSchema());
-    String keys = secretsManager.createSecret("{\"access_key_id\":\"" + s3.endpoint().accessKeyId()
-        + "\",\"secret_access_key\":\"" + s3.endpoint().secretAccessKey() + "\"}");
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            BronzeFixture.timeline(81),
+            0,
+            10_000,
+            2,
+            2_500,
+            new long[2],
+            LearnerActivity.getClassSchema());
+    String keys =
+        secretsManager.createSecret(
+            "{\"access_key_id\":\""
+                + s3.endpoint().accessKeyId()
+                + "\",\"secret_access_key\":\""
+                + s3.endpoint().secretAccessKey()
+                + "\"}");
     Map<String, String> values = s3Config(s3, secretsManager, bucket, dir);
     values.put(LoaderConfig.ACCESS_KEY_ID, keys + "#access_key_id");
     values.put(LoaderConfig.SECRET_ACCESS_KEY, keys + "#secret_access_key");
@@ -52,14 +72,16 @@ class LoaderSecretsIT {
   }
 
   @Test
-  void theSnowflakePrivateKeyIsReadFromAwsSecretsManagerAndParsed(S3Fixture s3, SecretsManagerFixture secretsManager,
-      @TempDir Path dir) throws Exception {
+  void theSnowflakePrivateKeyIsReadFromAwsSecretsManagerAndParsed(
+      S3Fixture s3, SecretsManagerFixture secretsManager, @TempDir Path dir) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair pair = generator.generateKeyPair();
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     Map<String, String> values = s3Config(s3, secretsManager, s3.newBucket(), dir);
     values.put(LoaderConfig.DIALECT, "snowflake");
     values.put(LoaderConfig.SNOWFLAKE_URL, "jdbc:snowflake://example.snowflakecomputing.com/");
@@ -72,7 +94,8 @@ class LoaderSecretsIT {
     assertThat(key.getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
   }
 
-  static Map<String, String> s3Config(S3Fixture s3, SecretsManagerFixture secretsManager, String bucket, Path dir) {
+  static Map<String, String> s3Config(
+      S3Fixture s3, SecretsManagerFixture secretsManager, String bucket, Path dir) {
     Map<String, String> values = new HashMap<>();
     values.put(LoaderConfig.DUCKDB_PATH, dir.resolve("warehouse.duckdb").toString());
     values.put(LoaderConfig.STAGING_DIR, dir.resolve("staging").toString());

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * SNOWFLAKE_URL is set; Snowflake cannot run on a build machine.
  */
 @Tag("integration")
-@EnabledIfEnvironmentVariable(named = "SNOWFLAKE_URL", matches = ".+",
-    disabledReason = "SNOWFLAKE_URL is not set: the live Snowflake test needs an account (see docs/snowflake.md)")
+@EnabledIfEnvironmentVariable(
+    named = "SNOWFLAKE_URL",
+    matches = ".+",
+    disabledReason =
+        "SNOWFLAKE_URL is not set: the live Snowflake test needs an account (see docs/snowflake.md)")
 class SnowflakeLiveIT {
   @Test
   void replayLoadsTheBucketsManifestsAndASecondReplayChangesNothing() throws Exception {
@@ -26,16 +29,21 @@ class SnowflakeLiveIT {
     values.put(LoaderConfig.DIALECT, "snowflake");
     values.put(LoaderConfig.SNOWFLAKE_URL, env.get("SNOWFLAKE_URL"));
     values.put(LoaderConfig.SNOWFLAKE_USER, env.getOrDefault("SNOWFLAKE_USER", ""));
-    values.put(LoaderConfig.SNOWFLAKE_PRIVATE_KEY, "file:" + env.getOrDefault("SNOWFLAKE_PRIVATE_KEY_FILE", ""));
+    values.put(
+        LoaderConfig.SNOWFLAKE_PRIVATE_KEY,
+        "file:" + env.getOrDefault("SNOWFLAKE_PRIVATE_KEY_FILE", ""));
     if (env.containsKey("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE_FILE")) {
-      values.put(LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, "file:" + env.get("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE_FILE"));
+      values.put(
+          LoaderConfig.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE,
+          "file:" + env.get("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE_FILE"));
     }
     for (String key : List.of("ROLE", "WAREHOUSE", "DATABASE", "SCHEMA", "STAGE")) {
       if (env.containsKey("SNOWFLAKE_" + key)) {
         values.put("snowflake." + key.toLowerCase(), env.get("SNOWFLAKE_" + key));
       }
     }
-    LoaderConfig config = LoaderConfig.load(values, env); // LMS_S3_BUCKET etc. come from the environment
+    LoaderConfig config =
+        LoaderConfig.load(values, env); // LMS_S3_BUCKET etc. come from the environment
     List<BatchResult> first = LoaderApp.replay(config, Optional.empty(), false);
     List<BatchResult> second = LoaderApp.replay(config, Optional.empty(), false);
     assertThat(second).allMatch(r -> r.files() == 0);

@@ -29,7 +29,11 @@ public final class KafkaFixture implements AutoCloseable {
       // records, and the consumer/streams group protocols then fail with UNSUPPORTED_VERSION.
       KafkaClusterTestKit cluster =
           new KafkaClusterTestKit.Builder(
-                  new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                  new TestKitNodes.Builder()
+                      .setCombined(true)
+                      .setNumBrokerNodes(1)
+                      .setNumControllerNodes(1)
+                      .build())
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -61,12 +65,16 @@ public final class KafkaFixture implements AutoCloseable {
   public String createTopic(String prefix, int partitions, Map<String, String> configs) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     try {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+          .all()
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create topic " + name + ": " + e.getCause(), e.getCause());
     }
     return name;
   }
@@ -93,14 +101,25 @@ public final class KafkaFixture implements AutoCloseable {
     return GroupLag.caughtUp(admin, group, topic);
   }
 
-  /** Waits until {@code group} has committed offsets at the end of every partition of {@code topic}. */
-  public void awaitCommittedToEnd(String group, String topic, java.time.Duration timeout) throws Exception {
+  /**
+   * Waits until {@code group} has committed offsets at the end of every partition of {@code topic}.
+   */
+  public void awaitCommittedToEnd(String group, String topic, java.time.Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!isCaughtUp(group, topic)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("group " + group + " did not commit to the end of " + topic + " within " + timeout
-            + ": committed " + admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-            + ", ends " + GroupLag.endOffsets(admin, topic));
+        throw new AssertionError(
+            "group "
+                + group
+                + " did not commit to the end of "
+                + topic
+                + " within "
+                + timeout
+                + ": committed "
+                + admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                + ", ends "
+                + GroupLag.endOffsets(admin, topic));
       }
       Thread.sleep(250);
     }

@@ -33,10 +33,14 @@ public final class LocalStackExtension implements ParameterResolver {
     Class<?> type = parameter.getParameter().getType();
     try {
       Object fixture =
-          context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(type, t -> FACTORIES.get(t).get());
+          context
+              .getRoot()
+              .getStore(NAMESPACE)
+              .getOrComputeIfAbsent(type, t -> FACTORIES.get(t).get());
       return type.cast(fixture);
     } catch (RuntimeException e) {
-      throw new ParameterResolutionException("could not start " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new ParameterResolutionException(
+          "could not start " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 }

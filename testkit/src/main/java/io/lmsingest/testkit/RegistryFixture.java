@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A real schema registry (Apicurio 2.4, Confluent-compatible API) in its own JVM, in-memory storage. */
+/**
+ * A real schema registry (Apicurio 2.4, Confluent-compatible API) in its own JVM, in-memory
+ * storage.
+ */
 public final class RegistryFixture implements AutoCloseable {
   private final RegistryServer server;
   private final ServiceProcess process;
@@ -25,15 +28,20 @@ public final class RegistryFixture implements AutoCloseable {
       RegistryServer server = new RegistryServer(home, Ports.free(), false);
       ServiceProcess process = server.start(Duration.ofSeconds(90));
       // If the test JVM is terminated before JUnit closes its fixtures, the registry goes with it.
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        if (process.isAlive()) {
-          try {
-            process.stop(Duration.ofSeconds(5));
-          } catch (java.io.IOException e) {
-            System.err.println("could not stop the test registry (pid " + process.pid() + "): " + e);
-          }
-        }
-      }, "registry-fixture-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    if (process.isAlive()) {
+                      try {
+                        process.stop(Duration.ofSeconds(5));
+                      } catch (java.io.IOException e) {
+                        System.err.println(
+                            "could not stop the test registry (pid " + process.pid() + "): " + e);
+                      }
+                    }
+                  },
+                  "registry-fixture-stop"));
       return new RegistryFixture(server, process);
     } catch (Exception e) {
       throw new IllegalStateException("schema registry did not start: " + e.getMessage(), e);

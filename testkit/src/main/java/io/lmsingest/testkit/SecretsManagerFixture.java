@@ -17,9 +17,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * A real AWS Secrets Manager API: the {@code moto} server of this machine image's Python
- * ({@code python3 -m moto.server}), in its own process, spoken to through the AWS SDK. Services
- * under test read their {@code aws-secretsmanager:} references from it exactly as from AWS.
+ * A real AWS Secrets Manager API: the {@code moto} server of this machine image's Python ({@code
+ * python3 -m moto.server}), in its own process, spoken to through the AWS SDK. Services under test
+ * read their {@code aws-secretsmanager:} references from it exactly as from AWS.
  */
 public final class SecretsManagerFixture implements AutoCloseable {
   /** The region secrets are created in; services read them with {@code aws.region} set to it. */
@@ -32,12 +32,14 @@ public final class SecretsManagerFixture implements AutoCloseable {
   private SecretsManagerFixture(ServiceProcess process, URI endpoint) {
     this.process = process;
     this.endpoint = endpoint;
-    this.client = SecretsManagerClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    this.client =
+        SecretsManagerClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.of(REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   static SecretsManagerFixture start() {
@@ -50,25 +52,37 @@ public final class SecretsManagerFixture implements AutoCloseable {
     try {
       Path home = Files.createTempDirectory("lms-moto-");
       int port = Ports.free();
-      ServiceProcess process = ServiceProcess.start("moto",
-          List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port)),
-          Map.of(), home.resolve("moto.log"), home.resolve("moto.pid"));
+      ServiceProcess process =
+          ServiceProcess.start(
+              "moto",
+              List.of(
+                  "python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port)),
+              Map.of(),
+              home.resolve("moto.log"),
+              home.resolve("moto.pid"));
       try {
         process.awaitReady(() -> Ports.listening(port), Duration.ofSeconds(60));
       } catch (IOException e) {
-        throw new IllegalStateException("the AWS API emulator did not start (it is Python's moto server: 'python3 -m moto.server';"
-            + " this machine image ships moto 5.2.1 — install it with 'pip install \"moto[server]\"' where PyPI is reachable): "
-            + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the AWS API emulator did not start (it is Python's moto server: 'python3 -m moto.server';"
+                + " this machine image ships moto 5.2.1 — install it with 'pip install \"moto[server]\"' where PyPI is reachable): "
+                + e.getMessage(),
+            e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        if (process.isAlive()) {
-          try {
-            process.stop(Duration.ofSeconds(5));
-          } catch (IOException e) {
-            System.err.println("could not stop the moto server (pid " + process.pid() + "): " + e);
-          }
-        }
-      }, "moto-fixture-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    if (process.isAlive()) {
+                      try {
+                        process.stop(Duration.ofSeconds(5));
+                      } catch (IOException e) {
+                        System.err.println(
+                            "could not stop the moto server (pid " + process.pid() + "): " + e);
+                      }
+                    }
+                  },
+                  "moto-fixture-stop"));
       return new SecretsManagerFixture(process, URI.create("http://127.0.0.1:" + port));
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the moto server: " + e.getMessage(), e);
@@ -89,7 +103,8 @@ public final class SecretsManagerFixture implements AutoCloseable {
 
   /** Stores a new current value of an existing secret (a rotation). */
   public void rotate(String reference, String value) {
-    client.putSecretValue(b -> b.secretId(reference.substring("aws-secretsmanager:".length())).secretString(value));
+    client.putSecretValue(
+        b -> b.secretId(reference.substring("aws-secretsmanager:".length())).secretString(value));
   }
 
   public SecretsManagerClient client() {

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * A pipeline service under test as its own JVM, on the test's class path, its output appended to a
- * log file: start it, wait for a log line, SIGKILL it or stop it with SIGTERM, quote its log's tail.
- * What every crash test does, in one place.
+ * log file: start it, wait for a log line, SIGKILL it or stop it with SIGTERM, quote its log's
+ * tail. What every crash test does, in one place.
  */
 public final class ServiceUnderTest implements AutoCloseable {
   private final Process process;
@@ -27,24 +27,32 @@ public final class ServiceUnderTest implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with the config file as its one argument. */
-  public static ServiceUnderTest start(Class<?> mainClass, Path config, Path log, String... jvmOptions) throws IOException {
+  public static ServiceUnderTest start(
+      Class<?> mainClass, Path config, Path log, String... jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOptions));
     command.add("-XX:+ExitOnOutOfMemoryError");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), config.toString()));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
+    command.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), mainClass.getName(), config.toString()));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     return new ServiceUnderTest(process, log);
   }
 
   /** Writes a service's properties file. */
   public static Path writeConfig(Path file, Map<String, ?> values) throws IOException {
-    return Files.writeString(file, values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining("\n")) + "\n");
+    return Files.writeString(
+        file,
+        values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"))
+            + "\n");
   }
 
   /** Lines of {@code log} that contain {@code marker} (0 while there is no log). */
@@ -61,15 +69,26 @@ public final class ServiceUnderTest implements AutoCloseable {
     return linesWith(log, marker);
   }
 
-  /** Waits until the log holds {@code n} lines with {@code marker}; fails if the process exits or time runs out. */
-  public void awaitLines(String marker, long n, Duration timeout) throws IOException, InterruptedException {
+  /**
+   * Waits until the log holds {@code n} lines with {@code marker}; fails if the process exits or
+   * time runs out.
+   */
+  public void awaitLines(String marker, long n, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (linesWith(marker) < n) {
       if (!process.isAlive()) {
-        throw new AssertionError("the service exited (" + process.exitValue() + ") before '" + marker + "'; last lines:\n" + tail());
+        throw new AssertionError(
+            "the service exited ("
+                + process.exitValue()
+                + ") before '"
+                + marker
+                + "'; last lines:\n"
+                + tail());
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + marker + "' within " + timeout.toSeconds() + " s; last lines:\n" + tail());
+        throw new AssertionError(
+            "no '" + marker + "' within " + timeout.toSeconds() + " s; last lines:\n" + tail());
       }
       Thread.sleep(50);
     }
@@ -90,7 +109,8 @@ public final class ServiceUnderTest implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
-      throw new AssertionError("the service did not stop within 60 s of SIGTERM; last lines:\n" + tail());
+      throw new AssertionError(
+          "the service did not stop within 60 s of SIGTERM; last lines:\n" + tail());
     }
     return process.exitValue();
   }

@@ -34,8 +34,8 @@ public final class WarehouseFixture implements AutoCloseable {
   }
 
   /**
-   * Opens {@code database}. Extensions cannot be downloaded here, so auto-install is off (fail fast)
-   * and any extension directory stays inside the fixture, not in the user's home.
+   * Opens {@code database}. Extensions cannot be downloaded here, so auto-install is off (fail
+   * fast) and any extension directory stays inside the fixture, not in the user's home.
    */
   public Connection connect(Path database) throws SQLException {
     Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);

@@ -22,19 +22,32 @@ class KafkaFixtureIT {
   void theS3FixtureGivesEachTestItsOwnBucket(S3Fixture s3) {
     String bucket = s3.newBucket();
     assertThat(s3.newBucket()).isNotEqualTo(bucket);
-    s3.client().putObject(b -> b.bucket(bucket).key("k").ifNoneMatch("*"), software.amazon.awssdk.core.sync.RequestBody.fromString("v"));
-    // A second conditional create of the same key is refused: the exactly-once file protocol relies on it.
+    s3.client()
+        .putObject(
+            b -> b.bucket(bucket).key("k").ifNoneMatch("*"),
+            software.amazon.awssdk.core.sync.RequestBody.fromString("v"));
+    // A second conditional create of the same key is refused: the exactly-once file protocol relies
+    // on it.
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> s3.client().putObject(b -> b.bucket(bucket).key("k").ifNoneMatch("*"), software.amazon.awssdk.core.sync.RequestBody.fromString("w")))
+            () ->
+                s3.client()
+                    .putObject(
+                        b -> b.bucket(bucket).key("k").ifNoneMatch("*"),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString("w")))
         .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
-        .satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode()).isEqualTo(412));
-    assertThat(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key("k")).asUtf8String()).isEqualTo("v");
+        .satisfies(
+            e ->
+                assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode())
+                    .isEqualTo(412));
+    assertThat(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key("k")).asUtf8String())
+        .isEqualTo("v");
   }
 
   @Test
   void theWarehouseFixtureOpensRealDuckDb(WarehouseFixture warehouse) throws Exception {
     java.nio.file.Path db = warehouse.newDatabase();
-    try (var connection = warehouse.connect(db); var statement = connection.createStatement()) {
+    try (var connection = warehouse.connect(db);
+        var statement = connection.createStatement()) {
       statement.execute("CREATE TABLE t AS SELECT range AS id FROM range(10)");
       try (var rs = statement.executeQuery("SELECT sum(id) FROM t")) {
         rs.next();

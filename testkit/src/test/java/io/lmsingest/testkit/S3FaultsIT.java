@@ -17,28 +17,42 @@ class S3FaultsIT {
     String healthy = s3.newBucket();
 
     s3.faults().inject(faulty, new S3Faults.Plan(1, 0, 0, 0, 0));
-    assertThatThrownBy(() -> s3.client().putObject(b -> b.bucket(faulty).key("a"), RequestBody.fromString("x")))
+    assertThatThrownBy(
+            () ->
+                s3.client().putObject(b -> b.bucket(faulty).key("a"), RequestBody.fromString("x")))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
-    assertThatThrownBy(() -> s3.client().headObject(b -> b.bucket(faulty).key("a"))).isInstanceOf(NoSuchKeyException.class);
+    assertThatThrownBy(() -> s3.client().headObject(b -> b.bucket(faulty).key("a")))
+        .isInstanceOf(NoSuchKeyException.class);
     s3.client().putObject(b -> b.bucket(healthy).key("a"), RequestBody.fromString("x"));
 
     // Stored, but the client is told it failed.
     s3.faults().inject(faulty, new S3Faults.Plan(0, 1, 0, 0, 0));
-    assertThatThrownBy(() -> s3.client().putObject(b -> b.bucket(faulty).key("b"), RequestBody.fromString("x")))
+    assertThatThrownBy(
+            () ->
+                s3.client().putObject(b -> b.bucket(faulty).key("b"), RequestBody.fromString("x")))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
-    assertThat(s3.client().getObjectAsBytes(b -> b.bucket(faulty).key("b")).asUtf8String()).isEqualTo("x");
+    assertThat(s3.client().getObjectAsBytes(b -> b.bucket(faulty).key("b")).asUtf8String())
+        .isEqualTo("x");
 
     // A 412 on a conditional create although nothing is there.
     s3.faults().inject(faulty, new S3Faults.Plan(0, 0, 1, 0, 0));
-    assertThatThrownBy(() -> s3.client().putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x")))
+    assertThatThrownBy(
+            () ->
+                s3.client()
+                    .putObject(
+                        b -> b.bucket(faulty).key("c").ifNoneMatch("*"),
+                        RequestBody.fromString("x")))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
-    assertThatThrownBy(() -> s3.client().headObject(b -> b.bucket(faulty).key("c"))).isInstanceOf(NoSuchKeyException.class);
+    assertThatThrownBy(() -> s3.client().headObject(b -> b.bucket(faulty).key("c")))
+        .isInstanceOf(NoSuchKeyException.class);
 
     s3.faults().clear(faulty);
-    s3.client().putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x"));
+    s3.client()
+        .putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x"));
     assertThat(s3.faults().injected(S3Faults.Kind.FAIL_BEFORE_WRITE)).isPositive();
     assertThat(s3.faults().injected(S3Faults.Kind.FAIL_AFTER_WRITE)).isPositive();
-    // At least once: when the server answers before reading the body, the SDK may resend and meet the 412 again.
+    // At least once: when the server answers before reading the body, the SDK may resend and meet
+    // the 412 again.
     assertThat(s3.faults().injected(S3Faults.Kind.FALSE_PRECONDITION_FAILED)).isPositive();
   }
 }

@@ -19,8 +19,14 @@ class TestcontainersKafkaIT {
   @Test
   void containerBrokerSupportsTransactionsAndReadCommitted() throws Exception {
     String topic = "tc-" + java.util.UUID.randomUUID();
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", KAFKA.getBootstrapServers()))) {
-      admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.of("bootstrap.servers", KAFKA.getBootstrapServers()))) {
+      admin
+          .createTopics(
+              java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get();
     }
     TransactionalRoundTrip.check(KAFKA.getBootstrapServers(), topic);
   }

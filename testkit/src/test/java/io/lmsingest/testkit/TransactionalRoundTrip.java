@@ -17,7 +17,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** What every broker the tests use must do: commit and abort transactions, hide aborted data from read_committed. */
+/**
+ * What every broker the tests use must do: commit and abort transactions, hide aborted data from
+ * read_committed.
+ */
 final class TransactionalRoundTrip {
   private TransactionalRoundTrip() {}
 

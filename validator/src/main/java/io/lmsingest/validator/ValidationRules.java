@@ -6,27 +6,33 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What a valid activity is. A record breaking a rule goes to the DLQ with the rule's code; the rules
- * are checked in the order below and the first broken one is reported.
+ * What a valid activity is. A record breaking a rule goes to the DLQ with the rule's code; the
+ * rules are checked in the order below and the first broken one is reported.
  *
  * <ul>
- *   <li>{@code missing_activity_id}, {@code missing_learner_id}, {@code missing_course_id},
- *       {@code missing_activity_type}: the field is empty.
- *   <li>{@code key_mismatch}: the Kafka key is not the activity_id (it would land in the wrong partition).
- *   <li>{@code implausible_activity_timestamp}: before 2000-01-01 (also what a missing one becomes).
+ *   <li>{@code missing_activity_id}, {@code missing_learner_id}, {@code missing_course_id}, {@code
+ *       missing_activity_type}: the field is empty.
+ *   <li>{@code key_mismatch}: the Kafka key is not the activity_id (it would land in the wrong
+ *       partition).
+ *   <li>{@code implausible_activity_timestamp}: before 2000-01-01 (also what a missing one
+ *       becomes).
  *   <li>{@code updated_before_activity}: updated_at earlier than activity_timestamp.
- *   <li>{@code future_timestamp}: activity_timestamp or updated_at later than now plus the allowed clock skew.
+ *   <li>{@code future_timestamp}: activity_timestamp or updated_at later than now plus the allowed
+ *       clock skew.
  *   <li>{@code score_out_of_range}: score outside [0, 100].
  *   <li>{@code negative_duration}: duration_seconds below 0.
  * </ul>
  *
  * Two more codes come from the topology, not from here: {@code undecodable} (the payload is not a
- * LearnerActivity in the registry wire format) and {@code null_value} (a tombstone on the raw topic).
+ * LearnerActivity in the registry wire format) and {@code null_value} (a tombstone on the raw
+ * topic).
  */
 public record ValidationRules(Duration maxFutureSkew) {
   private static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2000-01-01T00:00:00Z");
 
-  /** A broken rule: its code and a human-readable detail (no payload values beyond ids and times). */
+  /**
+   * A broken rule: its code and a human-readable detail (no payload values beyond ids and times).
+   */
   public record Violation(String rule, String detail) {}
 
   public Optional<Violation> check(String key, LearnerActivity a, Instant now) {
@@ -46,15 +52,22 @@ public record ValidationRules(Duration maxFutureSkew) {
       return violation("key_mismatch", "key '" + key + "' is not activity_id " + a.getActivityId());
     }
     if (a.getActivityTimestamp().isBefore(EARLIEST_PLAUSIBLE)) {
-      return violation("implausible_activity_timestamp", "activity_timestamp " + a.getActivityTimestamp() + " is before 2000");
+      return violation(
+          "implausible_activity_timestamp",
+          "activity_timestamp " + a.getActivityTimestamp() + " is before 2000");
     }
     if (a.getUpdatedAt().isBefore(a.getActivityTimestamp())) {
-      return violation("updated_before_activity",
-          "updated_at " + a.getUpdatedAt() + " is before activity_timestamp " + a.getActivityTimestamp());
+      return violation(
+          "updated_before_activity",
+          "updated_at "
+              + a.getUpdatedAt()
+              + " is before activity_timestamp "
+              + a.getActivityTimestamp());
     }
     Instant latest = now.plus(maxFutureSkew);
     if (a.getActivityTimestamp().isAfter(latest) || a.getUpdatedAt().isAfter(latest)) {
-      return violation("future_timestamp", "timestamp later than now + " + maxFutureSkew + " (now " + now + ")");
+      return violation(
+          "future_timestamp", "timestamp later than now + " + maxFutureSkew + " (now " + now + ")");
     }
     if (a.getScore() != null && (a.getScore() < 0 || a.getScore() > 100 || a.getScore().isNaN())) {
       return violation("score_out_of_range", "score " + a.getScore() + " outside [0, 100]");

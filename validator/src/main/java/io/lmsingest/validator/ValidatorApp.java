@@ -48,16 +48,25 @@ public final class ValidatorApp implements Service {
   }
 
   public static ValidatorApp create(ValidatorConfig config) throws Exception {
-    ValidatorTopology.Topics topics = new ValidatorTopology.Topics(
-        config.getString(ValidatorConfig.RAW_TOPIC), config.getString(ValidatorConfig.V1_TOPIC),
-        config.getString(ValidatorConfig.DLQ_TOPIC));
+    ValidatorTopology.Topics topics =
+        new ValidatorTopology.Topics(
+            config.getString(ValidatorConfig.RAW_TOPIC),
+            config.getString(ValidatorConfig.V1_TOPIC),
+            config.getString(ValidatorConfig.DLQ_TOPIC));
     if (config.getBoolean(ValidatorConfig.CREATE_TOPICS)) {
       int partitions = config.getInt(ValidatorConfig.PARTITIONS);
-      TopicBootstrap.ensure(config.kafkaClientConfig(), Stream.of(topics.raw(), topics.v1(), topics.dlq())
-          .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList());
+      TopicBootstrap.ensure(
+          config.kafkaClientConfig(),
+          Stream.of(topics.raw(), topics.v1(), topics.dlq())
+              .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty()))
+              .toList());
     }
-    Map<String, Object> serde = Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(ValidatorConfig.REGISTRY_URL),
-        RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LearnerActivity.class.getName());
+    Map<String, Object> serde =
+        Map.of(
+            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+            config.getString(ValidatorConfig.REGISTRY_URL),
+            RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE,
+            LearnerActivity.class.getName());
     RegistryAvroDeserializer<LearnerActivity> decoder = new RegistryAvroDeserializer<>();
     decoder.configure(serde, false);
     RegistryAvroSerializer<LearnerActivity> encoder = new RegistryAvroSerializer<>();
@@ -65,20 +74,26 @@ public final class ValidatorApp implements Service {
 
     Properties props = new Properties();
     props.putAll(config.kafkaClientConfig());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ValidatorConfig.APPLICATION_ID));
+    props.put(
+        StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ValidatorConfig.APPLICATION_ID));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(config.getString(ValidatorConfig.STATE_DIR)).toString());
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        Path.of(config.getString(ValidatorConfig.STATE_DIR)).toString());
     props.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
 
     ServiceMetrics metrics = new ServiceMetrics();
-    ValidationRules rules = new ValidationRules(Duration.ofMillis(config.getLong(ValidatorConfig.MAX_FUTURE_SKEW_MS)));
-    KafkaStreams streams = new KafkaStreams(ValidatorTopology.build(topics, rules, decoder, encoder, metrics), props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("validator stream thread failed; replacing it: {}", e.toString());
-      metrics.increment("lms_validator_thread_failures_total");
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    ValidationRules rules =
+        new ValidationRules(Duration.ofMillis(config.getLong(ValidatorConfig.MAX_FUTURE_SKEW_MS)));
+    KafkaStreams streams =
+        new KafkaStreams(ValidatorTopology.build(topics, rules, decoder, encoder, metrics), props);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("validator stream thread failed; replacing it: {}", e.toString());
+          metrics.increment("lms_validator_thread_failures_total");
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     LOG.info("validator: {} -> {} | {}", topics.raw(), topics.v1(), topics.dlq());
     return new ValidatorApp(streams, metrics);
   }
@@ -95,16 +110,19 @@ public final class ValidatorApp implements Service {
   /** Starts the streams and waits until stopped; fails if Kafka Streams gives up (state ERROR). */
   @Override
   public void run() throws InterruptedException {
-    streams.setStateListener((now, before) -> {
-      LOG.info("validator streams {} -> {}", before, now);
-      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
-        stopped.countDown();
-      }
-    });
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("validator streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+            stopped.countDown();
+          }
+        });
     start();
     stopped.await();
-    if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.PENDING_ERROR) {
-      throw new IllegalStateException("Kafka Streams stopped in state " + streams.state() + " (see the log above)");
+    if (streams.state() == KafkaStreams.State.ERROR
+        || streams.state() == KafkaStreams.State.PENDING_ERROR) {
+      throw new IllegalStateException(
+          "Kafka Streams stopped in state " + streams.state() + " (see the log above)");
     }
   }
 

@@ -11,7 +11,10 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
-/** Settings of the validator; {@code LMS_<KEY>} environment variables override the file, {@code kafka.*} go to Kafka Streams. */
+/**
+ * Settings of the validator; {@code LMS_<KEY>} environment variables override the file, {@code
+ * kafka.*} go to Kafka Streams.
+ */
 public final class ValidatorConfig extends ServiceConfig {
   public static final String BOOTSTRAP_SERVERS = CommonKeys.BOOTSTRAP_SERVERS;
   public static final String REGISTRY_URL = CommonKeys.REGISTRY_URL;
@@ -26,24 +29,53 @@ public final class ValidatorConfig extends ServiceConfig {
   public static final String STATE_DIR = "state.dir";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.registry(CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
-          .define(APPLICATION_ID, Type.STRING, ConsumerGroups.VALIDATOR, new ConfigDef.NonEmptyString(), Importance.HIGH,
+      CommonKeys.secrets(
+              CommonKeys.metrics(
+                  CommonKeys.registry(
+                      CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
+          .define(
+              APPLICATION_ID,
+              Type.STRING,
+              ConsumerGroups.VALIDATOR,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
               "Kafka Streams application.id (consumer group and transactional prefix).")
           .define(RAW_TOPIC, Type.STRING, Topics.RAW, Importance.MEDIUM, "Input topic.")
           .define(V1_TOPIC, Type.STRING, Topics.V1, Importance.MEDIUM, "Valid records.")
-          .define(DLQ_TOPIC, Type.STRING, Topics.DLQ, Importance.MEDIUM, "Invalid records: original bytes + lms.dlq.* headers.")
-          .define(PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.LOW,
+          .define(
+              DLQ_TOPIC,
+              Type.STRING,
+              Topics.DLQ,
+              Importance.MEDIUM,
+              "Invalid records: original bytes + lms.dlq.* headers.")
+          .define(
+              PARTITIONS,
+              Type.INT,
+              6,
+              Range.atLeast(1),
+              Importance.LOW,
               "Partitions of v1 and dlq when created; keep equal to the raw topic so keys stay in step.")
-          .define(MAX_FUTURE_SKEW_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM,
+          .define(
+              MAX_FUTURE_SKEW_MS,
+              Type.LONG,
+              86_400_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
               "A timestamp later than now plus this is rejected as future_timestamp.")
-          .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lms-validator", Importance.LOW,
+          .define(
+              STATE_DIR,
+              Type.STRING,
+              System.getProperty("java.io.tmpdir") + "/lms-validator",
+              Importance.LOW,
               "Kafka Streams state directory.");
 
   public ValidatorConfig(Map<String, ?> values) {
     super("validator", DEFINITION, values);
   }
 
-  public static ValidatorConfig load(Map<String, String> fileValues, Map<String, String> environment) {
-    return new ValidatorConfig(ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
+  public static ValidatorConfig load(
+      Map<String, String> fileValues, Map<String, String> environment) {
+    return new ValidatorConfig(
+        ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
   }
 }

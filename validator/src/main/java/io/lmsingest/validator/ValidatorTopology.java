@@ -40,19 +40,29 @@ public final class ValidatorTopology {
   /** Topic names of one validator. */
   public record Topics(String raw, String v1, String dlq) {}
 
-  /** Metric names; counts are of records processed (a task re-run after an aborted transaction counts again). */
+  /**
+   * Metric names; counts are of records processed (a task re-run after an aborted transaction
+   * counts again).
+   */
   public static final String METRIC_IN = "lms_validator_records_in_total";
+
   public static final String METRIC_VALID = "lms_validator_records_valid_total";
   public static final String METRIC_DLQ = "lms_validator_records_dlq_total";
 
   public static Topology build(
-      Topics topics, ValidationRules rules, Deserializer<LearnerActivity> decoder, Serializer<LearnerActivity> encoder,
+      Topics topics,
+      ValidationRules rules,
+      Deserializer<LearnerActivity> decoder,
+      Serializer<LearnerActivity> encoder,
       ServiceMetrics metrics) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.raw());
-    topology.addProcessor(VALIDATE, () -> new Validate(topics.raw(), rules, decoder, metrics), SOURCE);
+    topology.addSource(
+        SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.raw());
+    topology.addProcessor(
+        VALIDATE, () -> new Validate(topics.raw(), rules, decoder, metrics), SOURCE);
     topology.addSink(VALID, topics.v1(), new StringSerializer(), encoder, VALIDATE);
-    topology.addSink(INVALID, topics.dlq(), new StringSerializer(), new ByteArraySerializer(), VALIDATE);
+    topology.addSink(
+        INVALID, topics.dlq(), new StringSerializer(), new ByteArraySerializer(), VALIDATE);
     return topology;
   }
 
@@ -63,7 +73,11 @@ public final class ValidatorTopology {
     private final ServiceMetrics metrics;
     private ProcessorContext<String, Object> context;
 
-    Validate(String rawTopic, ValidationRules rules, Deserializer<LearnerActivity> decoder, ServiceMetrics metrics) {
+    Validate(
+        String rawTopic,
+        ValidationRules rules,
+        Deserializer<LearnerActivity> decoder,
+        ServiceMetrics metrics) {
       this.rawTopic = rawTopic;
       this.rules = rules;
       this.decoder = decoder;
@@ -86,7 +100,10 @@ public final class ValidatorTopology {
       try {
         activity = decoder.deserialize(rawTopic, record.headers(), record.value());
       } catch (RuntimeException e) {
-        reject(record, "undecodable", e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        reject(
+            record,
+            "undecodable",
+            e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         return;
       }
       Optional<ValidationRules.Violation> violation =
@@ -95,7 +112,10 @@ public final class ValidatorTopology {
         reject(record, violation.get().rule(), violation.get().detail());
       } else {
         metrics.increment(METRIC_VALID);
-        context.forward(new Record<String, Object>(record.key(), activity, record.timestamp(), record.headers()), VALID);
+        context.forward(
+            new Record<String, Object>(
+                record.key(), activity, record.timestamp(), record.headers()),
+            VALID);
       }
     }
 
@@ -106,9 +126,12 @@ public final class ValidatorTopology {
       headers.add(HEADER_DETAIL, bytes(detail.length() > 500 ? detail.substring(0, 500) : detail));
       Optional<RecordMetadata> source = context.recordMetadata();
       headers.add(HEADER_TOPIC, bytes(source.map(RecordMetadata::topic).orElse(rawTopic)));
-      headers.add(HEADER_PARTITION, bytes(source.map(m -> Integer.toString(m.partition())).orElse("-1")));
+      headers.add(
+          HEADER_PARTITION, bytes(source.map(m -> Integer.toString(m.partition())).orElse("-1")));
       headers.add(HEADER_OFFSET, bytes(source.map(m -> Long.toString(m.offset())).orElse("-1")));
-      context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), INVALID);
+      context.forward(
+          new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
+          INVALID);
     }
 
     private static byte[] bytes(String text) {

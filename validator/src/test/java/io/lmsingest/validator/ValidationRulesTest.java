@@ -18,37 +18,99 @@ class ValidationRulesTest {
 
   static LearnerActivity.Builder valid() {
     return LearnerActivity.newBuilder()
-        .setActivityId("a-1").setLearnerId("l-1").setCourseId("c-1").setActivityType("quiz_submitted")
-        .setActivityTimestamp(Instant.parse("2026-11-24T10:00:00Z")).setUpdatedAt(Instant.parse("2026-11-24T10:05:00Z"))
-        .setScore(50.0).setDurationSeconds(30).setAttributes(Map.of());
+        .setActivityId("a-1")
+        .setLearnerId("l-1")
+        .setCourseId("c-1")
+        .setActivityType("quiz_submitted")
+        .setActivityTimestamp(Instant.parse("2026-11-24T10:00:00Z"))
+        .setUpdatedAt(Instant.parse("2026-11-24T10:05:00Z"))
+        .setScore(50.0)
+        .setDurationSeconds(30)
+        .setAttributes(Map.of());
   }
 
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of("valid", (UnaryOperator<LearnerActivity.Builder>) b -> b, "a-1", null),
-        Arguments.of("empty id", (UnaryOperator<LearnerActivity.Builder>) b -> b.setActivityId(""), "", "missing_activity_id"),
-        Arguments.of("empty learner", (UnaryOperator<LearnerActivity.Builder>) b -> b.setLearnerId(" "), "a-1", "missing_learner_id"),
-        Arguments.of("empty course", (UnaryOperator<LearnerActivity.Builder>) b -> b.setCourseId(""), "a-1", "missing_course_id"),
-        Arguments.of("empty type", (UnaryOperator<LearnerActivity.Builder>) b -> b.setActivityType(""), "a-1", "missing_activity_type"),
-        Arguments.of("wrong key", (UnaryOperator<LearnerActivity.Builder>) b -> b, "other", "key_mismatch"),
-        Arguments.of("epoch timestamp", (UnaryOperator<LearnerActivity.Builder>) b -> b.setActivityTimestamp(Instant.EPOCH), "a-1", "implausible_activity_timestamp"),
-        Arguments.of("updated before activity", (UnaryOperator<LearnerActivity.Builder>) b -> b.setUpdatedAt(Instant.parse("2026-11-24T09:00:00Z")), "a-1", "updated_before_activity"),
-        Arguments.of("future updated_at", (UnaryOperator<LearnerActivity.Builder>) b -> b.setUpdatedAt(NOW.plus(Duration.ofDays(2))), "a-1", "future_timestamp"),
-        Arguments.of("just inside the skew", (UnaryOperator<LearnerActivity.Builder>) b -> b.setUpdatedAt(NOW.plus(Duration.ofHours(23))), "a-1", null),
-        Arguments.of("score 101", (UnaryOperator<LearnerActivity.Builder>) b -> b.setScore(101.0), "a-1", "score_out_of_range"),
-        Arguments.of("score NaN", (UnaryOperator<LearnerActivity.Builder>) b -> b.setScore(Double.NaN), "a-1", "score_out_of_range"),
-        Arguments.of("no score", (UnaryOperator<LearnerActivity.Builder>) b -> b.setScore(null), "a-1", null),
-        Arguments.of("negative duration", (UnaryOperator<LearnerActivity.Builder>) b -> b.setDurationSeconds(-1), "a-1", "negative_duration"));
+        Arguments.of(
+            "empty id",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setActivityId(""),
+            "",
+            "missing_activity_id"),
+        Arguments.of(
+            "empty learner",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setLearnerId(" "),
+            "a-1",
+            "missing_learner_id"),
+        Arguments.of(
+            "empty course",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setCourseId(""),
+            "a-1",
+            "missing_course_id"),
+        Arguments.of(
+            "empty type",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setActivityType(""),
+            "a-1",
+            "missing_activity_type"),
+        Arguments.of(
+            "wrong key", (UnaryOperator<LearnerActivity.Builder>) b -> b, "other", "key_mismatch"),
+        Arguments.of(
+            "epoch timestamp",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setActivityTimestamp(Instant.EPOCH),
+            "a-1",
+            "implausible_activity_timestamp"),
+        Arguments.of(
+            "updated before activity",
+            (UnaryOperator<LearnerActivity.Builder>)
+                b -> b.setUpdatedAt(Instant.parse("2026-11-24T09:00:00Z")),
+            "a-1",
+            "updated_before_activity"),
+        Arguments.of(
+            "future updated_at",
+            (UnaryOperator<LearnerActivity.Builder>)
+                b -> b.setUpdatedAt(NOW.plus(Duration.ofDays(2))),
+            "a-1",
+            "future_timestamp"),
+        Arguments.of(
+            "just inside the skew",
+            (UnaryOperator<LearnerActivity.Builder>)
+                b -> b.setUpdatedAt(NOW.plus(Duration.ofHours(23))),
+            "a-1",
+            null),
+        Arguments.of(
+            "score 101",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setScore(101.0),
+            "a-1",
+            "score_out_of_range"),
+        Arguments.of(
+            "score NaN",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setScore(Double.NaN),
+            "a-1",
+            "score_out_of_range"),
+        Arguments.of(
+            "no score",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setScore(null),
+            "a-1",
+            null),
+        Arguments.of(
+            "negative duration",
+            (UnaryOperator<LearnerActivity.Builder>) b -> b.setDurationSeconds(-1),
+            "a-1",
+            "negative_duration"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void rules(String name, UnaryOperator<LearnerActivity.Builder> change, String key, String expectedRule) {
+  void rules(
+      String name, UnaryOperator<LearnerActivity.Builder> change, String key, String expectedRule) {
     var violation = RULES.check(key, change.apply(valid()).build(), NOW);
     if (expectedRule == null) {
       assertThat(violation).isEmpty();
     } else {
-      assertThat(violation).get().extracting(ValidationRules.Violation::rule).isEqualTo(expectedRule);
+      assertThat(violation)
+          .get()
+          .extracting(ValidationRules.Violation::rule)
+          .isEqualTo(expectedRule);
     }
   }
 }

@@ -21,7 +21,8 @@ class ValidatorConfigTest {
   @Test
   void defaultsTheSharedKeysAndEnvironmentOverrides() {
     ValidatorConfig config = ValidatorConfig.load(minimal(), Map.of("LMS_METRICS_PORT", "9404"));
-    assertThat(config.getString(ValidatorConfig.APPLICATION_ID)).isEqualTo(ConsumerGroups.VALIDATOR);
+    assertThat(config.getString(ValidatorConfig.APPLICATION_ID))
+        .isEqualTo(ConsumerGroups.VALIDATOR);
     assertThat(config.getString(ValidatorConfig.RAW_TOPIC)).isEqualTo(Topics.RAW);
     assertThat(config.getInt(ValidatorConfig.METRICS_PORT)).isEqualTo(9404);
   }
@@ -30,7 +31,8 @@ class ValidatorConfigTest {
   void anUnknownKeyFailsAtStartWithItsName() {
     Map<String, String> typo = minimal();
     typo.put("topic.dql", "x");
-    assertThatThrownBy(() -> ValidatorConfig.load(typo, Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ValidatorConfig.load(typo, Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown config key 'topic.dql' for the validator")
         .hasMessageContaining("did you mean 'topic.dlq'?");
   }

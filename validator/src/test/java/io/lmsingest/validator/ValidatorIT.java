@@ -43,8 +43,8 @@ class ValidatorIT {
   static final int VALID = Integer.getInteger("lms.it.validator.records", 200_000);
 
   @Test
-  void everyRawRecordLandsExactlyOnceInV1OrTheDlqAndPoisonNeverStalls(KafkaFixture kafka, RegistryFixture registry, @TempDir Path state)
-      throws Exception {
+  void everyRawRecordLandsExactlyOnceInV1OrTheDlqAndPoisonNeverStalls(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path state) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String raw = "raw-" + suffix;
     Map<String, String> settings = new HashMap<>();
@@ -59,8 +59,16 @@ class ValidatorIT {
     ValidatorConfig config = new ValidatorConfig(settings);
 
     // Raw: valid changes from the simulator's timeline, with bad records mixed in at known places.
-    ActivityTimeline timeline = new ActivityTimeline(
-        new TimelineSettings(31, Instant.now().minus(Duration.ofDays(2)), 1_000_000, OptionalLong.of(VALID), 0.2, 0.01, 1));
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(
+                31,
+                Instant.now().minus(Duration.ofDays(2)),
+                1_000_000,
+                OptionalLong.of(VALID),
+                0.2,
+                0.01,
+                1));
     Set<String> expectedValid = new HashSet<>();
     Set<String> expectedRules = new HashSet<>();
     int invalid = 0;
@@ -69,7 +77,8 @@ class ValidatorIT {
       producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "raw-writer-" + suffix);
       RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
       serializer.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
         producer.initTransactions();
         producer.beginTransaction();
         for (long slot = 0; slot < VALID; slot++) {
@@ -78,9 +87,13 @@ class ValidatorIT {
           expectedValid.add(a.getActivityId() + "@" + a.getUpdatedAt());
           if (slot % 10_000 == 5) {
             LearnerActivity bad = LearnerActivity.newBuilder(a).setScore(-5.0).build();
-            producer.send(new ProducerRecord<>(raw, a.getActivityId(), serializer.serialize(raw, bad)));
-            producer.send(new ProducerRecord<>(raw, "poison-" + slot, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)));
-            producer.send(new ProducerRecord<>(raw, "unknown-id-" + slot, new byte[] {0, 0x7f, 1, 2, 3, 4}));
+            producer.send(
+                new ProducerRecord<>(raw, a.getActivityId(), serializer.serialize(raw, bad)));
+            producer.send(
+                new ProducerRecord<>(
+                    raw, "poison-" + slot, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)));
+            producer.send(
+                new ProducerRecord<>(raw, "unknown-id-" + slot, new byte[] {0, 0x7f, 1, 2, 3, 4}));
             producer.send(new ProducerRecord<>(raw, "tombstone-" + slot, null));
             invalid += 4;
             expectedRules.addAll(List.of("score_out_of_range", "undecodable", "null_value"));
@@ -95,17 +108,36 @@ class ValidatorIT {
 
       long started = System.nanoTime();
       app.start();
-      Map<String, Object> consumerConfig = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+      Map<String, Object> consumerConfig =
+          Map.of(
+              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+              kafka.bootstrapServers(),
+              ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+              "read_committed",
+              ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+              5000);
       RegistryAvroDeserializer<LearnerActivity> reader = new RegistryAvroDeserializer<>();
-      reader.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url(), RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+      reader.configure(
+          Map.of(
+              RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+              registry.url(),
+              RegistrySerdeConfig.SPECIFIC_AVRO_READER,
+              "true"),
+          false);
       Set<String> v1 = new HashSet<>();
       int v1Count = 0;
       Set<String> dlqOffsets = new HashSet<>();
       Set<String> rules = new HashSet<>();
-      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-        List<TopicPartition> partitions = java.util.stream.Stream.of("v1-" + suffix, "dlq-" + suffix)
-            .flatMap(t -> java.util.stream.IntStream.range(0, 3).mapToObj(p -> new TopicPartition(t, p))).toList();
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(
+              consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> partitions =
+            java.util.stream.Stream.of("v1-" + suffix, "dlq-" + suffix)
+                .flatMap(
+                    t ->
+                        java.util.stream.IntStream.range(0, 3)
+                            .mapToObj(p -> new TopicPartition(t, p)))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
@@ -113,16 +145,26 @@ class ValidatorIT {
           for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
             if (r.topic().startsWith("v1-")) {
               LearnerActivity a = reader.deserialize(r.topic(), r.value());
-              assertThat(v1.add(a.getActivityId() + "@" + a.getUpdatedAt())).as("duplicate in v1").isTrue();
+              assertThat(v1.add(a.getActivityId() + "@" + a.getUpdatedAt()))
+                  .as("duplicate in v1")
+                  .isTrue();
               v1Count++;
             } else {
-              String source = header(r, ValidatorTopology.HEADER_TOPIC) + "/" + header(r, ValidatorTopology.HEADER_PARTITION) + "/"
-                  + header(r, ValidatorTopology.HEADER_OFFSET);
+              String source =
+                  header(r, ValidatorTopology.HEADER_TOPIC)
+                      + "/"
+                      + header(r, ValidatorTopology.HEADER_PARTITION)
+                      + "/"
+                      + header(r, ValidatorTopology.HEADER_OFFSET);
               assertThat(dlqOffsets.add(source)).as("duplicate in dlq: %s", source).isTrue();
               assertThat(header(r, ValidatorTopology.HEADER_DETAIL)).isNotBlank();
               rules.add(header(r, ValidatorTopology.HEADER_RULE));
               if (r.key().startsWith("poison-")) {
-                assertThat(Arrays.equals(r.value(), "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).as("original bytes kept").isTrue();
+                assertThat(
+                        Arrays.equals(
+                            r.value(), "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)))
+                    .as("original bytes kept")
+                    .isTrue();
               }
             }
           }
@@ -131,7 +173,9 @@ class ValidatorIT {
         assertThat(consumer.poll(Duration.ofSeconds(2))).isEmpty();
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
-      System.out.printf("validator: %d records in %d ms (%.0f/s)%n", VALID + invalid, millis, (VALID + invalid) * 1000.0 / millis);
+      System.out.printf(
+          "validator: %d records in %d ms (%.0f/s)%n",
+          VALID + invalid, millis, (VALID + invalid) * 1000.0 / millis);
       assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
       assertThat(v1).isEqualTo(expectedValid);
       assertThat(dlqOffsets).hasSize(invalid);

@@ -59,7 +59,8 @@ class ValidatorTopologyTest {
   ServiceMetrics metrics;
 
   /** The Confluent wire format with one known schema id: the registry's part, in memory. */
-  static final class OneSchemaSerde implements Serializer<LearnerActivity>, Deserializer<LearnerActivity> {
+  static final class OneSchemaSerde
+      implements Serializer<LearnerActivity>, Deserializer<LearnerActivity> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {}
 
@@ -88,8 +89,15 @@ class ValidatorTopologyTest {
         throw new SerializationException("unknown schema id " + id);
       }
       try {
-        return new SpecificDatumReader<>(LearnerActivity.class).read(null, DecoderFactory.get()
-            .binaryDecoder(payload, WireFormat.HEADER_SIZE, payload.length - WireFormat.HEADER_SIZE, null));
+        return new SpecificDatumReader<>(LearnerActivity.class)
+            .read(
+                null,
+                DecoderFactory.get()
+                    .binaryDecoder(
+                        payload,
+                        WireFormat.HEADER_SIZE,
+                        payload.length - WireFormat.HEADER_SIZE,
+                        null));
       } catch (IOException | RuntimeException e) {
         throw new SerializationException("cannot decode: " + e, e);
       }
@@ -105,8 +113,12 @@ class ValidatorTopologyTest {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "validator-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(
-        ValidatorTopology.build(TOPICS, new ValidationRules(Duration.ofDays(1)), SERDE, SERDE, metrics), props, NOW);
+    driver =
+        new TopologyTestDriver(
+            ValidatorTopology.build(
+                TOPICS, new ValidationRules(Duration.ofDays(1)), SERDE, SERDE, metrics),
+            props,
+            NOW);
     raw = driver.createInputTopic("raw", new StringSerializer(), new ByteArraySerializer());
     v1 = driver.createOutputTopic("v1", new StringDeserializer(), new ByteArrayDeserializer());
     dlq = driver.createOutputTopic("dlq", new StringDeserializer(), new ByteArrayDeserializer());
@@ -119,9 +131,15 @@ class ValidatorTopologyTest {
 
   static LearnerActivity.Builder valid() {
     return LearnerActivity.newBuilder()
-        .setActivityId("a-1").setLearnerId("l-1").setCourseId("c-1").setActivityType("quiz_submitted")
-        .setActivityTimestamp(Instant.parse("2026-11-24T10:00:00Z")).setUpdatedAt(Instant.parse("2026-11-24T10:05:00Z"))
-        .setScore(50.0).setDurationSeconds(30).setAttributes(Map.of("device", "mobile"));
+        .setActivityId("a-1")
+        .setLearnerId("l-1")
+        .setCourseId("c-1")
+        .setActivityType("quiz_submitted")
+        .setActivityTimestamp(Instant.parse("2026-11-24T10:00:00Z"))
+        .setUpdatedAt(Instant.parse("2026-11-24T10:05:00Z"))
+        .setScore(50.0)
+        .setDurationSeconds(30)
+        .setAttributes(Map.of("device", "mobile"));
   }
 
   static Stream<Arguments> everyRule() {
@@ -132,7 +150,10 @@ class ValidatorTopologyTest {
         rule("missing_activity_type", b -> b.setActivityType(""), "a-1"),
         rule("key_mismatch", b -> b, "a-2"),
         rule("implausible_activity_timestamp", b -> b.setActivityTimestamp(Instant.EPOCH), "a-1"),
-        rule("updated_before_activity", b -> b.setUpdatedAt(Instant.parse("2026-11-24T09:00:00Z")), "a-1"),
+        rule(
+            "updated_before_activity",
+            b -> b.setUpdatedAt(Instant.parse("2026-11-24T09:00:00Z")),
+            "a-1"),
         rule("future_timestamp", b -> b.setUpdatedAt(NOW.plus(Duration.ofDays(2))), "a-1"),
         rule("score_out_of_range", b -> b.setScore(-5.0), "a-1"),
         rule("negative_duration", b -> b.setDurationSeconds(-1), "a-1"));
@@ -152,7 +173,9 @@ class ValidatorTopologyTest {
     raw.pipeInput(new TestRecord<>(key, bad, headers, NOW.minusSeconds(5))); // offset 1: bad
 
     if (!rule.equals("key_mismatch") && !rule.equals("missing_activity_id")) {
-      assertThat(v1.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo(key));
+      assertThat(v1.readRecordsToList())
+          .singleElement()
+          .satisfies(r -> assertThat(r.key()).isEqualTo(key));
     } else {
       assertThat(dlq.getQueueSize()).isEqualTo(2); // the key is wrong for the valid record too
       dlq.readRecord();
@@ -166,7 +189,9 @@ class ValidatorTopologyTest {
     assertThat(header(rejected, ValidatorTopology.HEADER_TOPIC)).isEqualTo("raw");
     assertThat(header(rejected, ValidatorTopology.HEADER_PARTITION)).isEqualTo("0");
     assertThat(header(rejected, ValidatorTopology.HEADER_OFFSET)).isEqualTo("1");
-    assertThat(header(rejected, "trace")).as("the producer's own headers are kept").isEqualTo("t-1");
+    assertThat(header(rejected, "trace"))
+        .as("the producer's own headers are kept")
+        .isEqualTo("t-1");
     assertThat(dlq.isEmpty()).isTrue();
     assertThat(metrics.get(ValidatorTopology.METRIC_IN)).isEqualTo(2);
     assertThat(metrics.get(ValidatorTopology.METRIC_DLQ + "{rule=" + rule + "}")).isPositive();
@@ -181,11 +206,15 @@ class ValidatorTopologyTest {
     raw.pipeInput("a-1", SERDE.serialize("raw", valid().build()));
 
     var rejected = dlq.readRecordsToList();
-    assertThat(rejected).extracting(TestRecord::key).containsExactly("poison", "unknown-schema", "gone");
-    assertThat(rejected).extracting(r -> header(r, ValidatorTopology.HEADER_RULE))
+    assertThat(rejected)
+        .extracting(TestRecord::key)
+        .containsExactly("poison", "unknown-schema", "gone");
+    assertThat(rejected)
+        .extracting(r -> header(r, ValidatorTopology.HEADER_RULE))
         .containsExactly("undecodable", "undecodable", "null_value");
     assertThat(rejected.get(0).value()).isEqualTo(json);
-    assertThat(header(rejected.get(1), ValidatorTopology.HEADER_DETAIL)).contains("unknown schema id 99");
+    assertThat(header(rejected.get(1), ValidatorTopology.HEADER_DETAIL))
+        .contains("unknown schema id 99");
     assertThat(rejected.get(2).value()).isNull();
 
     LearnerActivity passed = SERDE.deserialize("v1", v1.readValue());

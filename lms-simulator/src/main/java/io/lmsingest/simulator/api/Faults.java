@@ -21,13 +21,15 @@ public record Faults(
   public static final Faults NONE = new Faults(0, 1, 0, 0, 0, 0, 0);
 
   public Faults {
-    for (double rate : new double[] {tooManyRequests, serverError, slow, truncated, repeatBoundary}) {
+    for (double rate :
+        new double[] {tooManyRequests, serverError, slow, truncated, repeatBoundary}) {
       if (rate < 0 || rate > 1) {
         throw new IllegalArgumentException("fault rates must be between 0 and 1, got " + rate);
       }
     }
     if (tooManyRequests + serverError + truncated > 0.95) {
-      throw new IllegalArgumentException("429 + 5xx + truncated rates together must stay below 0.95 or nothing gets through");
+      throw new IllegalArgumentException(
+          "429 + 5xx + truncated rates together must stay below 0.95 or nothing gets through");
     }
     if (retryAfterSeconds < 0 || slowMillis < 0) {
       throw new IllegalArgumentException("retry-after and slow-ms must be >= 0");

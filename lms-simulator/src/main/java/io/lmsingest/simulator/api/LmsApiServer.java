@@ -46,10 +46,16 @@ public final class LmsApiServer implements AutoCloseable {
   private final SplittableRandom random;
   private final AtomicLong servedSlots = new AtomicLong();
   private final Map<String, AtomicLong> counters = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile java.util.Optional<java.nio.file.Path> groundTruthTarget = java.util.Optional.empty();
+  private volatile java.util.Optional<java.nio.file.Path> groundTruthTarget =
+      java.util.Optional.empty();
 
   private LmsApiServer(
-      ActivityTimeline timeline, int maxPageSize, String apiKey, Faults faults, Clock clock, HttpServer server) {
+      ActivityTimeline timeline,
+      int maxPageSize,
+      String apiKey,
+      Faults faults,
+      Clock clock,
+      HttpServer server) {
     this.timeline = timeline;
     this.maxPageSize = maxPageSize;
     this.apiKey = apiKey.getBytes(StandardCharsets.UTF_8);
@@ -57,11 +63,14 @@ public final class LmsApiServer implements AutoCloseable {
     this.clock = clock;
     this.server = server;
     this.random = new SplittableRandom(timeline.settings().seed() ^ 0x5EED_FA17L);
-    this.executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "lms-api");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "lms-api");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/v1/activities", this::activities);
     server.createContext("/v1/stats", this::stats);
@@ -75,14 +84,25 @@ public final class LmsApiServer implements AutoCloseable {
    * @param apiKey the key clients must send in {@value #API_KEY_HEADER}; never logged
    */
   public static LmsApiServer start(
-      ActivityTimeline timeline, int port, int maxPageSize, String apiKey, Faults faults, Clock clock)
+      ActivityTimeline timeline,
+      int port,
+      int maxPageSize,
+      String apiKey,
+      Faults faults,
+      Clock clock)
       throws IOException {
     return start(timeline, "127.0.0.1", port, maxPageSize, apiKey, faults, clock);
   }
 
   /** As above, listening on {@code host} (e.g. 0.0.0.0 inside a container). */
   public static LmsApiServer start(
-      ActivityTimeline timeline, String host, int port, int maxPageSize, String apiKey, Faults faults, Clock clock)
+      ActivityTimeline timeline,
+      String host,
+      int port,
+      int maxPageSize,
+      String apiKey,
+      Faults faults,
+      Clock clock)
       throws IOException {
     if (maxPageSize < 1) {
       throw new IllegalArgumentException("max-page-size must be >= 1, got " + maxPageSize);
@@ -93,13 +113,20 @@ public final class LmsApiServer implements AutoCloseable {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
     LmsApiServer api = new LmsApiServer(timeline, maxPageSize, apiKey, faults, clock, http);
     http.start();
-    LOG.info("LMS simulator listening on {} (seed={}, rate/day={}, faults={})",
-        api.baseUrl(), timeline.settings().seed(), timeline.settings().ratePerDay(), faults.any() ? faults : "none");
+    LOG.info(
+        "LMS simulator listening on {} (seed={}, rate/day={}, faults={})",
+        api.baseUrl(),
+        timeline.settings().seed(),
+        timeline.settings().ratePerDay(),
+        faults.any() ? faults : "none");
     return api;
   }
 
   public String baseUrl() {
-    String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : server.getAddress().getHostString();
+    String host =
+        server.getAddress().getAddress().isAnyLocalAddress()
+            ? "127.0.0.1"
+            : server.getAddress().getHostString();
     return "http://" + host + ":" + server.getAddress().getPort();
   }
 
@@ -169,7 +196,11 @@ public final class LmsApiServer implements AutoCloseable {
           first += (page - 1) * limit;
         }
       } catch (DateTimeParseException e) {
-        error(exchange, 400, "bad_request", "since must be an ISO-8601 instant such as 2026-11-20T00:00:00Z");
+        error(
+            exchange,
+            400,
+            "bad_request",
+            "since must be an ISO-8601 instant such as 2026-11-20T00:00:00Z");
         return;
       } catch (IllegalArgumentException e) {
         error(exchange, 400, "bad_request", e.getMessage());
@@ -182,14 +213,24 @@ public final class LmsApiServer implements AutoCloseable {
       }
       if (roll < faults.tooManyRequests()) {
         increment("fault_429");
-        exchange.getResponseHeaders().set("Retry-After", Integer.toString(faults.retryAfterSeconds()));
-        error(exchange, 429, "rate_limited", "too many requests; retry after " + faults.retryAfterSeconds() + " s");
+        exchange
+            .getResponseHeaders()
+            .set("Retry-After", Integer.toString(faults.retryAfterSeconds()));
+        error(
+            exchange,
+            429,
+            "rate_limited",
+            "too many requests; retry after " + faults.retryAfterSeconds() + " s");
         return;
       }
       roll -= faults.tooManyRequests();
       if (roll < faults.serverError()) {
         increment("fault_5xx");
-        error(exchange, roll < faults.serverError() / 2 ? 500 : 503, "unavailable", "simulated server error");
+        error(
+            exchange,
+            roll < faults.serverError() / 2 ? 500 : 503,
+            "unavailable",
+            "simulated server error");
         return;
       }
       roll -= faults.serverError();
@@ -214,7 +255,11 @@ public final class LmsApiServer implements AutoCloseable {
       String nextCursor = new PageCursor(next).encode();
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       if (hasMore) {
-        exchange.getResponseHeaders().set("Link", "</v1/activities?cursor=" + nextCursor + "&limit=" + limit + ">; rel=\"next\"");
+        exchange
+            .getResponseHeaders()
+            .set(
+                "Link",
+                "</v1/activities?cursor=" + nextCursor + "&limit=" + limit + ">; rel=\"next\"");
       }
       exchange.sendResponseHeaders(200, 0); // chunked: the page is streamed, never buffered whole
       OutputStream body = new BufferedOutputStream(exchange.getResponseBody(), 16 * 1024);
@@ -292,16 +337,25 @@ public final class LmsApiServer implements AutoCloseable {
         return;
       }
       if (groundTruthTarget.isEmpty()) {
-        error(exchange, 404, "not_enabled", "this simulator was started without a ground-truth file");
+        error(
+            exchange, 404, "not_enabled", "this simulator was started without a ground-truth file");
         return;
       }
       io.lmsingest.simulator.truth.GroundTruth.Summary summary =
-          io.lmsingest.simulator.truth.GroundTruth.write(timeline, servedSlots(), groundTruthTarget.get());
+          io.lmsingest.simulator.truth.GroundTruth.write(
+              timeline, servedSlots(), groundTruthTarget.get());
       respond(
           exchange,
           200,
-          "{\"changes\":" + summary.changes() + ",\"activities\":" + summary.activities() + ",\"deleted\":"
-              + summary.deleted() + ",\"file\":\"" + summary.file().toString().replace("\"", "'") + "\"}");
+          "{\"changes\":"
+              + summary.changes()
+              + ",\"activities\":"
+              + summary.activities()
+              + ",\"deleted\":"
+              + summary.deleted()
+              + ",\"file\":\""
+              + summary.file().toString().replace("\"", "'")
+              + "\"}");
     }
   }
 
@@ -327,8 +381,12 @@ public final class LmsApiServer implements AutoCloseable {
     return params;
   }
 
-  private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
-    respond(exchange, status, "{\"error\":\"" + code + "\",\"message\":\"" + message.replace("\"", "'") + "\"}");
+  private static void error(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
+    respond(
+        exchange,
+        status,
+        "{\"error\":\"" + code + "\",\"message\":\"" + message.replace("\"", "'") + "\"}");
   }
 
   private static void respond(HttpExchange exchange, int status, String json) throws IOException {

@@ -8,7 +8,9 @@ record PageCursor(long nextSlot) {
   private static final String PREFIX = "c1.";
 
   String encode() {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + nextSlot).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((PREFIX + nextSlot).getBytes(StandardCharsets.US_ASCII));
   }
 
   static PageCursor decode(String token) {

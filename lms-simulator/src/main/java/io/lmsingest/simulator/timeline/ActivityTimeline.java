@@ -12,13 +12,19 @@ import java.util.Map;
  *
  * <p>An update or delete refers back to an earlier slot; its activity is that slot's activity.
  * Activities are either deletable or not (a hash of the activity): updates only touch activities
- * that are never deleted, deletes only those that may be, and a change that would break this rule is
- * a creation instead — so no activity is ever updated after its deletion.
+ * that are never deleted, deletes only those that may be, and a change that would break this rule
+ * is a creation instead — so no activity is ever updated after its deletion.
  */
 public final class ActivityTimeline {
   private static final long DAY_MS = 86_400_000L;
   private static final List<String> TYPES =
-      List.of("video_watched", "quiz_submitted", "page_viewed", "assignment_submitted", "discussion_posted", "module_completed");
+      List.of(
+          "video_watched",
+          "quiz_submitted",
+          "page_viewed",
+          "assignment_submitted",
+          "discussion_posted",
+          "module_completed");
   private static final List<String> DEVICES = List.of("web", "mobile", "tablet");
   private static final List<String> LOCALES = List.of("en-US", "es-ES", "fr-FR", "de-DE", "pt-BR");
 
@@ -33,11 +39,15 @@ public final class ActivityTimeline {
     this.settings = settings;
     this.startMs = settings.start().toEpochMilli();
     this.minLagSlots = Math.max(1, settings.ratePerDay() / 1440); // at least a minute later
-    this.maxLagSlots = Math.max(minLagSlots + 1, (long) (settings.maxLateDays() * settings.ratePerDay()));
+    this.maxLagSlots =
+        Math.max(minLagSlots + 1, (long) (settings.maxLateDays() * settings.ratePerDay()));
     // A delete attempt hits a deletable activity with probability deletableShare.
-    this.deletableShare = settings.deleteShare() == 0 ? 0 : Math.min(1.0, settings.deleteShare() * 5);
+    this.deletableShare =
+        settings.deleteShare() == 0 ? 0 : Math.min(1.0, settings.deleteShare() * 5);
     this.deleteAttemptShare =
-        deletableShare == 0 ? 0 : Math.min(settings.deleteShare() / deletableShare, 1 - settings.updateShare());
+        deletableShare == 0
+            ? 0
+            : Math.min(settings.deleteShare() / deletableShare, 1 - settings.updateShare());
   }
 
   public TimelineSettings settings() {
@@ -49,19 +59,24 @@ public final class ActivityTimeline {
     return startMs + Math.floorDiv(Math.multiplyExact(slot, DAY_MS), settings.ratePerDay());
   }
 
-  /** How many slots have happened at or before {@code epochMillis}, capped by the configured total. */
+  /**
+   * How many slots have happened at or before {@code epochMillis}, capped by the configured total.
+   */
   public long slotsUpTo(long epochMillis) {
     if (epochMillis < startMs) {
       return 0;
     }
-    long count = Math.floorDiv(Math.multiplyExact(epochMillis - startMs, settings.ratePerDay()), DAY_MS) + 1;
+    long count =
+        Math.floorDiv(Math.multiplyExact(epochMillis - startMs, settings.ratePerDay()), DAY_MS) + 1;
     while (count > 0 && timeOf(count - 1) > epochMillis) {
       count--;
     }
     while (timeOf(count) <= epochMillis) {
       count++;
     }
-    return settings.totalRecords().isPresent() ? Math.min(count, settings.totalRecords().getAsLong()) : count;
+    return settings.totalRecords().isPresent()
+        ? Math.min(count, settings.totalRecords().getAsLong())
+        : count;
   }
 
   /** The first slot whose time is at or after {@code epochMillis} (inclusive modified-since). */
@@ -69,7 +84,9 @@ public final class ActivityTimeline {
     return epochMillis <= startMs ? 0 : slotsUpTo(epochMillis - 1);
   }
 
-  /** The change at slot {@code k}: which activity, and whether it created, updated or deleted it. */
+  /**
+   * The change at slot {@code k}: which activity, and whether it created, updated or deleted it.
+   */
   public Change changeAt(long slot) {
     double u = unit(slot, 1);
     Change.Kind kind;
@@ -118,8 +135,11 @@ public final class ActivityTimeline {
     boolean scored = type.equals("quiz_submitted") || type.equals("assignment_submitted");
     String status =
         switch (change.kind()) {
-          case CREATE -> List.of("started", "in_progress", "completed").get((int) Math.floorMod(mix(k, 11), 3));
-          case UPDATE -> List.of("completed", "graded", "reopened").get((int) Math.floorMod(mix(k, 11), 3));
+          case CREATE ->
+              List.of("started", "in_progress", "completed")
+                  .get((int) Math.floorMod(mix(k, 11), 3));
+          case UPDATE ->
+              List.of("completed", "graded", "reopened").get((int) Math.floorMod(mix(k, 11), 3));
           case DELETE -> "deleted";
         };
     return LearnerActivity.newBuilder()
@@ -141,7 +161,9 @@ public final class ActivityTimeline {
         .build();
   }
 
-  /** Stable, unique id of the activity created at {@code activitySlot} (a bijection of the slot). */
+  /**
+   * Stable, unique id of the activity created at {@code activitySlot} (a bijection of the slot).
+   */
   public String activityId(long activitySlot) {
     return String.format("act_%016x", mix64(activitySlot ^ mix64(settings.seed())));
   }

@@ -27,11 +27,17 @@ public record TimelineSettings(
   public TimelineSettings {
     if (ratePerDay < 1 || ratePerDay > MAX_RATE_PER_DAY) {
       throw new IllegalArgumentException(
-          "rate-per-day must be between 1 and " + MAX_RATE_PER_DAY + " (one change per millisecond), got " + ratePerDay);
+          "rate-per-day must be between 1 and "
+              + MAX_RATE_PER_DAY
+              + " (one change per millisecond), got "
+              + ratePerDay);
     }
     if (updateShare < 0 || deleteShare < 0 || updateShare + deleteShare > 0.9) {
       throw new IllegalArgumentException(
-          "update-share and delete-share must be >= 0 and together <= 0.9, got " + updateShare + " and " + deleteShare);
+          "update-share and delete-share must be >= 0 and together <= 0.9, got "
+              + updateShare
+              + " and "
+              + deleteShare);
     }
     if (maxLateDays <= 0) {
       throw new IllegalArgumentException("max-late-days must be > 0, got " + maxLateDays);

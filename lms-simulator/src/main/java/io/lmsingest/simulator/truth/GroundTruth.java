@@ -21,7 +21,8 @@ import org.apache.parquet.io.LocalOutputFile;
  */
 public final class GroundTruth {
   static {
-    io.lmsingest.schemas.TrustedContracts.register(); // Parquet's Avro model loads LearnerActivity by name
+    io.lmsingest.schemas.TrustedContracts
+        .register(); // Parquet's Avro model loads LearnerActivity by name
   }
 
   private GroundTruth() {}
@@ -33,9 +34,11 @@ public final class GroundTruth {
    * Writes the ground truth as zstd Parquet (LearnerActivity columns, one row per activity) to
    * {@code target}, atomically. Memory: 4 bytes per change up to the horizon.
    */
-  public static Summary write(ActivityTimeline timeline, long horizon, Path target) throws IOException {
+  public static Summary write(ActivityTimeline timeline, long horizon, Path target)
+      throws IOException {
     if (horizon > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("ground truth supports at most " + (Integer.MAX_VALUE - 8) + " changes");
+      throw new IllegalArgumentException(
+          "ground truth supports at most " + (Integer.MAX_VALUE - 8) + " changes");
     }
     int n = (int) horizon;
     // latest[a] = slot of the newest change of the activity created at slot a, as an offset from a;
@@ -70,7 +73,8 @@ public final class GroundTruth {
         }
       }
     }
-    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new Summary(horizon, activities, deleted, target);
   }
 }

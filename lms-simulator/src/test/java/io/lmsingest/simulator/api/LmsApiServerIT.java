@@ -37,7 +37,8 @@ class LmsApiServerIT {
 
   static ActivityTimeline timeline(long records) {
     // 200,000 changes at 1M/day: ~4.8 hours of history, late updates up to a day later.
-    return new ActivityTimeline(new TimelineSettings(11, START, 1_000_000, OptionalLong.of(records), 0.2, 0.01, 1));
+    return new ActivityTimeline(
+        new TimelineSettings(11, START, 1_000_000, OptionalLong.of(records), 0.2, 0.01, 1));
   }
 
   @Test
@@ -57,8 +58,8 @@ class LmsApiServerIT {
   }
 
   @Test
-  void withFaultsOnARetryingClientStillGetsEveryVersionExactlyOnce(WarehouseFixture warehouse, @TempDir Path dir)
-      throws Exception {
+  void withFaultsOnARetryingClientStillGetsEveryVersionExactlyOnce(
+      WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
     ActivityTimeline timeline = timeline(200_000);
     Faults faults = new Faults(0.02, 1, 0.12, 0.05, 50, 0.06, 0.10);
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, NOW)) {
@@ -82,7 +83,8 @@ class LmsApiServerIT {
       RetryingPageReader reader = new RetryingPageReader(api.baseUrl(), KEY, 5_000);
       var firstPage = reader.fetch("/v1/activities?since=" + since + "&limit=5000");
       assertThat(firstPage.get("data")).hasSize(100);
-      assertThat(firstPage.get("data").get(0).get("updated_at").asText()).isEqualTo(since.toString());
+      assertThat(firstPage.get("data").get(0).get("updated_at").asText())
+          .isEqualTo(since.toString());
       assertThat(reader.readAll(since)).hasSize(5_000);
 
       var empty = reader.fetch("/v1/activities?since=2030-01-01T00:00:00Z");
@@ -94,10 +96,14 @@ class LmsApiServerIT {
 
   @Test
   void liveHistoryOnlyShowsChangesWhoseTimeHasCome() throws Exception {
-    ActivityTimeline timeline = new ActivityTimeline(new TimelineSettings(5, START, 86_400, OptionalLong.empty(), 0.2, 0.01, 1));
-    Clock clock = Clock.fixed(START.plusSeconds(99), ZoneOffset.UTC); // one change a second: slots 0..99
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(5, START, 86_400, OptionalLong.empty(), 0.2, 0.01, 1));
+    Clock clock =
+        Clock.fixed(START.plusSeconds(99), ZoneOffset.UTC); // one change a second: slots 0..99
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, Faults.NONE, clock)) {
-      assertThat(new RetryingPageReader(api.baseUrl(), KEY, 1_000).readAll(Instant.EPOCH)).hasSize(100);
+      assertThat(new RetryingPageReader(api.baseUrl(), KEY, 1_000).readAll(Instant.EPOCH))
+          .hasSize(100);
     }
   }
 
@@ -106,23 +112,31 @@ class LmsApiServerIT {
     try (LmsApiServer api = LmsApiServer.start(timeline(100), 0, 100, KEY, Faults.NONE, NOW)) {
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> none =
-          http.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities")).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(
+              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(none.statusCode()).isEqualTo(401);
       HttpResponse<String> wrong =
           http.send(
-              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities")).header(LmsApiServer.API_KEY_HEADER, "nope-nope-nope").build(),
+              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities"))
+                  .header(LmsApiServer.API_KEY_HEADER, "nope-nope-nope")
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(wrong.statusCode()).isEqualTo(401);
       assertThat(wrong.body()).doesNotContain(KEY);
       HttpResponse<String> badSince =
           http.send(
-              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities?since=yesterday")).header(LmsApiServer.API_KEY_HEADER, KEY).build(),
+              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities?since=yesterday"))
+                  .header(LmsApiServer.API_KEY_HEADER, KEY)
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(badSince.statusCode()).isEqualTo(400);
       assertThat(badSince.body()).contains("ISO-8601");
       HttpResponse<String> badCursor =
           http.send(
-              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities?cursor=zzz")).header(LmsApiServer.API_KEY_HEADER, KEY).build(),
+              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities?cursor=zzz"))
+                  .header(LmsApiServer.API_KEY_HEADER, KEY)
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(badCursor.statusCode()).isEqualTo(400);
       assertThat(badCursor.body()).contains("invalid cursor");
@@ -144,7 +158,11 @@ class LmsApiServerIT {
   }
 
   private static void assertMatchesGroundTruth(
-      ActivityTimeline timeline, long horizon, List<RetryingPageReader.Version> versions, WarehouseFixture warehouse, Path dir)
+      ActivityTimeline timeline,
+      long horizon,
+      List<RetryingPageReader.Version> versions,
+      WarehouseFixture warehouse,
+      Path dir)
       throws Exception {
     Map<String, RetryingPageReader.Version> latest = new HashMap<>();
     for (RetryingPageReader.Version v : versions) {
@@ -161,13 +179,18 @@ class LmsApiServerIT {
         Statement st = db.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT activity_id, epoch_ms(updated_at) AS updated_ms, is_deleted, status FROM read_parquet('" + truth + "')")) {
+                "SELECT activity_id, epoch_ms(updated_at) AS updated_ms, is_deleted, status FROM read_parquet('"
+                    + truth
+                    + "')")) {
       while (rs.next()) {
-        fromParquet.put(rs.getString(1), rs.getLong(2) + "/" + rs.getBoolean(3) + "/" + rs.getString(4));
+        fromParquet.put(
+            rs.getString(1), rs.getLong(2) + "/" + rs.getBoolean(3) + "/" + rs.getString(4));
       }
     }
     Map<String, String> fromApi = new HashMap<>();
-    latest.forEach((id, v) -> fromApi.put(id, v.updatedAt().toEpochMilli() + "/" + v.deleted() + "/" + v.status()));
+    latest.forEach(
+        (id, v) ->
+            fromApi.put(id, v.updatedAt().toEpochMilli() + "/" + v.deleted() + "/" + v.status()));
     assertThat(fromParquet).isEqualTo(fromApi);
   }
 }

@@ -22,7 +22,8 @@ final class RetryingPageReader {
   record Version(String activityId, Instant updatedAt, boolean deleted, String status) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
   private final String apiKey;
   private final int limit;
@@ -47,11 +48,15 @@ final class RetryingPageReader {
         Instant updatedAt = Instant.parse(item.get("updated_at").asText());
         String id = item.get("activity_id").asText();
         boolean afterMark =
-            markTime == null || updatedAt.isAfter(markTime) || (updatedAt.equals(markTime) && id.compareTo(markId) > 0);
+            markTime == null
+                || updatedAt.isAfter(markTime)
+                || (updatedAt.equals(markTime) && id.compareTo(markId) > 0);
         if (!afterMark) {
           continue;
         }
-        out.add(new Version(id, updatedAt, item.get("is_deleted").asBoolean(), item.get("status").asText()));
+        out.add(
+            new Version(
+                id, updatedAt, item.get("is_deleted").asBoolean(), item.get("status").asText()));
         markTime = updatedAt;
         markId = id;
       }

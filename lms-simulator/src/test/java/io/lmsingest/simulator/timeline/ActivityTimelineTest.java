@@ -16,7 +16,8 @@ class ActivityTimelineTest {
   static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
 
   static ActivityTimeline timeline(long seed, long rate) {
-    return new ActivityTimeline(new TimelineSettings(seed, START, rate, OptionalLong.empty(), 0.2, 0.01, 3));
+    return new ActivityTimeline(
+        new TimelineSettings(seed, START, rate, OptionalLong.empty(), 0.2, 0.01, 3));
   }
 
   @Test
@@ -64,8 +65,10 @@ class ActivityTimelineTest {
   @Test
   void totalRecordsCapsTheHistory() {
     ActivityTimeline capped =
-        new ActivityTimeline(new TimelineSettings(1, START, 5_000_000, OptionalLong.of(1_000), 0.2, 0.01, 3));
-    assertThat(capped.slotsUpTo(Instant.parse("2030-01-01T00:00:00Z").toEpochMilli())).isEqualTo(1_000);
+        new ActivityTimeline(
+            new TimelineSettings(1, START, 5_000_000, OptionalLong.of(1_000), 0.2, 0.01, 3));
+    assertThat(capped.slotsUpTo(Instant.parse("2030-01-01T00:00:00Z").toEpochMilli()))
+        .isEqualTo(1_000);
   }
 
   @Test
@@ -91,7 +94,9 @@ class ActivityTimelineTest {
       if (change.kind() == Change.Kind.DELETE) {
         deleted.add(change.activitySlot());
       } else {
-        assertThat(deleted).as("an update after a delete would resurrect it").doesNotContain(change.activitySlot());
+        assertThat(deleted)
+            .as("an update after a delete would resurrect it")
+            .doesNotContain(change.activitySlot());
       }
       LearnerActivity record = timeline.recordOf(change);
       LearnerActivity created = timeline.recordAt(change.activitySlot());

@@ -46,28 +46,47 @@ public final class ActivityApiClient {
   private final HttpClient http;
 
   public ActivityApiClient(
-      URI activitiesUrl, String keyHeader, Supplier<Secret> apiKey, int pageSize, Duration timeout, Pagination pagination) {
+      URI activitiesUrl,
+      String keyHeader,
+      Supplier<Secret> apiKey,
+      int pageSize,
+      Duration timeout,
+      Pagination pagination) {
     this.activitiesUrl = activitiesUrl;
     this.keyHeader = keyHeader;
     this.apiKey = apiKey;
     this.pageSize = pageSize;
     this.timeout = timeout;
     this.pagination = pagination;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
   /** Fetches the page {@code request} names, streaming its activities into {@code sink}. */
   public PageResult fetch(PageRequest request, ActivitySink sink) throws ApiFailure {
     URI uri = uriOf(request);
     HttpRequest httpRequest =
-        HttpRequest.newBuilder(uri).timeout(timeout).header(keyHeader, apiKey.get().reveal()).header("Accept", "application/json").GET().build();
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header(keyHeader, apiKey.get().reveal())
+            .header("Accept", "application/json")
+            .GET()
+            .build();
     HttpResponse<InputStream> response;
     try {
       response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
-      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "timeout after " + timeout.toMillis() + " ms on " + request, Optional.empty(), e);
+      throw new ApiFailure(
+          ApiFailure.Kind.TRANSIENT,
+          "timeout after " + timeout.toMillis() + " ms on " + request,
+          Optional.empty(),
+          e);
     } catch (IOException e) {
-      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "I/O error on " + request + ": " + e, Optional.empty(), e);
+      throw new ApiFailure(
+          ApiFailure.Kind.TRANSIENT, "I/O error on " + request + ": " + e, Optional.empty(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "interrupted", Optional.empty(), e);
@@ -80,11 +99,17 @@ public final class ActivityApiClient {
       return readPage(uri, body, response, sink);
     } catch (IOException e) {
       // Closing a broken stream; the page itself has already succeeded or failed.
-      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "I/O error reading " + request + ": " + e, Optional.empty(), e);
+      throw new ApiFailure(
+          ApiFailure.Kind.TRANSIENT,
+          "I/O error reading " + request + ": " + e,
+          Optional.empty(),
+          e);
     }
   }
 
-  private PageResult readPage(URI current, InputStream body, HttpResponse<?> response, ActivitySink sink) throws ApiFailure {
+  private PageResult readPage(
+      URI current, InputStream body, HttpResponse<?> response, ActivitySink sink)
+      throws ApiFailure {
     int records = 0;
     boolean hasMore = false;
     String nextCursor = null;
@@ -113,30 +138,54 @@ public final class ActivityApiClient {
       }
     } catch (IOException e) {
       // Truncated or malformed: the records already handed out must not be committed.
-      throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE, "malformed page after " + records + " records: " + e.getMessage(), Optional.empty(), e);
+      throw new ApiFailure(
+          ApiFailure.Kind.MALFORMED_PAGE,
+          "malformed page after " + records + " records: " + e.getMessage(),
+          Optional.empty(),
+          e);
     }
-    return new PageResult(records, hasMore ? nextRequest(current, nextCursor, nextLink, response, records) : Optional.empty());
+    return new PageResult(
+        records,
+        hasMore ? nextRequest(current, nextCursor, nextLink, response, records) : Optional.empty());
   }
 
-  private Optional<PageRequest> nextRequest(URI current, String nextCursor, String nextLink, HttpResponse<?> response, int records)
+  private Optional<PageRequest> nextRequest(
+      URI current, String nextCursor, String nextLink, HttpResponse<?> response, int records)
       throws ApiFailure {
     String target =
         switch (pagination) {
-          case CURSOR -> nextCursor == null ? null
-              : "?cursor=" + URLEncoder.encode(nextCursor, StandardCharsets.UTF_8) + "&limit=" + pageSize;
+          case CURSOR ->
+              nextCursor == null
+                  ? null
+                  : "?cursor="
+                      + URLEncoder.encode(nextCursor, StandardCharsets.UTF_8)
+                      + "&limit="
+                      + pageSize;
           case NEXT_LINK -> nextLink;
-          case LINK_HEADER -> response.headers().allValues("Link").stream()
-              .map(NEXT_LINK::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null);
-          case PAGE_NUMBER -> withParameter(current, "page", Long.toString(parameter(current, "page", 1) + 1));
-          case OFFSET -> withParameter(current, "offset", Long.toString(parameter(current, "offset", 0) + records));
+          case LINK_HEADER ->
+              response.headers().allValues("Link").stream()
+                  .map(NEXT_LINK::matcher)
+                  .filter(Matcher::find)
+                  .map(m -> m.group(1))
+                  .findFirst()
+                  .orElse(null);
+          case PAGE_NUMBER ->
+              withParameter(current, "page", Long.toString(parameter(current, "page", 1) + 1));
+          case OFFSET ->
+              withParameter(
+                  current, "offset", Long.toString(parameter(current, "offset", 0) + records));
         };
     if (target == null) {
-      throw new ApiFailure(ApiFailure.Kind.MALFORMED_PAGE,
-          "page says has_more but gives no next page for pagination " + pagination, Optional.empty(), null);
+      throw new ApiFailure(
+          ApiFailure.Kind.MALFORMED_PAGE,
+          "page says has_more but gives no next page for pagination " + pagination,
+          Optional.empty(),
+          null);
     }
     // java.net.URI.resolve follows RFC 2396, which drops the last path segment for a query-only
     // reference ("?cursor=…"); append those to the endpoint itself.
-    URI next = target.startsWith("?") ? URI.create(activitiesUrl + target) : activitiesUrl.resolve(target);
+    URI next =
+        target.startsWith("?") ? URI.create(activitiesUrl + target) : activitiesUrl.resolve(target);
     return Optional.of(PageRequest.next(next));
   }
 
@@ -144,12 +193,14 @@ public final class ActivityApiClient {
     if (request.next().isPresent()) {
       return request.next().get();
     }
-    String since = URLEncoder.encode(request.since().orElseThrow().toString(), StandardCharsets.UTF_8);
-    String first = switch (pagination) {
-      case PAGE_NUMBER -> "&page=1";
-      case OFFSET -> "&offset=0";
-      default -> "";
-    };
+    String since =
+        URLEncoder.encode(request.since().orElseThrow().toString(), StandardCharsets.UTF_8);
+    String first =
+        switch (pagination) {
+          case PAGE_NUMBER -> "&page=1";
+          case OFFSET -> "&offset=0";
+          default -> "";
+        };
     return URI.create(activitiesUrl + "?since=" + since + "&limit=" + pageSize + first);
   }
 
@@ -162,7 +213,9 @@ public final class ActivityApiClient {
     return fallback;
   }
 
-  /** {@code uri} with query parameter {@code name} set to {@code value}, as an absolute URL string. */
+  /**
+   * {@code uri} with query parameter {@code name} set to {@code value}, as an absolute URL string.
+   */
   private static String withParameter(URI uri, String name, String value) {
     StringBuilder query = new StringBuilder();
     boolean replaced = false;
@@ -182,11 +235,13 @@ public final class ActivityApiClient {
   private static ApiFailure failureFor(int status, HttpResponse<?> response, PageRequest request) {
     String what = "HTTP " + status + " on " + request;
     if (status == 429) {
-      Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(ActivityApiClient::seconds);
+      Optional<Duration> retryAfter =
+          response.headers().firstValue("Retry-After").flatMap(ActivityApiClient::seconds);
       return new ApiFailure(ApiFailure.Kind.RATE_LIMITED, what, retryAfter, null);
     }
     if (status == 401 || status == 403) {
-      return new ApiFailure(ApiFailure.Kind.UNAUTHORIZED, what + " (API key rejected)", Optional.empty(), null);
+      return new ApiFailure(
+          ApiFailure.Kind.UNAUTHORIZED, what + " (API key rejected)", Optional.empty(), null);
     }
     if (status >= 500 || status == 408) {
       return new ApiFailure(ApiFailure.Kind.TRANSIENT, what, Optional.empty(), null);

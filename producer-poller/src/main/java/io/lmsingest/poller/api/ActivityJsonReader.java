@@ -22,9 +22,14 @@ final class ActivityJsonReader {
     if (json.currentToken() != JsonToken.START_OBJECT) {
       throw new IOException("expected an activity object, found " + json.currentToken());
     }
-    LearnerActivity.Builder b = LearnerActivity.newBuilder()
-        .setActivityId("").setLearnerId("").setCourseId("").setActivityType("")
-        .setActivityTimestamp(Instant.EPOCH).setAttributes(new HashMap<>());
+    LearnerActivity.Builder b =
+        LearnerActivity.newBuilder()
+            .setActivityId("")
+            .setLearnerId("")
+            .setCourseId("")
+            .setActivityType("")
+            .setActivityTimestamp(Instant.EPOCH)
+            .setAttributes(new HashMap<>());
     Instant updatedAt = null;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
@@ -37,7 +42,8 @@ final class ActivityJsonReader {
         case "learner_id" -> b.setLearnerId(json.getValueAsString(""));
         case "course_id" -> b.setCourseId(json.getValueAsString(""));
         case "activity_type" -> b.setActivityType(json.getValueAsString(""));
-        case "activity_timestamp" -> b.setActivityTimestamp(instantOr(json.getValueAsString(), Instant.EPOCH));
+        case "activity_timestamp" ->
+            b.setActivityTimestamp(instantOr(json.getValueAsString(), Instant.EPOCH));
         case "updated_at" -> updatedAt = instantOr(json.getValueAsString(), null);
         case "status" -> b.setStatus(json.getValueAsString());
         case "score" -> b.setScore(json.getValueAsDouble());

@@ -3,7 +3,9 @@ package io.lmsingest.poller.api;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Why a page request failed, and so what the poller does next. Messages never carry the API key. */
+/**
+ * Why a page request failed, and so what the poller does next. Messages never carry the API key.
+ */
 public class ApiFailure extends Exception {
   public enum Kind {
     /** 429: wait for Retry-After, then retry. */

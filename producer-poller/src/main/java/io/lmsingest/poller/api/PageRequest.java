@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One page request: the first of a run asks by {@code since}; later ones follow the API's next pointer. */
+/**
+ * One page request: the first of a run asks by {@code since}; later ones follow the API's next
+ * pointer.
+ */
 public record PageRequest(Optional<Instant> since, Optional<URI> next) {
   public static PageRequest since(Instant since) {
     return new PageRequest(Optional.of(since), Optional.empty());

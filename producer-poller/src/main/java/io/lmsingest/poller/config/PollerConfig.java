@@ -50,44 +50,150 @@ public final class PollerConfig extends ServiceConfig {
   public static final String WAREHOUSE_COLUMN = "warehouse.updated.at.column";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.registry(CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
-      .define(API_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "URL of the LMS activities endpoint, e.g. http://127.0.0.1:8080/v1/activities.")
-      .define(API_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Where the API key lives: aws-secretsmanager:<id>[#json-key], env:NAME or file:PATH. Never the key itself.")
-      .define(API_KEY_HEADER, Type.STRING, "X-Api-Key", Importance.LOW, "HTTP header that carries the API key.")
-      .define(PAGE_SIZE, Type.INT, 1000, Range.between(1, 10_000), Importance.MEDIUM,
-          "Records asked for per page (the API may cap it lower).")
-      .define(PAGINATION, Type.STRING, "cursor", ValidString.in("cursor", "next-link", "link-header", "page-number", "offset"), Importance.MEDIUM,
-          "How the API points at the next page: cursor (next_cursor token), next-link (a 'next' URL in the body), link-header (RFC 8288), page-number (page=1,2,...) or offset (offset=0,limit,...), the last two relative to since.")
-      .define(API_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.MEDIUM, "Connect and whole-response timeout per page.")
-      .define(RATE_LIMIT, Type.DOUBLE, 20.0, Range.atLeast(0.01), Importance.MEDIUM, "Most API requests per second (client-side).")
-      .define(SOURCE, Type.STRING, "lms", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Name of this LMS source: key of its cursor, part of the default transactional.id.")
-      .define(START_FROM, Type.STRING, "earliest", Importance.HIGH,
-          "Where a source with no committed cursor starts: 'earliest', an ISO-8601 instant (inclusive), or 'warehouse'"
-              + " (MAX(updated_at) of warehouse.table, inclusive).")
-      .define(IDLE_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.MEDIUM,
-          "Pause once caught up (the last page had nothing more); pages come back to back until then.")
-      .define(BACKOFF_INITIAL_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, "First retry delay (exponential, full jitter).")
-      .define(BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, "Longest retry delay.")
-      .define(OUTAGE_ALERT_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.MEDIUM,
-          "Raise an alert once pages have failed for this long without a success.")
-      .define(RAW_TOPIC, Type.STRING, Topics.RAW, Importance.MEDIUM, "Topic the API's records go to (key = activity_id).")
-      .define(CURSOR_TOPIC, Type.STRING, Topics.CURSOR, Importance.MEDIUM, "Compacted topic of the pollers' cursors (key = source).")
-      .define(RAW_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.LOW, "Partitions of the raw topic when the poller creates it.")
-      .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
-          "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.")
-      .define(WAREHOUSE_JDBC_URL, Type.STRING, "", Importance.LOW,
-          "JDBC URL of the warehouse, for poller.start.from=warehouse (e.g. jdbc:duckdb:lms-data/warehouse.duckdb).")
-      .define(WAREHOUSE_TABLE, Type.STRING, "ANALYTICS_READY", Importance.LOW, "Table whose MAX(updated_at) starts a new source.")
-      .define(WAREHOUSE_COLUMN, Type.STRING, "UPDATED_AT", Importance.LOW, "Its updated_at column.");
+      CommonKeys.secrets(
+              CommonKeys.metrics(
+                  CommonKeys.registry(
+                      CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
+          .define(
+              API_URL,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "URL of the LMS activities endpoint, e.g. http://127.0.0.1:8080/v1/activities.")
+          .define(
+              API_KEY,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Where the API key lives: aws-secretsmanager:<id>[#json-key], env:NAME or file:PATH. Never the key itself.")
+          .define(
+              API_KEY_HEADER,
+              Type.STRING,
+              "X-Api-Key",
+              Importance.LOW,
+              "HTTP header that carries the API key.")
+          .define(
+              PAGE_SIZE,
+              Type.INT,
+              1000,
+              Range.between(1, 10_000),
+              Importance.MEDIUM,
+              "Records asked for per page (the API may cap it lower).")
+          .define(
+              PAGINATION,
+              Type.STRING,
+              "cursor",
+              ValidString.in("cursor", "next-link", "link-header", "page-number", "offset"),
+              Importance.MEDIUM,
+              "How the API points at the next page: cursor (next_cursor token), next-link (a 'next' URL in the body), link-header (RFC 8288), page-number (page=1,2,...) or offset (offset=0,limit,...), the last two relative to since.")
+          .define(
+              API_TIMEOUT_MS,
+              Type.LONG,
+              30_000L,
+              Range.atLeast(100),
+              Importance.MEDIUM,
+              "Connect and whole-response timeout per page.")
+          .define(
+              RATE_LIMIT,
+              Type.DOUBLE,
+              20.0,
+              Range.atLeast(0.01),
+              Importance.MEDIUM,
+              "Most API requests per second (client-side).")
+          .define(
+              SOURCE,
+              Type.STRING,
+              "lms",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Name of this LMS source: key of its cursor, part of the default transactional.id.")
+          .define(
+              START_FROM,
+              Type.STRING,
+              "earliest",
+              Importance.HIGH,
+              "Where a source with no committed cursor starts: 'earliest', an ISO-8601 instant (inclusive), or 'warehouse'"
+                  + " (MAX(updated_at) of warehouse.table, inclusive).")
+          .define(
+              IDLE_INTERVAL_MS,
+              Type.LONG,
+              5_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Pause once caught up (the last page had nothing more); pages come back to back until then.")
+          .define(
+              BACKOFF_INITIAL_MS,
+              Type.LONG,
+              200L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "First retry delay (exponential, full jitter).")
+          .define(
+              BACKOFF_MAX_MS,
+              Type.LONG,
+              30_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Longest retry delay.")
+          .define(
+              OUTAGE_ALERT_MS,
+              Type.LONG,
+              300_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Raise an alert once pages have failed for this long without a success.")
+          .define(
+              RAW_TOPIC,
+              Type.STRING,
+              Topics.RAW,
+              Importance.MEDIUM,
+              "Topic the API's records go to (key = activity_id).")
+          .define(
+              CURSOR_TOPIC,
+              Type.STRING,
+              Topics.CURSOR,
+              Importance.MEDIUM,
+              "Compacted topic of the pollers' cursors (key = source).")
+          .define(
+              RAW_PARTITIONS,
+              Type.INT,
+              6,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Partitions of the raw topic when the poller creates it.")
+          .define(
+              TRANSACTIONAL_ID,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Kafka transactional.id (default lms-poller-<source>). A second poller with the same id fences the first.")
+          .define(
+              WAREHOUSE_JDBC_URL,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "JDBC URL of the warehouse, for poller.start.from=warehouse (e.g. jdbc:duckdb:lms-data/warehouse.duckdb).")
+          .define(
+              WAREHOUSE_TABLE,
+              Type.STRING,
+              "ANALYTICS_READY",
+              Importance.LOW,
+              "Table whose MAX(updated_at) starts a new source.")
+          .define(
+              WAREHOUSE_COLUMN,
+              Type.STRING,
+              "UPDATED_AT",
+              Importance.LOW,
+              "Its updated_at column.");
 
   public PollerConfig(Map<String, ?> values) {
     super("poller", DEFINITION, values);
     startFrom(); // validate now, naming the key
     if (getLong(BACKOFF_MAX_MS) < getLong(BACKOFF_INITIAL_MS)) {
-      throw new ConfigException(BACKOFF_MAX_MS, getLong(BACKOFF_MAX_MS), "must be >= " + BACKOFF_INITIAL_MS);
+      throw new ConfigException(
+          BACKOFF_MAX_MS, getLong(BACKOFF_MAX_MS), "must be >= " + BACKOFF_INITIAL_MS);
     }
   }
 
@@ -103,14 +209,18 @@ public final class PollerConfig extends ServiceConfig {
     }
     if ("warehouse".equals(value)) {
       if (getString(WAREHOUSE_JDBC_URL).isEmpty()) {
-        throw new ConfigException(WAREHOUSE_JDBC_URL, "", "is required when " + START_FROM + "=warehouse");
+        throw new ConfigException(
+            WAREHOUSE_JDBC_URL, "", "is required when " + START_FROM + "=warehouse");
       }
       return Instant.EPOCH; // resolved against the warehouse at start, see startsFromWarehouse()
     }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new ConfigException(START_FROM, value, "must be 'earliest', 'warehouse' or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+      throw new ConfigException(
+          START_FROM,
+          value,
+          "must be 'earliest', 'warehouse' or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
     }
   }
 

@@ -18,9 +18,12 @@ import org.apache.kafka.common.TopicPartition;
 public final class CursorStore {
   private CursorStore() {}
 
-  public static Optional<PollerCursor> latest(Consumer<String, IndexedRecord> consumer, String topic, String source, Duration timeout) {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+  public static Optional<PollerCursor> latest(
+      Consumer<String, IndexedRecord> consumer, String topic, String source, Duration timeout) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, timeout).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
     if (partitions.isEmpty()) {
       throw new IllegalStateException("cursor topic " + topic + " does not exist");
     }
@@ -31,7 +34,8 @@ public final class CursorStore {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("could not read cursor topic " + topic + " to its end within " + timeout);
+        throw new IllegalStateException(
+            "could not read cursor topic " + topic + " to its end within " + timeout);
       }
       for (ConsumerRecord<String, IndexedRecord> record : consumer.poll(Duration.ofMillis(200))) {
         if (source.equals(record.key())) {

@@ -2,7 +2,6 @@ package io.lmsingest.poller.kafka;
 
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageResult;
-import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.schemas.PollerCursor;
 import java.time.Clock;
 import org.apache.avro.generic.IndexedRecord;
@@ -23,13 +22,17 @@ public final class PageWriter implements AutoCloseable {
   /** Fetches a page, handing its records to the given sink as they arrive. */
   @FunctionalInterface
   public interface PageSource {
-    PageResult fetchInto(io.lmsingest.poller.api.ActivityApiClient.ActivitySink sink) throws ApiFailure;
+    PageResult fetchInto(io.lmsingest.poller.api.ActivityApiClient.ActivitySink sink)
+        throws ApiFailure;
   }
 
   /** A committed page: its result and the mark after it. */
   public record Committed(PageResult page, HighWaterMark mark, int written) {}
 
-  /** The producer was fenced by a newer poller with the same transactional.id, or is otherwise unusable. */
+  /**
+   * The producer was fenced by a newer poller with the same transactional.id, or is otherwise
+   * unusable.
+   */
   public static final class FatalProducerException extends RuntimeException {
     FatalProducerException(String message, Throwable cause) {
       super(message, cause);
@@ -45,7 +48,11 @@ public final class PageWriter implements AutoCloseable {
   private long records;
 
   public PageWriter(
-      Producer<String, IndexedRecord> producer, String rawTopic, String cursorTopic, String source, Clock clock,
+      Producer<String, IndexedRecord> producer,
+      String rawTopic,
+      String cursorTopic,
+      String source,
+      Clock clock,
       PollerCursor resumedFrom) {
     this.producer = producer;
     this.rawTopic = rawTopic;
@@ -57,26 +64,31 @@ public final class PageWriter implements AutoCloseable {
   }
 
   /**
-   * Runs one page: begin, every record after {@code from}, the new cursor, commit. Any failure —
-   * of the API mid-page or of Kafka — aborts, so nothing of the page becomes visible and the cursor
+   * Runs one page: begin, every record after {@code from}, the new cursor, commit. Any failure — of
+   * the API mid-page or of Kafka — aborts, so nothing of the page becomes visible and the cursor
    * stays where it was.
    */
   public Committed write(HighWaterMark from, PageSource page) throws ApiFailure {
     try {
       producer.beginTransaction();
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
       throw fatal(e);
     }
     HighWaterMark[] mark = {from};
     int[] written = {0};
     try {
-      PageResult result = page.fetchInto(activity -> {
-        if (mark[0].precedes(activity)) {
-          producer.send(new ProducerRecord<>(rawTopic, activity.getActivityId(), activity));
-          mark[0] = HighWaterMark.of(activity);
-          written[0]++;
-        }
-      });
+      PageResult result =
+          page.fetchInto(
+              activity -> {
+                if (mark[0].precedes(activity)) {
+                  producer.send(new ProducerRecord<>(rawTopic, activity.getActivityId(), activity));
+                  mark[0] = HighWaterMark.of(activity);
+                  written[0]++;
+                }
+              });
       if (written[0] > 0) {
         producer.send(new ProducerRecord<>(cursorTopic, source, cursor(mark[0], written[0])));
       }
@@ -86,7 +98,10 @@ public final class PageWriter implements AutoCloseable {
         records += written[0];
       }
       return new Committed(result, mark[0], written[0]);
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
       throw fatal(e);
     } catch (ApiFailure | KafkaException e) {
       abort();
@@ -119,8 +134,11 @@ public final class PageWriter implements AutoCloseable {
   private FatalProducerException fatal(KafkaException e) {
     // Kafka's rule: a fenced or broken transactional producer cannot be reused; close it.
     producer.close(java.time.Duration.ZERO);
-    return new FatalProducerException("transactional producer unusable (" + e.getClass().getSimpleName()
-        + "): another poller with the same transactional.id probably took over", e);
+    return new FatalProducerException(
+        "transactional producer unusable ("
+            + e.getClass().getSimpleName()
+            + "): another poller with the same transactional.id probably took over",
+        e);
   }
 
   @Override

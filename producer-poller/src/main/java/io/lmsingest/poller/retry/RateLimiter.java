@@ -22,7 +22,9 @@ public final class RateLimiter {
     this.tokens = burst;
   }
 
-  /** Takes one token at time {@code nowNanos}; returns how long to wait before the request may go. */
+  /**
+   * Takes one token at time {@code nowNanos}; returns how long to wait before the request may go.
+   */
   public synchronized Duration reserve(long nowNanos) {
     if (started) {
       tokens = Math.min(burst, tokens + (nowNanos - lastNanos) / 1e9 * perSecond);

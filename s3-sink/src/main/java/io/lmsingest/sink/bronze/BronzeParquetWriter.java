@@ -1,7 +1,6 @@
 package io.lmsingest.sink.bronze;
 
 import io.lmsingest.schemas.BronzeLayout;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,9 +26,9 @@ import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Writes one Bronze file for one partition on local disk (never in memory as a whole): zstd Parquet
- * with the record's own columns plus {@code _kafka_partition}, {@code _kafka_offset},
- * {@code _kafka_timestamp}. Write, then {@link #complete()} or {@link #abort()}. It knows nothing of
- * Kafka commits or uploads.
+ * with the record's own columns plus {@code _kafka_partition}, {@code _kafka_offset}, {@code
+ * _kafka_timestamp}. Write, then {@link #complete()} or {@link #abort()}. It knows nothing of Kafka
+ * commits or uploads.
  */
 public final class BronzeParquetWriter implements AutoCloseable {
   private final Path localFile;
@@ -50,22 +49,30 @@ public final class BronzeParquetWriter implements AutoCloseable {
   /**
    * @param rowGroupBytes Parquet row group size: what is buffered in memory per open file
    */
-  public BronzeParquetWriter(Path directory, String keyPrefix, String topic, int partition, Schema writerSchema, long rowGroupBytes)
+  public BronzeParquetWriter(
+      Path directory,
+      String keyPrefix,
+      String topic,
+      int partition,
+      Schema writerSchema,
+      long rowGroupBytes)
       throws IOException {
     Files.createDirectories(directory);
-    this.localFile = Files.createTempFile(directory, topic + "+" + partition + "+", ".parquet.partial");
+    this.localFile =
+        Files.createTempFile(directory, topic + "+" + partition + "+", ".parquet.partial");
     this.keyPrefix = keyPrefix;
     this.topic = topic;
     this.partition = partition;
     this.writerSchema = writerSchema;
     this.bronzeSchema = bronzeSchema(writerSchema);
-    this.parquet = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(localFile))
-        .withSchema(bronzeSchema)
-        .withDataModel(GenericData.get())
-        .withCompressionCodec(CompressionCodecName.ZSTD)
-        .withRowGroupSize(rowGroupBytes)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .build();
+    this.parquet =
+        AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(localFile))
+            .withSchema(bronzeSchema)
+            .withDataModel(GenericData.get())
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withRowGroupSize(rowGroupBytes)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .build();
   }
 
   /** The writer schema plus the three lineage columns. */
@@ -74,11 +81,26 @@ public final class BronzeParquetWriter implements AutoCloseable {
     for (Schema.Field field : writerSchema.getFields()) {
       fields.add(new Schema.Field(field, field.schema()));
     }
-    fields.add(new Schema.Field(BronzeLayout.PARTITION_COLUMN, Schema.create(Schema.Type.INT), "Kafka partition of the record", null));
-    fields.add(new Schema.Field(BronzeLayout.OFFSET_COLUMN, Schema.create(Schema.Type.LONG), "Kafka offset of the record", null));
-    fields.add(new Schema.Field(BronzeLayout.TIMESTAMP_COLUMN, LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)),
-        "Kafka timestamp of the record (UTC)", null));
-    return Schema.createRecord(writerSchema.getName(), writerSchema.getDoc(), writerSchema.getNamespace(), false, fields);
+    fields.add(
+        new Schema.Field(
+            BronzeLayout.PARTITION_COLUMN,
+            Schema.create(Schema.Type.INT),
+            "Kafka partition of the record",
+            null));
+    fields.add(
+        new Schema.Field(
+            BronzeLayout.OFFSET_COLUMN,
+            Schema.create(Schema.Type.LONG),
+            "Kafka offset of the record",
+            null));
+    fields.add(
+        new Schema.Field(
+            BronzeLayout.TIMESTAMP_COLUMN,
+            LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)),
+            "Kafka timestamp of the record (UTC)",
+            null));
+    return Schema.createRecord(
+        writerSchema.getName(), writerSchema.getDoc(), writerSchema.getNamespace(), false, fields);
   }
 
   public Schema writerSchema() {
@@ -86,12 +108,15 @@ public final class BronzeParquetWriter implements AutoCloseable {
   }
 
   /** Appends one record; offsets must increase (gaps, e.g. from transaction markers, are fine). */
-  public void write(GenericRecord value, long offset, long kafkaTimestampMillis) throws IOException {
+  public void write(GenericRecord value, long offset, long kafkaTimestampMillis)
+      throws IOException {
     if (offset <= endOffset) {
-      throw new IllegalArgumentException("offset " + offset + " of " + topic + "-" + partition + " is not after " + endOffset);
+      throw new IllegalArgumentException(
+          "offset " + offset + " of " + topic + "-" + partition + " is not after " + endOffset);
     }
     if (!value.getSchema().equals(writerSchema)) {
-      throw new IllegalArgumentException("record schema differs from this file's writer schema: roll the file first");
+      throw new IllegalArgumentException(
+          "record schema differs from this file's writer schema: roll the file first");
     }
     GenericData.Record row = new GenericData.Record(bronzeSchema);
     for (Schema.Field field : writerSchema.getFields()) {
@@ -122,7 +147,10 @@ public final class BronzeParquetWriter implements AutoCloseable {
     return parquet.getDataSize();
   }
 
-  /** Finishes the file and describes it. The local file stays until the caller uploads and deletes it. */
+  /**
+   * Finishes the file and describes it. The local file stays until the caller uploads and deletes
+   * it.
+   */
   public WrittenFile complete() throws IOException {
     if (rows == 0) {
       throw new IllegalStateException("an empty Bronze file is never completed; abort it instead");
@@ -132,7 +160,12 @@ public final class BronzeParquetWriter implements AutoCloseable {
     return new WrittenFile(
         localFile,
         new BronzeObjectKey(keyPrefix, topic, partition, startOffset, firstTimestamp).key(),
-        partition, startOffset, endOffset, rows, Files.size(localFile), sha256(localFile),
+        partition,
+        startOffset,
+        endOffset,
+        rows,
+        Files.size(localFile),
+        sha256(localFile),
         Long.toHexString(SchemaNormalization.parsingFingerprint64(writerSchema)),
         Optional.ofNullable(minUpdatedAt).map(Instant::ofEpochMilli),
         Optional.ofNullable(maxUpdatedAt).map(Instant::ofEpochMilli));
@@ -153,7 +186,8 @@ public final class BronzeParquetWriter implements AutoCloseable {
   }
 
   static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       byte[] buffer = new byte[64 * 1024];
       while (in.read(buffer) >= 0) {
         // reading feeds the digest

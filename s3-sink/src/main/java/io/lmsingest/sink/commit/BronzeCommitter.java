@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns finished files into durable ones: upload with a conditional create (or adoption of the
- * object already there), then its manifest in S3, then the manifest announced. Returns only when all
- * of that is durable; it never commits Kafka offsets (the caller does, from what is returned).
+ * object already there), then its manifest in S3, then the manifest announced. Returns only when
+ * all of that is durable; it never commits Kafka offsets (the caller does, from what is returned).
  */
 public final class BronzeCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeCommitter.class);
@@ -27,14 +27,21 @@ public final class BronzeCommitter {
   private final ManifestAnnouncer announcer;
   private final Clock clock;
 
-  public BronzeCommitter(BronzeUploader uploader, ManifestPublisher manifests, ManifestAnnouncer announcer, Clock clock) {
+  public BronzeCommitter(
+      BronzeUploader uploader,
+      ManifestPublisher manifests,
+      ManifestAnnouncer announcer,
+      Clock clock) {
     this.uploader = uploader;
     this.manifests = manifests;
     this.announcer = announcer;
     this.clock = clock;
   }
 
-  /** Makes {@code files} of {@code topic} durable, one manifest each; local files are deleted either way. */
+  /**
+   * Makes {@code files} of {@code topic} durable, one manifest each; local files are deleted either
+   * way.
+   */
   public List<DurableFile> commit(String topic, List<WrittenFile> files) throws IOException {
     List<DurableFile> durable = new ArrayList<>();
     try {
@@ -48,11 +55,19 @@ public final class BronzeCommitter {
         }
         Duration upload = Duration.ofNanos(System.nanoTime() - started);
         WrittenFile stored = uploaded.stored();
-        BronzeManifest manifest = ManifestPublisher.manifest(topic, List.of(stored), clock.instant());
-        manifests.write(manifest); // false = already there from before a crash: it is announced again anyway
+        BronzeManifest manifest =
+            ManifestPublisher.manifest(topic, List.of(stored), clock.instant());
+        manifests.write(
+            manifest); // false = already there from before a crash: it is announced again anyway
         announcer.announce(manifest);
-        durable.add(new DurableFile(stored, uploaded.adopted(), written.endOffset(), manifest, upload));
-        LOG.info("bronze file {} rows={} offsets={}..{}{}", stored.key(), stored.rows(), stored.startOffset(), stored.endOffset(),
+        durable.add(
+            new DurableFile(stored, uploaded.adopted(), written.endOffset(), manifest, upload));
+        LOG.info(
+            "bronze file {} rows={} offsets={}..{}{}",
+            stored.key(),
+            stored.rows(),
+            stored.startOffset(),
+            stored.endOffset(),
             uploaded.adopted() ? " (adopted: already durable)" : "");
       }
     } finally {

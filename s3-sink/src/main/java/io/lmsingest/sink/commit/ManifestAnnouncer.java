@@ -12,7 +12,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 
-/** Where manifests are announced besides S3: the manifest topic, or nowhere (benchmarks, tests of Bronze alone). */
+/**
+ * Where manifests are announced besides S3: the manifest topic, or nowhere (benchmarks, tests of
+ * Bronze alone).
+ */
 public interface ManifestAnnouncer {
   /** Sends a manifest; it must be durable once {@link #awaitAll} returns. */
   void announce(BronzeManifest manifest);
@@ -20,13 +23,14 @@ public interface ManifestAnnouncer {
   /** Waits until everything announced is durable; throws if any send failed. */
   void awaitAll();
 
-  ManifestAnnouncer NONE = new ManifestAnnouncer() {
-    @Override
-    public void announce(BronzeManifest manifest) {}
+  ManifestAnnouncer NONE =
+      new ManifestAnnouncer() {
+        @Override
+        public void announce(BronzeManifest manifest) {}
 
-    @Override
-    public void awaitAll() {}
-  };
+        @Override
+        public void awaitAll() {}
+      };
 
   /** Announces on {@code topic}, key = batch id (the producer is idempotent, acks=all). */
   static ManifestAnnouncer kafka(Producer<String, IndexedRecord> producer, String topic) {
@@ -46,7 +50,9 @@ public interface ManifestAnnouncer {
             future.get();
           }
         } catch (ExecutionException e) {
-          throw e.getCause() instanceof KafkaException k ? k : new KafkaException("manifest not published", e.getCause());
+          throw e.getCause() instanceof KafkaException k
+              ? k
+              : new KafkaException("manifest not published", e.getCause());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptException(e);

@@ -19,11 +19,13 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The sink's commit bookkeeping, with no I/O: the committed offset of every assigned partition (the
- * Bronze high-water mark), which records of a poll are already covered, what to commit once files are
- * durable, and the run of failures with its backoff. The clock is passed in.
+ * Bronze high-water mark), which records of a poll are already covered, what to commit once files
+ * are durable, and the run of failures with its backoff. The clock is passed in.
  */
 public final class OffsetBook {
-  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+  private static final Backoff BACKOFF =
+      new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+
   /** From this many failures in a row the sink's log line carries {@code alert=true}. */
   public static final int ALERT_AFTER_FAILURES = 5;
 
@@ -70,18 +72,25 @@ public final class OffsetBook {
   public Map<TopicPartition, OffsetAndMetadata> offsetsFor(String topic, List<DurableFile> files) {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     for (DurableFile f : files) {
-      commits.merge(new TopicPartition(topic, f.stored().partition()), new OffsetAndMetadata(f.nextOffset()),
+      commits.merge(
+          new TopicPartition(topic, f.stored().partition()),
+          new OffsetAndMetadata(f.nextOffset()),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     return commits;
   }
 
-  /** {@code commits} reached Kafka; a file moved a partition's position if {@code repositionedBy} says so. */
+  /**
+   * {@code commits} reached Kafka; a file moved a partition's position if {@code repositionedBy}
+   * says so.
+   */
   public synchronized void committed(Map<TopicPartition, OffsetAndMetadata> commits) {
     commits.forEach((tp, offset) -> committed.put(tp, offset.offset()));
   }
 
-  /** The consumer was sought on {@code tp}: the rest of the current batch of {@code tp} is skipped. */
+  /**
+   * The consumer was sought on {@code tp}: the rest of the current batch of {@code tp} is skipped.
+   */
   public synchronized void repositioned(TopicPartition tp) {
     repositioned.add(tp);
   }
@@ -92,7 +101,9 @@ public final class OffsetBook {
    * transactional topic would show a lag of 1 forever.
    */
   public synchronized Map<TopicPartition, OffsetAndMetadata> pastMarkers(
-      Collection<TopicPartition> assignment, Predicate<TopicPartition> hasOpenFile, ToLongFunction<TopicPartition> position) {
+      Collection<TopicPartition> assignment,
+      Predicate<TopicPartition> hasOpenFile,
+      ToLongFunction<TopicPartition> position) {
     Map<TopicPartition, OffsetAndMetadata> idle = new HashMap<>();
     for (TopicPartition tp : assignment) {
       Long mark = committed.get(tp);
@@ -133,6 +144,11 @@ public final class OffsetBook {
     if (failuresInARow == 0) {
       return Optional.empty();
     }
-    return Optional.of(failuresInARow + " failure(s) in a row making files durable since " + failingSince + "; last: " + lastFailure);
+    return Optional.of(
+        failuresInARow
+            + " failure(s) in a row making files durable since "
+            + failingSince
+            + "; last: "
+            + lastFailure);
   }
 }

@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Builds the manifest of a batch of durable Bronze files and writes it as JSON to
- * {@code manifests/learner_activity/<batch_id>.json} with a conditional create. The batch id is a
- * pure function of the topic and the files' partitions and offset ranges, so a batch redone after a
+ * Builds the manifest of a batch of durable Bronze files and writes it as JSON to {@code
+ * manifests/learner_activity/<batch_id>.json} with a conditional create. The batch id is a pure
+ * function of the topic and the files' partitions and offset ranges, so a batch redone after a
  * crash gets the same id and finds its manifest already there.
  */
 public final class ManifestPublisher {
@@ -39,10 +39,22 @@ public final class ManifestPublisher {
   public static String batchId(String topic, List<WrittenFile> files) {
     StringBuilder identity = new StringBuilder(topic);
     files.stream()
-        .sorted(Comparator.comparingInt(WrittenFile::partition).thenComparingLong(WrittenFile::startOffset))
-        .forEach(f -> identity.append('|').append(f.partition()).append(':').append(f.startOffset()).append('-').append(f.endOffset()));
+        .sorted(
+            Comparator.comparingInt(WrittenFile::partition)
+                .thenComparingLong(WrittenFile::startOffset))
+        .forEach(
+            f ->
+                identity
+                    .append('|')
+                    .append(f.partition())
+                    .append(':')
+                    .append(f.startOffset())
+                    .append('-')
+                    .append(f.endOffset()));
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -57,15 +69,26 @@ public final class ManifestPublisher {
         .setBatchId(batchId(topic, files))
         .setTopic(topic)
         .setCreatedAt(createdAt)
-        .setFiles(files.stream()
-            .sorted(Comparator.comparingInt(WrittenFile::partition).thenComparingLong(WrittenFile::startOffset))
-            .map(f -> BronzeFile.newBuilder()
-                .setKey(f.key()).setSizeBytes(f.sizeBytes()).setChecksum(f.sha256()).setRowCount(f.rows())
-                .setPartition(f.partition()).setStartOffset(f.startOffset()).setEndOffset(f.endOffset())
-                .setSchemaFingerprint(f.schemaFingerprint())
-                .setMinUpdatedAt(f.minUpdatedAt().orElse(null)).setMaxUpdatedAt(f.maxUpdatedAt().orElse(null))
-                .build())
-            .toList())
+        .setFiles(
+            files.stream()
+                .sorted(
+                    Comparator.comparingInt(WrittenFile::partition)
+                        .thenComparingLong(WrittenFile::startOffset))
+                .map(
+                    f ->
+                        BronzeFile.newBuilder()
+                            .setKey(f.key())
+                            .setSizeBytes(f.sizeBytes())
+                            .setChecksum(f.sha256())
+                            .setRowCount(f.rows())
+                            .setPartition(f.partition())
+                            .setStartOffset(f.startOffset())
+                            .setEndOffset(f.endOffset())
+                            .setSchemaFingerprint(f.schemaFingerprint())
+                            .setMinUpdatedAt(f.minUpdatedAt().orElse(null))
+                            .setMaxUpdatedAt(f.maxUpdatedAt().orElse(null))
+                            .build())
+                .toList())
         .build();
   }
 
@@ -76,14 +99,22 @@ public final class ManifestPublisher {
   /** Writes the manifest unless it is already there. Returns true if this call created it. */
   public boolean write(BronzeManifest manifest) {
     try {
-      s3.putObject(b -> b.bucket(bucket).key(keyOf(manifest)).ifNoneMatch("*").contentType("application/json")
-              .serverSideEncryption(encryption.algorithm()).ssekmsKeyId(encryption.kmsKeyIdOrNull()),
+      s3.putObject(
+          b ->
+              b.bucket(bucket)
+                  .key(keyOf(manifest))
+                  .ifNoneMatch("*")
+                  .contentType("application/json")
+                  .serverSideEncryption(encryption.algorithm())
+                  .ssekmsKeyId(encryption.kmsKeyIdOrNull()),
           RequestBody.fromString(toJson(manifest), StandardCharsets.UTF_8));
       return true;
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
-        // The same batch, made durable before a crash. Confirmed, not assumed: a 412 is only trusted
-        // when the object is really there (a failed HEAD throws, and the sink re-reads from its commit).
+        // The same batch, made durable before a crash. Confirmed, not assumed: a 412 is only
+        // trusted
+        // when the object is really there (a failed HEAD throws, and the sink re-reads from its
+        // commit).
         s3.headObject(b -> b.bucket(bucket).key(keyOf(manifest)));
         return false;
       }

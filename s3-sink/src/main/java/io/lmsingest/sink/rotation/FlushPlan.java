@@ -7,13 +7,15 @@ import java.util.Map;
 
 /**
  * Which open files to finish now, and why: each file the rotation policy finds due, and, when all
- * open files together hold more than the memory budget, also the largest of the others however young
- * (one per round: the budget is checked again after every poll). A pure function of its inputs.
+ * open files together hold more than the memory budget, also the largest of the others however
+ * young (one per round: the budget is checked again after every poll). A pure function of its
+ * inputs.
  */
 public record FlushPlan(RotationPolicy rotation, long memoryBudgetBytes) {
   public FlushPlan {
     if (memoryBudgetBytes < 1) {
-      throw new IllegalArgumentException("the memory budget must be positive, got " + memoryBudgetBytes);
+      throw new IllegalArgumentException(
+          "the memory budget must be positive, got " + memoryBudgetBytes);
     }
   }
 

@@ -3,15 +3,20 @@ package io.lmsingest.sink.rotation;
 import java.time.Duration;
 
 /**
- * When an open Bronze file is finished: enough records, enough bytes, or old enough. A pure function
- * of what is passed in. Age counts from the file's first record, so the first record after an idle
- * spell opens a young file instead of producing a stream of one-record files.
+ * When an open Bronze file is finished: enough records, enough bytes, or old enough. A pure
+ * function of what is passed in. Age counts from the file's first record, so the first record after
+ * an idle spell opens a young file instead of producing a stream of one-record files.
  */
 public record RotationPolicy(long maxRecords, long maxBytes, Duration maxAge) {
   public RotationPolicy {
     if (maxRecords < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
       throw new IllegalArgumentException(
-          "rotation needs max records >= 1, max bytes >= 1 and max age > 0, got " + maxRecords + ", " + maxBytes + ", " + maxAge);
+          "rotation needs max records >= 1, max bytes >= 1 and max age > 0, got "
+              + maxRecords
+              + ", "
+              + maxBytes
+              + ", "
+              + maxAge);
     }
   }
 

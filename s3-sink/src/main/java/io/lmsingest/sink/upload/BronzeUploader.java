@@ -1,7 +1,6 @@
 package io.lmsingest.sink.upload;
 
 import io.lmsingest.schemas.BronzeLayout;
-
 import io.lmsingest.sink.bronze.WrittenFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +8,9 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -21,8 +20,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Uploads a finished Bronze file with a conditional create ({@code If-None-Match: *}): the first
  * writer of a key wins, and a retry after a crash finds the object and adopts it. Files above the
- * multipart threshold go up in parts, streamed from disk; a failed multipart upload is aborted.
- * The S3 client is passed in, never built here.
+ * multipart threshold go up in parts, streamed from disk; a failed multipart upload is aborted. The
+ * S3 client is passed in, never built here.
  */
 public final class BronzeUploader {
 
@@ -32,7 +31,8 @@ public final class BronzeUploader {
   private final long multipartThreshold;
   private final int partSize;
 
-  public BronzeUploader(S3Client s3, String bucket, Encryption encryption, long multipartThreshold, int partSize) {
+  public BronzeUploader(
+      S3Client s3, String bucket, Encryption encryption, long multipartThreshold, int partSize) {
     if (partSize < 5 * 1024 * 1024) {
       throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
     }
@@ -45,20 +45,33 @@ public final class BronzeUploader {
 
   /** Makes {@code file} durable under its key, or adopts the object already there. */
   public Uploaded upload(WrittenFile file) throws IOException {
-    Map<String, String> metadata = new HashMap<>(Map.of(
-        BronzeLayout.META_START_OFFSET, Long.toString(file.startOffset()),
-        BronzeLayout.META_END_OFFSET, Long.toString(file.endOffset()),
-        BronzeLayout.META_ROWS, Long.toString(file.rows()),
-        BronzeLayout.META_SHA256, file.sha256(),
-        BronzeLayout.META_SCHEMA, file.schemaFingerprint()));
-    file.minUpdatedAt().ifPresent(t -> metadata.put(BronzeLayout.META_MIN_UPDATED_AT, Long.toString(t.toEpochMilli())));
-    file.maxUpdatedAt().ifPresent(t -> metadata.put(BronzeLayout.META_MAX_UPDATED_AT, Long.toString(t.toEpochMilli())));
+    Map<String, String> metadata =
+        new HashMap<>(
+            Map.of(
+                BronzeLayout.META_START_OFFSET, Long.toString(file.startOffset()),
+                BronzeLayout.META_END_OFFSET, Long.toString(file.endOffset()),
+                BronzeLayout.META_ROWS, Long.toString(file.rows()),
+                BronzeLayout.META_SHA256, file.sha256(),
+                BronzeLayout.META_SCHEMA, file.schemaFingerprint()));
+    file.minUpdatedAt()
+        .ifPresent(
+            t -> metadata.put(BronzeLayout.META_MIN_UPDATED_AT, Long.toString(t.toEpochMilli())));
+    file.maxUpdatedAt()
+        .ifPresent(
+            t -> metadata.put(BronzeLayout.META_MAX_UPDATED_AT, Long.toString(t.toEpochMilli())));
     try {
       if (file.sizeBytes() < multipartThreshold) {
-        s3.putObject(b -> {
-          b.bucket(bucket).key(file.key()).ifNoneMatch("*").metadata(metadata).contentType("application/vnd.apache.parquet")
-              .serverSideEncryption(encryption.algorithm()).ssekmsKeyId(encryption.kmsKeyIdOrNull());
-        }, RequestBody.fromFile(file.localFile()));
+        s3.putObject(
+            b -> {
+              b.bucket(bucket)
+                  .key(file.key())
+                  .ifNoneMatch("*")
+                  .metadata(metadata)
+                  .contentType("application/vnd.apache.parquet")
+                  .serverSideEncryption(encryption.algorithm())
+                  .ssekmsKeyId(encryption.kmsKeyIdOrNull());
+            },
+            RequestBody.fromFile(file.localFile()));
       } else {
         multipart(file, metadata);
       }
@@ -76,25 +89,45 @@ public final class BronzeUploader {
     String key = local.key();
     HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
     Map<String, String> meta = head.metadata();
-    if (!meta.containsKey(BronzeLayout.META_END_OFFSET) || !meta.containsKey(BronzeLayout.META_ROWS)) {
-      throw new IllegalStateException("object " + key + " exists but has no lms-* metadata; it was not written by this sink");
+    if (!meta.containsKey(BronzeLayout.META_END_OFFSET)
+        || !meta.containsKey(BronzeLayout.META_ROWS)) {
+      throw new IllegalStateException(
+          "object " + key + " exists but has no lms-* metadata; it was not written by this sink");
     }
-    WrittenFile stored = new WrittenFile(local.localFile(), key, local.partition(), local.startOffset(),
-        Long.parseLong(meta.get(BronzeLayout.META_END_OFFSET)), Long.parseLong(meta.get(BronzeLayout.META_ROWS)), head.contentLength(),
-        meta.getOrDefault(BronzeLayout.META_SHA256, ""), meta.getOrDefault(BronzeLayout.META_SCHEMA, ""),
-        instant(meta.get(BronzeLayout.META_MIN_UPDATED_AT)), instant(meta.get(BronzeLayout.META_MAX_UPDATED_AT)));
+    WrittenFile stored =
+        new WrittenFile(
+            local.localFile(),
+            key,
+            local.partition(),
+            local.startOffset(),
+            Long.parseLong(meta.get(BronzeLayout.META_END_OFFSET)),
+            Long.parseLong(meta.get(BronzeLayout.META_ROWS)),
+            head.contentLength(),
+            meta.getOrDefault(BronzeLayout.META_SHA256, ""),
+            meta.getOrDefault(BronzeLayout.META_SCHEMA, ""),
+            instant(meta.get(BronzeLayout.META_MIN_UPDATED_AT)),
+            instant(meta.get(BronzeLayout.META_MAX_UPDATED_AT)));
     return new Uploaded(stored, true);
   }
 
   private static Optional<Instant> instant(String epochMillis) {
-    return epochMillis == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(epochMillis)));
+    return epochMillis == null
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(Long.parseLong(epochMillis)));
   }
 
   private void multipart(WrittenFile file, Map<String, String> metadata) throws IOException {
-    String uploadId = s3.createMultipartUpload(b -> {
-      b.bucket(bucket).key(file.key()).metadata(metadata).contentType("application/vnd.apache.parquet")
-          .serverSideEncryption(encryption.algorithm()).ssekmsKeyId(encryption.kmsKeyIdOrNull());
-    }).uploadId();
+    String uploadId =
+        s3.createMultipartUpload(
+                b -> {
+                  b.bucket(bucket)
+                      .key(file.key())
+                      .metadata(metadata)
+                      .contentType("application/vnd.apache.parquet")
+                      .serverSideEncryption(encryption.algorithm())
+                      .ssekmsKeyId(encryption.kmsKeyIdOrNull());
+                })
+            .uploadId();
     try (InputStream in = Files.newInputStream(file.localFile())) {
       List<CompletedPart> parts = new ArrayList<>();
       byte[] buffer = new byte[partSize];
@@ -104,12 +137,21 @@ public final class BronzeUploader {
           break;
         }
         int partNumber = number;
-        String etag = s3.uploadPart(b -> b.bucket(bucket).key(file.key()).uploadId(uploadId).partNumber(partNumber),
-            RequestBody.fromBytes(read == partSize ? buffer : java.util.Arrays.copyOf(buffer, read))).eTag();
+        String etag =
+            s3.uploadPart(
+                    b -> b.bucket(bucket).key(file.key()).uploadId(uploadId).partNumber(partNumber),
+                    RequestBody.fromBytes(
+                        read == partSize ? buffer : java.util.Arrays.copyOf(buffer, read)))
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
-      s3.completeMultipartUpload(b -> b.bucket(bucket).key(file.key()).uploadId(uploadId).ifNoneMatch("*")
-          .multipartUpload(m -> m.parts(parts)));
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(bucket)
+                  .key(file.key())
+                  .uploadId(uploadId)
+                  .ifNoneMatch("*")
+                  .multipartUpload(m -> m.parts(parts)));
     } catch (IOException | RuntimeException e) {
       try {
         s3.abortMultipartUpload(b -> b.bucket(bucket).key(file.key()).uploadId(uploadId));
@@ -119,6 +161,4 @@ public final class BronzeUploader {
       throw e;
     }
   }
-
-
 }

@@ -2,7 +2,10 @@ package io.lmsingest.sink.upload;
 
 import java.util.Optional;
 
-/** Server-side encryption requested on every put: SSE-S3 (AES256) or SSE-KMS with an optional key id. */
+/**
+ * Server-side encryption requested on every put: SSE-S3 (AES256) or SSE-KMS with an optional key
+ * id.
+ */
 public record Encryption(Mode mode, Optional<String> kmsKeyId) {
   public enum Mode {
     SSE_S3,

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the records of one topic into Bronze: one open Parquet file per partition on local disk,
  * finished on demand and made durable by the {@link BronzeCommitter}. The one Bronze writer of the
- * project: the sink, the loader benchmark and the loader tests all write Bronze through it. It knows
- * nothing of consumers or offsets commits.
+ * project: the sink, the loader benchmark and the loader tests all write Bronze through it. It
+ * knows nothing of consumers or offsets commits.
  */
 public final class BronzeWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeWriter.class);
@@ -38,7 +38,13 @@ public final class BronzeWriter implements AutoCloseable {
 
   private record Open(BronzeParquetWriter writer, Instant openedAt) {}
 
-  public BronzeWriter(String topic, Path stagingDir, String bronzePrefix, long rowGroupBytes, BronzeCommitter committer, Clock clock) {
+  public BronzeWriter(
+      String topic,
+      Path stagingDir,
+      String bronzePrefix,
+      long rowGroupBytes,
+      BronzeCommitter committer,
+      Clock clock) {
     this.topic = topic;
     this.stagingDir = stagingDir;
     this.bronzePrefix = bronzePrefix;
@@ -53,10 +59,11 @@ public final class BronzeWriter implements AutoCloseable {
 
   /**
    * Appends a record to its partition's open file. A record with another (compatible) writer schema
-   * ends the open file first, so the new file carries the new column; that file is made durable here
-   * and returned (empty otherwise), for the caller to commit.
+   * ends the open file first, so the new file carries the new column; that file is made durable
+   * here and returned (empty otherwise), for the caller to commit.
    */
-  public List<DurableFile> write(int partition, long offset, long kafkaTimestamp, GenericRecord value) throws IOException {
+  public List<DurableFile> write(
+      int partition, long offset, long kafkaTimestamp, GenericRecord value) throws IOException {
     List<DurableFile> finished = List.of();
     Open file = open.get(partition);
     if (file != null && !file.writer().writerSchema().equals(value.getSchema())) {
@@ -64,8 +71,11 @@ public final class BronzeWriter implements AutoCloseable {
       file = null;
     }
     if (file == null) {
-      file = new Open(new BronzeParquetWriter(stagingDir, bronzePrefix, topic, partition, value.getSchema(), rowGroupBytes),
-          clock.instant());
+      file =
+          new Open(
+              new BronzeParquetWriter(
+                  stagingDir, bronzePrefix, topic, partition, value.getSchema(), rowGroupBytes),
+              clock.instant());
       open.put(partition, file);
     }
     file.writer().write(value, offset, kafkaTimestamp);
@@ -76,7 +86,14 @@ public final class BronzeWriter implements AutoCloseable {
   public List<OpenFile> openFiles() {
     Instant now = clock.instant();
     List<OpenFile> files = new ArrayList<>();
-    open.forEach((p, f) -> files.add(new OpenFile(p, f.writer().rows(), f.writer().bytes(), Duration.between(f.openedAt(), now))));
+    open.forEach(
+        (p, f) ->
+            files.add(
+                new OpenFile(
+                    p,
+                    f.writer().rows(),
+                    f.writer().bytes(),
+                    Duration.between(f.openedAt(), now))));
     return files;
   }
 

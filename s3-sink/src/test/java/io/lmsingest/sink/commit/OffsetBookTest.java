@@ -24,11 +24,32 @@ class OffsetBookTest {
   static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
   static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
 
-  static DurableFile file(int partition, long start, long storedEnd, long localEnd, boolean adopted) {
-    WrittenFile stored = new WrittenFile(Path.of("/unused"), "k", partition, start, storedEnd, storedEnd - start + 1, 100, "sha",
-        "fp", Optional.empty(), Optional.empty());
-    return new DurableFile(stored, adopted, localEnd, BronzeManifest.newBuilder().setBatchId("b").setTopic(TOPIC)
-        .setCreatedAt(Instant.EPOCH).setFiles(List.of()).build(), Duration.ZERO);
+  static DurableFile file(
+      int partition, long start, long storedEnd, long localEnd, boolean adopted) {
+    WrittenFile stored =
+        new WrittenFile(
+            Path.of("/unused"),
+            "k",
+            partition,
+            start,
+            storedEnd,
+            storedEnd - start + 1,
+            100,
+            "sha",
+            "fp",
+            Optional.empty(),
+            Optional.empty());
+    return new DurableFile(
+        stored,
+        adopted,
+        localEnd,
+        BronzeManifest.newBuilder()
+            .setBatchId("b")
+            .setTopic(TOPIC)
+            .setCreatedAt(Instant.EPOCH)
+            .setFiles(List.of())
+            .build(),
+        Duration.ZERO);
   }
 
   @Test
@@ -36,9 +57,16 @@ class OffsetBookTest {
     OffsetBook book = new OffsetBook(Clock.systemUTC());
     book.assigned(P0, 0);
     book.assigned(P1, 40);
-    Map<TopicPartition, OffsetAndMetadata> commits = book.offsetsFor(TOPIC, List.of(file(0, 0, 99, 99, false),
-        file(1, 40, 59, 59, false), file(0, 100, 149, 149, false)));
-    assertThat(commits).containsEntry(P0, new OffsetAndMetadata(150)).containsEntry(P1, new OffsetAndMetadata(60));
+    Map<TopicPartition, OffsetAndMetadata> commits =
+        book.offsetsFor(
+            TOPIC,
+            List.of(
+                file(0, 0, 99, 99, false),
+                file(1, 40, 59, 59, false),
+                file(0, 100, 149, 149, false)));
+    assertThat(commits)
+        .containsEntry(P0, new OffsetAndMetadata(150))
+        .containsEntry(P1, new OffsetAndMetadata(60));
     book.committed(commits);
     assertThat(book.committed(P0)).isEqualTo(OptionalLong.of(150));
     assertThat(book.skip(P0, 149)).as("already durable").isTrue();
@@ -47,8 +75,12 @@ class OffsetBookTest {
 
   @Test
   void anAdoptedObjectEndingElsewhereMovesThePositionAndTheRestOfTheBatchIsSkipped() {
-    assertThat(file(0, 0, 999, 999, true).movesPosition()).as("same range: the position is right already").isFalse();
-    assertThat(file(0, 0, 1499, 999, true).movesPosition()).as("stored object covers more").isTrue();
+    assertThat(file(0, 0, 999, 999, true).movesPosition())
+        .as("same range: the position is right already")
+        .isFalse();
+    assertThat(file(0, 0, 1499, 999, true).movesPosition())
+        .as("stored object covers more")
+        .isTrue();
     assertThat(file(0, 0, 499, 999, true).movesPosition()).as("stored object covers less").isTrue();
     assertThat(file(0, 0, 499, 999, false).movesPosition()).isFalse();
 
@@ -58,7 +90,9 @@ class OffsetBookTest {
     book.committed(book.offsetsFor(TOPIC, List.of(file(0, 0, 1499, 999, true))));
     book.repositioned(P0);
     assertThat(book.skip(P0, 1000)).isTrue();
-    assertThat(book.skip(P0, 1600)).as("every record of this batch: the consumer reads them again").isTrue();
+    assertThat(book.skip(P0, 1600))
+        .as("every record of this batch: the consumer reads them again")
+        .isTrue();
     assertThat(book.skip(P1, 5)).isFalse();
     book.startBatch();
     assertThat(book.skip(P0, 1500)).isFalse();
@@ -74,7 +108,9 @@ class OffsetBookTest {
     assertThat(idle).containsOnlyKeys(P0).containsEntry(P0, new OffsetAndMetadata(101));
     assertThat(book.pastMarkers(Set.of(P0), tp -> false, tp -> 100L)).isEmpty();
     book.revoked(List.of(P0));
-    assertThat(book.pastMarkers(Set.of(P0), tp -> false, tp -> 105L)).as("not ours any more").isEmpty();
+    assertThat(book.pastMarkers(Set.of(P0), tp -> false, tp -> 105L))
+        .as("not ours any more")
+        .isEmpty();
   }
 
   @Test
@@ -89,8 +125,12 @@ class OffsetBookTest {
     }
     assertThat(book.failed("SdkClientException")).isEqualTo(Duration.ofSeconds(10));
     assertThat(book.failuresInARow()).isEqualTo(13);
-    assertThat(book.failing()).get().asString()
-        .contains("13 failure(s) in a row").contains("since 2026-11-26T10:00:00Z").contains("last: SdkClientException");
+    assertThat(book.failing())
+        .get()
+        .asString()
+        .contains("13 failure(s) in a row")
+        .contains("since 2026-11-26T10:00:00Z")
+        .contains("last: SdkClientException");
     book.succeeded();
     assertThat(book.failing()).isEmpty();
     assertThat(book.failed("x")).as("a new run starts small").isEqualTo(Duration.ofMillis(200));

@@ -28,10 +28,15 @@ class BronzeUploaderIT {
     final List<String> seen = new CopyOnWriteArrayList<>();
 
     @Override
-    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes attributes) {
       var request = context.httpRequest();
-      seen.add(request.method() + " sse=" + request.firstMatchingHeader("x-amz-server-side-encryption").orElse("-")
-          + " if-none-match=" + request.firstMatchingHeader("If-None-Match").orElse("-"));
+      seen.add(
+          request.method()
+              + " sse="
+              + request.firstMatchingHeader("x-amz-server-side-encryption").orElse("-")
+              + " if-none-match="
+              + request.firstMatchingHeader("If-None-Match").orElse("-"));
     }
   }
 
@@ -39,9 +44,14 @@ class BronzeUploaderIT {
     return S3Client.builder()
         .endpointOverride(s3.endpoint().uri())
         .region(software.amazon.awssdk.regions.Region.of(s3.endpoint().region()))
-        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(s3.endpoint().accessKeyId(), s3.endpoint().secretAccessKey())))
-        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .credentialsProvider(
+            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                    s3.endpoint().accessKeyId(), s3.endpoint().secretAccessKey())))
+        .serviceConfiguration(
+            software.amazon.awssdk.services.s3.S3Configuration.builder()
+                .pathStyleAccessEnabled(true)
+                .build())
         .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.addExecutionInterceptor(headers))
         .build();
@@ -52,29 +62,50 @@ class BronzeUploaderIT {
     new Random(bytes).nextBytes(content);
     Path local = Files.write(Files.createTempFile(dir, "bronze", ".parquet"), content);
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    return new WrittenFile(local, key, 0, start, end, end - start + 1, bytes, sha, "abc", Optional.empty(), Optional.empty());
+    return new WrittenFile(
+        local,
+        key,
+        0,
+        start,
+        end,
+        end - start + 1,
+        bytes,
+        sha,
+        "abc",
+        Optional.empty(),
+        Optional.empty());
   }
 
   @Test
-  void conditionalCreateThenAdoptionOfTheExistingObject(S3Fixture s3, @TempDir Path dir) throws Exception {
+  void conditionalCreateThenAdoptionOfTheExistingObject(S3Fixture s3, @TempDir Path dir)
+      throws Exception {
     SeenHeaders headers = new SeenHeaders();
     String bucket = s3.newBucket();
     try (S3Client client = client(s3, headers)) {
-      BronzeUploader uploader = new BronzeUploader(client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
+      BronzeUploader uploader =
+          new BronzeUploader(client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20);
       WrittenFile first = file(dir, "bronze/t+0+00000000000000000000.parquet", 100_000, 0, 999);
 
       Uploaded written = uploader.upload(first);
       assertThat(written.adopted()).isFalse();
-      assertThat(headers.seen).anyMatch(h -> h.startsWith("PUT") && h.contains("sse=AES256") && h.contains("if-none-match=*"));
+      assertThat(headers.seen)
+          .anyMatch(
+              h ->
+                  h.startsWith("PUT") && h.contains("sse=AES256") && h.contains("if-none-match=*"));
 
-      // After a crash the same start offset is written again (same key): the object is adopted, not duplicated.
+      // After a crash the same start offset is written again (same key): the object is adopted, not
+      // duplicated.
       WrittenFile again = file(dir, "bronze/t+0+00000000000000000000.parquet", 50_000, 0, 420);
       Uploaded adopted = uploader.upload(again);
       assertThat(adopted.adopted()).isTrue();
-      assertThat(adopted.stored().endOffset()).as("end offset from the existing object's metadata").isEqualTo(999);
+      assertThat(adopted.stored().endOffset())
+          .as("end offset from the existing object's metadata")
+          .isEqualTo(999);
       assertThat(adopted.stored().rows()).isEqualTo(1_000);
       assertThat(adopted.stored().sha256()).isEqualTo(first.sha256());
-      assertThat(adopted.stored().sizeBytes()).as("the stored object's size, not the rebuilt file's").isEqualTo(first.sizeBytes())
+      assertThat(adopted.stored().sizeBytes())
+          .as("the stored object's size, not the rebuilt file's")
+          .isEqualTo(first.sizeBytes())
           .isNotEqualTo(again.sizeBytes());
       assertThat(adopted.stored().schemaFingerprint()).isEqualTo(first.schemaFingerprint());
       byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(first.key())).asByteArray();
@@ -84,18 +115,26 @@ class BronzeUploaderIT {
   }
 
   @Test
-  void largeFilesGoUpInPartsWithTheSameGuarantees(S3Fixture s3, @TempDir Path dir) throws Exception {
+  void largeFilesGoUpInPartsWithTheSameGuarantees(S3Fixture s3, @TempDir Path dir)
+      throws Exception {
     SeenHeaders headers = new SeenHeaders();
     String bucket = s3.newBucket();
     try (S3Client client = client(s3, headers)) {
-      BronzeUploader uploader = new BronzeUploader(client, bucket, Encryption.sseS3(), 5 << 20, 5 << 20);
+      BronzeUploader uploader =
+          new BronzeUploader(client, bucket, Encryption.sseS3(), 5 << 20, 5 << 20);
       WrittenFile big = file(dir, "bronze/t+1+00000000000000000000.parquet", 12 << 20, 0, 49_999);
       assertThat(uploader.upload(big).adopted()).isFalse();
       byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(big.key())).asByteArray();
-      assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored))).isEqualTo(big.sha256());
-      assertThat(headers.seen).anyMatch(h -> h.startsWith("POST") && h.contains("sse=AES256")); // CreateMultipartUpload
-      assertThat(uploader.upload(big).adopted()).as("a second complete of the same key is refused and adopted").isTrue();
-      assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("no dangling multipart uploads").isEmpty();
+      assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
+          .isEqualTo(big.sha256());
+      assertThat(headers.seen)
+          .anyMatch(h -> h.startsWith("POST") && h.contains("sse=AES256")); // CreateMultipartUpload
+      assertThat(uploader.upload(big).adopted())
+          .as("a second complete of the same key is refused and adopted")
+          .isTrue();
+      assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+          .as("no dangling multipart uploads")
+          .isEmpty();
     }
   }
 }

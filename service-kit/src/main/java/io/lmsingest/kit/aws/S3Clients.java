@@ -39,7 +39,9 @@ public final class S3Clients {
             .region(Region.of(config.getString(CommonKeys.S3_REGION)))
             .credentialsProvider(credentials)
             .serviceConfiguration(
-                S3Configuration.builder().pathStyleAccessEnabled(config.getBoolean(CommonKeys.S3_PATH_STYLE)).build())
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(config.getBoolean(CommonKeys.S3_PATH_STYLE))
+                    .build())
             .overrideConfiguration(o -> o.addExecutionInterceptor(new WithoutExpectContinue()))
             .httpClient(UrlConnectionHttpClient.create());
     String endpoint = config.getString(CommonKeys.S3_ENDPOINT);
@@ -54,7 +56,10 @@ public final class S3Clients {
     if (config.getString(CommonKeys.S3_ACCESS_KEY_ID).isEmpty()
         != config.getString(CommonKeys.S3_SECRET_ACCESS_KEY).isEmpty()) {
       throw new org.apache.kafka.common.config.ConfigException(
-          CommonKeys.S3_ACCESS_KEY_ID + " and " + CommonKeys.S3_SECRET_ACCESS_KEY + " are set together or not at all");
+          CommonKeys.S3_ACCESS_KEY_ID
+              + " and "
+              + CommonKeys.S3_SECRET_ACCESS_KEY
+              + " are set together or not at all");
     }
   }
 }

@@ -9,8 +9,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The keys every service shares — Kafka, schema registry, S3, metrics endpoint, secrets — declared
- * once here, each with its doc, default and validator. A service's definition starts with the groups
- * it needs: {@code CommonKeys.secrets(CommonKeys.kafka(new ConfigDef(), true))...}.
+ * once here, each with its doc, default and validator. A service's definition starts with the
+ * groups it needs: {@code CommonKeys.secrets(CommonKeys.kafka(new ConfigDef(), true))...}.
  */
 public final class CommonKeys {
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -33,22 +33,23 @@ public final class CommonKeys {
   /** {@code bootstrap.servers}, required unless the service can also run without Kafka. */
   public static ConfigDef kafka(ConfigDef def, boolean required) {
     return def.define(
-            BOOTSTRAP_SERVERS,
-            Type.STRING,
-            required ? ConfigDef.NO_DEFAULT_VALUE : "",
-            required ? new ConfigDef.NonEmptyString() : null,
-            Importance.HIGH,
-            "Kafka brokers, host:port[,host:port...]." + (required ? "" : " Not needed by replay from S3."));
+        BOOTSTRAP_SERVERS,
+        Type.STRING,
+        required ? ConfigDef.NO_DEFAULT_VALUE : "",
+        required ? new ConfigDef.NonEmptyString() : null,
+        Importance.HIGH,
+        "Kafka brokers, host:port[,host:port...]."
+            + (required ? "" : " Not needed by replay from S3."));
   }
 
   /** {@code topics.create}, for a service that writes topics. */
   public static ConfigDef createTopics(ConfigDef def) {
     return def.define(
-            CREATE_TOPICS,
-            Type.BOOLEAN,
-            true,
-            Importance.LOW,
-            "Create the topics this service writes if they are missing (off where topics are managed elsewhere).");
+        CREATE_TOPICS,
+        Type.BOOLEAN,
+        true,
+        Importance.LOW,
+        "Create the topics this service writes if they are missing (off where topics are managed elsewhere).");
   }
 
   /** {@code schema.registry.url}. */
@@ -65,37 +66,94 @@ public final class CommonKeys {
 
   /** The Bronze bucket and how to reach it. Access keys are secret references, never values. */
   public static ConfigDef s3(ConfigDef def) {
-    return def.define(S3_BUCKET, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+    return def.define(
+            S3_BUCKET,
+            Type.STRING,
+            ConfigDef.NO_DEFAULT_VALUE,
+            new ConfigDef.NonEmptyString(),
+            Importance.HIGH,
             "Bronze bucket.")
-        .define(S3_REGION, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, "S3 region.")
-        .define(S3_ENDPOINT, Type.STRING, "", Importance.LOW, "S3 endpoint override (MinIO, s3proxy, a VPC endpoint).")
-        .define(S3_PATH_STYLE, Type.BOOLEAN, false, Importance.LOW, "Path-style addressing (local S3 servers need it).")
-        .define(S3_ACCESS_KEY_ID, Type.STRING, "", Importance.LOW,
+        .define(
+            S3_REGION,
+            Type.STRING,
+            "us-east-1",
+            new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM,
+            "S3 region.")
+        .define(
+            S3_ENDPOINT,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "S3 endpoint override (MinIO, s3proxy, a VPC endpoint).")
+        .define(
+            S3_PATH_STYLE,
+            Type.BOOLEAN,
+            false,
+            Importance.LOW,
+            "Path-style addressing (local S3 servers need it).")
+        .define(
+            S3_ACCESS_KEY_ID,
+            Type.STRING,
+            "",
+            Importance.LOW,
             "Secret reference (aws-secretsmanager:<id>[#json-key], env:NAME, file:PATH) of an access key id;"
                 + " empty = the default AWS credential chain (instance profile, IRSA, environment).")
-        .define(S3_SECRET_ACCESS_KEY, Type.STRING, "", Importance.LOW,
-            "Secret reference of the matching secret access key; set together with " + S3_ACCESS_KEY_ID + ".");
+        .define(
+            S3_SECRET_ACCESS_KEY,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Secret reference of the matching secret access key; set together with "
+                + S3_ACCESS_KEY_ID
+                + ".");
   }
 
   /** The service's own HTTP endpoint: GET /metrics, /health, /ready. */
   public static ConfigDef metrics(ConfigDef def) {
-    return def.define(METRICS_PORT, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
+    return def.define(
+            METRICS_PORT,
+            Type.INT,
+            -1,
+            Range.atLeast(-1),
+            Importance.LOW,
             "Port of GET /metrics, /health and /ready (-1 = off, 0 = any free port).")
-        .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+        .define(
+            METRICS_HOST,
+            Type.STRING,
+            "127.0.0.1",
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
             "Address the endpoint binds to (0.0.0.0 in a container).");
   }
 
   /** Where {@code aws-secretsmanager:} references are read, and how long any secret is cached. */
   public static ConfigDef secrets(ConfigDef def) {
-    return def.define(AWS_REGION, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(), Importance.LOW,
+    return def.define(
+            AWS_REGION,
+            Type.STRING,
+            "us-east-1",
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
             "Region of AWS Secrets Manager (and other AWS APIs the service calls besides S3).")
-        .define(SECRETS_MANAGER_ENDPOINT, Type.STRING, "", Importance.LOW,
+        .define(
+            SECRETS_MANAGER_ENDPOINT,
+            Type.STRING,
+            "",
+            Importance.LOW,
             "Endpoint override for Secrets Manager (a VPC endpoint, a local emulator).")
-        .define(SECRETS_TTL_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW,
+        .define(
+            SECRETS_TTL_MS,
+            Type.LONG,
+            300_000L,
+            Range.atLeast(0),
+            Importance.LOW,
             "How long a secret is cached before it is read again (picks up rotation).");
   }
 
-  /** The declared key nearest to a misspelt one (edit distance at most 3), for the error message. */
+  /**
+   * The declared key nearest to a misspelt one (edit distance at most 3), for the error message.
+   */
   static Optional<String> closest(String key, Collection<String> known) {
     String best = null;
     int bestDistance = 4;
@@ -119,7 +177,8 @@ public final class CommonKeys {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

@@ -10,8 +10,9 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The base of every service's config: its keys are declared once with doc, default and validator
- * (the shared ones by {@link CommonKeys}), checked at start-up, and any key that is neither declared
- * nor under {@code kafka.} fails with its name. {@code kafka.*} passes through to the Kafka clients.
+ * (the shared ones by {@link CommonKeys}), checked at start-up, and any key that is neither
+ * declared nor under {@code kafka.} fails with its name. {@code kafka.*} passes through to the
+ * Kafka clients.
  */
 public abstract class ServiceConfig extends AbstractConfig {
   public static final String KAFKA_PREFIX = "kafka.";
@@ -28,7 +29,8 @@ public abstract class ServiceConfig extends AbstractConfig {
     return service;
   }
 
-  private static Map<String, ?> rejectUnknownKeys(String service, ConfigDef definition, Map<String, ?> values) {
+  private static Map<String, ?> rejectUnknownKeys(
+      String service, ConfigDef definition, Map<String, ?> values) {
     Set<String> known = definition.names();
     for (String key : new TreeMap<>(values).keySet()) {
       if (!known.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
@@ -51,7 +53,10 @@ public abstract class ServiceConfig extends AbstractConfig {
     return originalsWithPrefix(KAFKA_PREFIX);
   }
 
-  /** What every Kafka client of the service starts from: the brokers plus the {@code kafka.*} settings. */
+  /**
+   * What every Kafka client of the service starts from: the brokers plus the {@code kafka.*}
+   * settings.
+   */
   public Map<String, Object> kafkaClientConfig() {
     Map<String, Object> config = new HashMap<>(kafkaOverrides());
     config.put("bootstrap.servers", getString(CommonKeys.BOOTSTRAP_SERVERS));
@@ -69,7 +74,10 @@ public abstract class ServiceConfig extends AbstractConfig {
             (k, v) ->
                 all.put(
                     KAFKA_PREFIX + k,
-                    k.contains("password") || k.contains("sasl.jaas") || k.contains("secret") || k.contains("key")
+                    k.contains("password")
+                            || k.contains("sasl.jaas")
+                            || k.contains("secret")
+                            || k.contains("key")
                         ? "[redacted]"
                         : v));
     return all;

@@ -31,8 +31,12 @@ public final class ServiceConfigFile {
     return values;
   }
 
-  /** {@code fileValues} with every key of {@code definition} overridden by its {@code LMS_<KEY>} variable. */
-  public static Map<String, Object> withEnvironment(ConfigDef definition, Map<String, String> fileValues, Map<String, String> environment) {
+  /**
+   * {@code fileValues} with every key of {@code definition} overridden by its {@code LMS_<KEY>}
+   * variable.
+   */
+  public static Map<String, Object> withEnvironment(
+      ConfigDef definition, Map<String, String> fileValues, Map<String, String> environment) {
     Map<String, Object> merged = new HashMap<>(fileValues);
     for (String key : definition.names()) {
       String env = environment.get(envName(key));

@@ -10,13 +10,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the topics a service needs when they are missing; a concurrent creator is not an error. */
+/**
+ * Creates the topics a service needs when they are missing; a concurrent creator is not an error.
+ */
 public final class TopicBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(TopicBootstrap.class);
 
   private TopicBootstrap() {}
 
-  public static void ensure(Map<String, Object> adminConfig, List<NewTopic> wanted) throws InterruptedException, ExecutionException {
+  public static void ensure(Map<String, Object> adminConfig, List<NewTopic> wanted)
+      throws InterruptedException, ExecutionException {
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

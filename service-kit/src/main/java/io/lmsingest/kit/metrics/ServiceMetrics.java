@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A service's counters and gauges, named {@code lms_<service>_*}, optionally with {@code {label=value}}.
- * Read by the /metrics endpoint and by tests.
+ * A service's counters and gauges, named {@code lms_<service>_*}, optionally with {@code
+ * {label=value}}. Read by the /metrics endpoint and by tests.
  */
 public final class ServiceMetrics {
   private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();

@@ -11,7 +11,8 @@ import java.util.function.DoubleSupplier;
 public record Backoff(Duration initial, Duration max) {
   public Backoff {
     if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 < initial <= max, got " + initial + " and " + max);
     }
   }
 
@@ -20,7 +21,9 @@ public record Backoff(Duration initial, Duration max) {
     return Duration.ofMillis((long) (random.getAsDouble() * ceiling(attempt).toMillis()));
   }
 
-  /** The longest delay before retry number {@code attempt}: initial·2^(attempt−1), capped at max. */
+  /**
+   * The longest delay before retry number {@code attempt}: initial·2^(attempt−1), capped at max.
+   */
   public Duration ceiling(int attempt) {
     long cap = initial.toMillis() << Math.min(Math.max(attempt - 1, 0), 30);
     return Duration.ofMillis(Math.min(max.toMillis(), cap <= 0 ? max.toMillis() : cap));

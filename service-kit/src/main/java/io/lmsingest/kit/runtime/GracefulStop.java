@@ -3,10 +3,11 @@ package io.lmsingest.kit.runtime;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * SIGTERM handling shared by every service process: the JVM's shutdown hook asks the service loop to
- * stop, then waits until the service has returned and closed its clients (closing this marks it
+ * SIGTERM handling shared by every service process: the JVM's shutdown hook asks the service loop
+ * to stop, then waits until the service has returned and closed its clients (closing this marks it
  * done), so the process never exits in the middle of a commit. Open it before the service, so it is
- * closed after it: {@code try (GracefulStop stop = install("x"); Service s = ...) { stop.onSignal(s::stop); s.run(); }}.
+ * closed after it: {@code try (GracefulStop stop = install("x"); Service s = ...) {
+ * stop.onSignal(s::stop); s.run(); }}.
  */
 public final class GracefulStop implements AutoCloseable {
   private final CountDownLatch done = new CountDownLatch(1);
@@ -17,14 +18,18 @@ public final class GracefulStop implements AutoCloseable {
 
   public static GracefulStop install(String service) {
     GracefulStop graceful = new GracefulStop();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      graceful.request();
-      try {
-        graceful.done.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, service + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  graceful.request();
+                  try {
+                    graceful.done.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                service + "-shutdown"));
     return graceful;
   }
 

@@ -8,7 +8,10 @@ import io.lmsingest.kit.metrics.ServiceMetrics;
  * releases its clients.
  */
 public interface Service extends AutoCloseable {
-  /** Works until stopped; returns normally after {@link #stop}, throws when the service cannot go on. */
+  /**
+   * Works until stopped; returns normally after {@link #stop}, throws when the service cannot go
+   * on.
+   */
   void run() throws Exception;
 
   /** Asks {@link #run} to return soon, at a safe point (never in the middle of a commit). */

@@ -27,21 +27,31 @@ public final class ServiceEndpoint implements AutoCloseable {
    * @param readiness whether it is doing its job, read on every request
    */
   public static ServiceEndpoint start(
-      String host, int port, Supplier<Map<String, Long>> metrics, BooleanSupplier alive, Supplier<Readiness> readiness)
+      String host,
+      int port,
+      Supplier<Map<String, Long>> metrics,
+      BooleanSupplier alive,
+      Supplier<Readiness> readiness)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
     server.createContext(
         "/metrics",
         exchange -> {
           StringBuilder body = new StringBuilder();
-          metrics.get().forEach((name, value) -> body.append(name).append(' ').append(value).append('\n'));
+          metrics
+              .get()
+              .forEach((name, value) -> body.append(name).append(' ').append(value).append('\n'));
           reply(exchange, 200, "text/plain; version=0.0.4", body.toString());
         });
     server.createContext(
         "/health",
         exchange -> {
           boolean ok = alive.getAsBoolean();
-          reply(exchange, ok ? 200 : 503, "application/json", ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+          reply(
+              exchange,
+              ok ? 200 : 503,
+              "application/json",
+              ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
         });
     server.createContext(
         "/ready",
@@ -51,7 +61,11 @@ public final class ServiceEndpoint implements AutoCloseable {
               exchange,
               r.isReady() ? 200 : 503,
               "application/json",
-              "{\"status\":\"" + (r.isReady() ? "READY" : "NOT_READY") + "\",\"reason\":\"" + json(r.reason()) + "\"}");
+              "{\"status\":\""
+                  + (r.isReady() ? "READY" : "NOT_READY")
+                  + "\",\"reason\":\""
+                  + json(r.reason())
+                  + "\"}");
         });
     server.start();
     return new ServiceEndpoint(server);
@@ -79,7 +93,8 @@ public final class ServiceEndpoint implements AutoCloseable {
     return out.toString();
   }
 
-  private static void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void reply(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", contentType);

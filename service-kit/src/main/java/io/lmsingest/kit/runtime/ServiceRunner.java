@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every service the same way: config read and checked, the endpoint ({@code /metrics},
- * {@code /health}, {@code /ready}) up before the service is built, the service run until SIGTERM
- * asks it to stop at a safe point, then closed before the JVM exits.
+ * Runs every service the same way: config read and checked, the endpoint ({@code /metrics}, {@code
+ * /health}, {@code /ready}) up before the service is built, the service run until SIGTERM asks it
+ * to stop at a safe point, then closed before the JVM exits.
  *
  * <p>Exit codes: {@value #EXIT_STOPPED} the service returned on its own; {@value #EXIT_FAILED} it
  * failed (the log says why); {@value #EXIT_USAGE} bad usage or config (the message names the key);
@@ -36,7 +36,9 @@ public final class ServiceRunner {
     Service create(C config) throws Exception;
   }
 
-  /** Reads a service's config from file values and the environment ({@code LMS_<KEY>} overrides). */
+  /**
+   * Reads a service's config from file values and the environment ({@code LMS_<KEY>} overrides).
+   */
   @FunctionalInterface
   public interface ConfigLoader<C extends ServiceConfig> {
     C load(Map<String, String> fileValues, Map<String, String> environment);
@@ -89,7 +91,10 @@ public final class ServiceRunner {
   }
 
   private static AutoCloseable endpoint(
-      ServiceConfig config, AtomicReference<Service> current, AtomicBoolean failed, GracefulStop stop)
+      ServiceConfig config,
+      AtomicReference<Service> current,
+      AtomicBoolean failed,
+      GracefulStop stop)
       throws IOException {
     int port = config.getInt(CommonKeys.METRICS_PORT);
     if (port < 0) {
@@ -109,7 +114,11 @@ public final class ServiceRunner {
               }
               return service == null ? Readiness.notReady("starting") : service.readiness();
             });
-    LOG.info("{} endpoint at http://{}:{}/ (metrics, health, ready)", config.service(), host, endpoint.port());
+    LOG.info(
+        "{} endpoint at http://{}:{}/ (metrics, health, ready)",
+        config.service(),
+        host,
+        endpoint.port());
     return endpoint;
   }
 }

@@ -20,11 +20,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * Every secret of a service, resolved one way: the config key holds a reference
- * ({@code aws-secretsmanager:<id>[#json-key]}, {@code env:NAME}, {@code file:PATH}) and this reads
- * it through one cache. The Secrets Manager client is built from {@code aws.region} and
- * {@code aws.secretsmanager.endpoint} on first use, so a service with only env:/file: secrets never
- * needs AWS.
+ * Every secret of a service, resolved one way: the config key holds a reference ({@code
+ * aws-secretsmanager:<id>[#json-key]}, {@code env:NAME}, {@code file:PATH}) and this reads it
+ * through one cache. The Secrets Manager client is built from {@code aws.region} and {@code
+ * aws.secretsmanager.endpoint} on first use, so a service with only env:/file: secrets never needs
+ * AWS.
  */
 public final class ServiceSecrets {
   private final ServiceConfig config;
@@ -43,7 +43,8 @@ public final class ServiceSecrets {
     sources.put(
         SecretReference.Scheme.AWS_SECRETS_MANAGER,
         new LazySecretsManager(
-            config.getString(CommonKeys.AWS_REGION), config.getString(CommonKeys.SECRETS_MANAGER_ENDPOINT)));
+            config.getString(CommonKeys.AWS_REGION),
+            config.getString(CommonKeys.SECRETS_MANAGER_ENDPOINT)));
     Duration ttl = Duration.ofMillis(config.getLong(CommonKeys.SECRETS_TTL_MS));
     return new ServiceSecrets(config, new SecretsProvider(sources, ttl, clock));
   }
@@ -63,12 +64,17 @@ public final class ServiceSecrets {
     return config.getString(key).isEmpty() ? Optional.empty() : Optional.of(get(key));
   }
 
-  /** Reads the secret under {@code key} again (after a server rejected it: it may have been rotated). */
+  /**
+   * Reads the secret under {@code key} again (after a server rejected it: it may have been
+   * rotated).
+   */
   public Secret refresh(String key) {
     return provider.refresh(reference(key));
   }
 
-  /** Builds the Secrets Manager client on first use: only aws-secretsmanager: references need one. */
+  /**
+   * Builds the Secrets Manager client on first use: only aws-secretsmanager: references need one.
+   */
   private static final class LazySecretsManager implements SecretSource {
     private final String region;
     private final String endpoint;
@@ -83,7 +89,9 @@ public final class ServiceSecrets {
     public synchronized String fetch(SecretReference reference) {
       if (source == null) {
         var builder =
-            SecretsManagerClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create());
+            SecretsManagerClient.builder()
+                .region(Region.of(region))
+                .httpClient(UrlConnectionHttpClient.create());
         if (!endpoint.isEmpty()) {
           builder.endpointOverride(URI.create(endpoint));
         }

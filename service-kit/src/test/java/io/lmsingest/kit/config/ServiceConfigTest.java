@@ -11,8 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class ServiceConfigTest {
   static final ConfigDef DEFINITION =
-      CommonKeys.secrets(CommonKeys.metrics(CommonKeys.s3(CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), true), true))))
-          .define("own.key", ConfigDef.Type.INT, 3, ConfigDef.Importance.LOW, "a key of this service only");
+      CommonKeys.secrets(
+              CommonKeys.metrics(
+                  CommonKeys.s3(
+                      CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), true), true))))
+          .define(
+              "own.key",
+              ConfigDef.Type.INT,
+              3,
+              ConfigDef.Importance.LOW,
+              "a key of this service only");
 
   static final class ExampleConfig extends ServiceConfig {
     ExampleConfig(Map<String, ?> values) {
@@ -32,7 +40,9 @@ class ServiceConfigTest {
   void sharedKeysHaveTheirDefaultsAndKafkaSettingsPassThrough() {
     Map<String, String> values = minimal();
     values.put("kafka.security.protocol", "SASL_SSL");
-    values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
+    values.put(
+        "kafka.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
     ExampleConfig config = new ExampleConfig(values);
     assertThat(config.getString(CommonKeys.AWS_REGION)).isEqualTo("us-east-1");
     assertThat(config.getString(CommonKeys.SECRETS_MANAGER_ENDPOINT)).isEmpty();
@@ -41,7 +51,9 @@ class ServiceConfigTest {
     assertThat(config.kafkaClientConfig())
         .containsEntry("bootstrap.servers", "127.0.0.1:9092")
         .containsEntry("security.protocol", "SASL_SSL");
-    assertThat(config.printable().toString()).doesNotContain("hunter2").contains("kafka.sasl.jaas.config=[redacted]");
+    assertThat(config.printable().toString())
+        .doesNotContain("hunter2")
+        .contains("kafka.sasl.jaas.config=[redacted]");
   }
 
   @Test
@@ -65,9 +77,11 @@ class ServiceConfigTest {
   void aBadValueNamesItsKey() {
     Map<String, String> values = minimal();
     values.put(CommonKeys.METRICS_PORT, "-7");
-    assertThatThrownBy(() -> new ExampleConfig(values)).hasMessageContaining(CommonKeys.METRICS_PORT);
+    assertThatThrownBy(() -> new ExampleConfig(values))
+        .hasMessageContaining(CommonKeys.METRICS_PORT);
     Map<String, String> noBrokers = minimal();
     noBrokers.remove(CommonKeys.BOOTSTRAP_SERVERS);
-    assertThatThrownBy(() -> new ExampleConfig(noBrokers)).hasMessageContaining(CommonKeys.BOOTSTRAP_SERVERS);
+    assertThatThrownBy(() -> new ExampleConfig(noBrokers))
+        .hasMessageContaining(CommonKeys.BOOTSTRAP_SERVERS);
   }
 }

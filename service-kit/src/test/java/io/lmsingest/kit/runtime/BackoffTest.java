@@ -22,7 +22,8 @@ class BackoffTest {
     "3, 0.5, 200",
     "5, 0.0, 0"
   })
-  void backoffGrowsExponentiallyUpToTheCapWithFullJitter(int attempt, double random, long expectedMillis) {
+  void backoffGrowsExponentiallyUpToTheCapWithFullJitter(
+      int attempt, double random, long expectedMillis) {
     assertThat(backoff.delay(attempt, () -> random)).isEqualTo(Duration.ofMillis(expectedMillis));
   }
 
@@ -34,7 +35,9 @@ class BackoffTest {
 
   @Test
   void backoffRejectsNonsense() {
-    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

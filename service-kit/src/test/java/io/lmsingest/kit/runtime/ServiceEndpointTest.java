@@ -17,26 +17,36 @@ class ServiceEndpointTest {
     metrics.add("lms_poller_records_total", 42);
     metrics.increment("lms_poller_retries_total{cause=transient}");
     boolean[] healthy = {true};
-    AtomicReference<Readiness> readiness = new AtomicReference<>(Readiness.notReady("waiting for \"partitions\""));
+    AtomicReference<Readiness> readiness =
+        new AtomicReference<>(Readiness.notReady("waiting for \"partitions\""));
     try (ServiceEndpoint endpoint =
-        ServiceEndpoint.start("127.0.0.1", 0, metrics::prometheus, () -> healthy[0], readiness::get)) {
+        ServiceEndpoint.start(
+            "127.0.0.1", 0, metrics::prometheus, () -> healthy[0], readiness::get)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + endpoint.port();
-      String body = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(body).contains("lms_poller_records_total 42\n").contains("lms_poller_retries_total{cause=\"transient\"} 1\n");
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(body)
+          .contains("lms_poller_records_total 42\n")
+          .contains("lms_poller_retries_total{cause=\"transient\"} 1\n");
       assertThat(get(http, base + "/health").statusCode()).isEqualTo(200);
       healthy[0] = false;
       assertThat(get(http, base + "/health").statusCode()).isEqualTo(503);
 
       HttpResponse<String> notReady = get(http, base + "/ready");
       assertThat(notReady.statusCode()).isEqualTo(503);
-      assertThat(notReady.body()).isEqualTo("{\"status\":\"NOT_READY\",\"reason\":\"waiting for \\\"partitions\\\"\"}");
+      assertThat(notReady.body())
+          .isEqualTo("{\"status\":\"NOT_READY\",\"reason\":\"waiting for \\\"partitions\\\"\"}");
       readiness.set(Readiness.READY);
       assertThat(get(http, base + "/ready").statusCode()).isEqualTo(200);
     }
   }
 
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -64,11 +64,16 @@ class ServiceRunnerTest {
   }
 
   @Test
-  void servesMetricsHealthAndReadinessWhileRunningAndClosesTheServiceAfterItStops() throws Exception {
+  void servesMetricsHealthAndReadinessWhileRunningAndClosesTheServiceAfterItStops()
+      throws Exception {
     int port = freePort();
     LatchedService service = new LatchedService();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-        () -> ServiceRunner.run(new ExampleConfig(Map.of(CommonKeys.METRICS_PORT, Integer.toString(port))), c -> service));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                ServiceRunner.run(
+                    new ExampleConfig(Map.of(CommonKeys.METRICS_PORT, Integer.toString(port))),
+                    c -> service));
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + port;
     HttpResponse<String> ready = awaitAnswer(http, base + "/ready");
@@ -86,16 +91,29 @@ class ServiceRunnerTest {
 
   @Test
   void aFailingServiceExitsWithOneAndABadConfigWithTwo(@TempDir Path dir) throws Exception {
-    int code = ServiceRunner.run(new ExampleConfig(Map.of()), c -> {
-      throw new IllegalStateException("cannot reach the brokers");
-    });
+    int code =
+        ServiceRunner.run(
+            new ExampleConfig(Map.of()),
+            c -> {
+              throw new IllegalStateException("cannot reach the brokers");
+            });
     assertThat(code).isEqualTo(ServiceRunner.EXIT_FAILED);
 
     Path file = Files.writeString(dir.resolve("bad.properties"), "metrics.prot=9000\n");
-    assertThat(ServiceRunner.runFromFile("example", new String[] {file.toString()}, (values, env) -> new ExampleConfig(values),
-        c -> new LatchedService())).isEqualTo(ServiceRunner.EXIT_USAGE);
-    assertThat(ServiceRunner.runFromFile("example", new String[] {}, (values, env) -> new ExampleConfig(values),
-        c -> new LatchedService())).isEqualTo(ServiceRunner.EXIT_USAGE);
+    assertThat(
+            ServiceRunner.runFromFile(
+                "example",
+                new String[] {file.toString()},
+                (values, env) -> new ExampleConfig(values),
+                c -> new LatchedService()))
+        .isEqualTo(ServiceRunner.EXIT_USAGE);
+    assertThat(
+            ServiceRunner.runFromFile(
+                "example",
+                new String[] {},
+                (values, env) -> new ExampleConfig(values),
+                c -> new LatchedService()))
+        .isEqualTo(ServiceRunner.EXIT_USAGE);
   }
 
   private static HttpResponse<String> awaitAnswer(HttpClient http, String url) throws Exception {
@@ -116,7 +134,8 @@ class ServiceRunnerTest {
   }
 
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() throws Exception {

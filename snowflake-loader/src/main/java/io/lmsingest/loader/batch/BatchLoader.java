@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads one micro-batch in ONE warehouse transaction: rows of exactly the batch's files into RAW,
- * rule breakers into quarantine, MERGE into ANALYTICS_READY, ledger rows; commit; then it checks the
- * commit really happened (DuckDB rolls a COMMIT back silently after a failed statement). Files already
- * in the ledger are left out, so nothing is ever merged twice; {@code force} (an operator's reload)
- * loads them again, which the strictly-newer MERGE makes harmless.
+ * rule breakers into quarantine, MERGE into ANALYTICS_READY, ledger rows; commit; then it checks
+ * the commit really happened (DuckDB rolls a COMMIT back silently after a failed statement). Files
+ * already in the ledger are left out, so nothing is ever merged twice; {@code force} (an operator's
+ * reload) loads them again, which the strictly-newer MERGE makes harmless.
  */
 public final class BatchLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
@@ -50,13 +50,17 @@ public final class BatchLoader {
     c.setAutoCommit(true);
     MicroBatch batch = force ? requested : requested.without(alreadyLoaded(c, requested.keys()));
     if (batch == null) {
-      LOG.info("loader batch {} skipped: all {} files already in the ledger", requested.id(), requested.files().size());
+      LOG.info(
+          "loader batch {} skipped: all {} files already in the ledger",
+          requested.id(),
+          requested.files().size());
       return BatchResult.skipped(requested.id());
     }
     Warehouse.Staged staged = warehouse.stage(batch);
     try {
       List<Column> fileColumns = warehouse.fileColumns(staged);
-      List<String> dataColumns = evolve(c, fileColumns); // DDL first: in Snowflake it would commit an open transaction
+      List<String> dataColumns =
+          evolve(c, fileColumns); // DDL first: in Snowflake it would commit an open transaction
       Instant started = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       String now = warehouse.timestampLiteral(started);
       String batchRows = warehouse.batchRows(batch.id());
@@ -64,7 +68,8 @@ public final class BatchLoader {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         if (force) {
-          st.executeUpdate("DELETE FROM load_ledger WHERE file_key IN (" + quoted(batch.keys()) + ")");
+          st.executeUpdate(
+              "DELETE FROM load_ledger WHERE file_key IN (" + quoted(batch.keys()) + ")");
         }
         long copyStarted = System.nanoTime();
         for (String statement : warehouse.copyStatements(staged, fileColumns)) {
@@ -109,8 +114,17 @@ public final class BatchLoader {
           }
           ledger.executeBatch();
         }
-        BatchResult result = new BatchResult(batch.id(), batch.files().size(), copied, sourceRows - existing, newer,
-            existing - newer, quarantined, copyMillis, mergeMillis);
+        BatchResult result =
+            new BatchResult(
+                batch.id(),
+                batch.files().size(),
+                copied,
+                sourceRows - existing,
+                newer,
+                existing - newer,
+                quarantined,
+                copyMillis,
+                mergeMillis);
         try (PreparedStatement record = c.prepareStatement(MergeStatement.BATCH_INSERT)) {
           record.setString(1, batch.id());
           record.setInt(2, result.files());
@@ -121,7 +135,8 @@ public final class BatchLoader {
           record.setLong(7, quarantined);
           record.setTimestamp(8, maxUpdatedAt);
           record.setTimestamp(9, startedTs);
-          record.setTimestamp(10, Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
+          record.setTimestamp(
+              10, Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
           record.executeUpdate();
         }
         for (String statement : warehouse.afterBatch(batch.id())) {
@@ -130,9 +145,17 @@ public final class BatchLoader {
         c.commit();
         c.setAutoCommit(true);
         confirmCommitted(c, batch, startedTs);
-        LOG.info("loader batch {} committed: files={} copied={} inserted={} updated={} unchanged={} quarantined={} copy_ms={} merge_ms={}",
-            batch.id(), result.files(), copied, result.rowsInserted(), result.rowsUpdated(), result.rowsUnchanged(), quarantined,
-            copyMillis, mergeMillis);
+        LOG.info(
+            "loader batch {} committed: files={} copied={} inserted={} updated={} unchanged={} quarantined={} copy_ms={} merge_ms={}",
+            batch.id(),
+            result.files(),
+            copied,
+            result.rowsInserted(),
+            result.rowsUpdated(),
+            result.rowsUnchanged(),
+            quarantined,
+            copyMillis,
+            mergeMillis);
         return result;
       } catch (SQLException | RuntimeException e) {
         try {
@@ -148,16 +171,28 @@ public final class BatchLoader {
     }
   }
 
-  /** The ledger must show the batch after COMMIT; if not, the warehouse rolled it back without saying so. */
-  static void confirmCommitted(Connection c, MicroBatch batch, Timestamp started) throws SQLException {
-    try (PreparedStatement check = c.prepareStatement("SELECT COUNT(*) FROM load_ledger WHERE batch_id = ? AND loaded_at = ?")) {
+  /**
+   * The ledger must show the batch after COMMIT; if not, the warehouse rolled it back without
+   * saying so.
+   */
+  static void confirmCommitted(Connection c, MicroBatch batch, Timestamp started)
+      throws SQLException {
+    try (PreparedStatement check =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM load_ledger WHERE batch_id = ? AND loaded_at = ?")) {
       check.setString(1, batch.id());
       check.setTimestamp(2, started);
       try (ResultSet rs = check.executeQuery()) {
         rs.next();
         if (rs.getLong(1) != batch.files().size()) {
-          throw new SQLException("the warehouse reported COMMIT of batch " + batch.id() + " but holds " + rs.getLong(1) + " of its "
-              + batch.files().size() + " ledger rows: the transaction was rolled back");
+          throw new SQLException(
+              "the warehouse reported COMMIT of batch "
+                  + batch.id()
+                  + " but holds "
+                  + rs.getLong(1)
+                  + " of its "
+                  + batch.files().size()
+                  + " ledger rows: the transaction was rolled back");
         }
       }
     }
@@ -166,7 +201,9 @@ public final class BatchLoader {
   private static Set<String> alreadyLoaded(Connection c, List<String> keys) throws SQLException {
     Set<String> loaded = new HashSet<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT file_key FROM load_ledger WHERE file_key IN (" + quoted(keys) + ")")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT file_key FROM load_ledger WHERE file_key IN (" + quoted(keys) + ")")) {
       while (rs.next()) {
         loaded.add(rs.getString(1));
       }
@@ -185,7 +222,8 @@ public final class BatchLoader {
       for (Column column : fileColumns) {
         if (!raw.containsKey(column.name())) {
           st.execute(warehouse.addColumn("raw_learner_activity", column));
-          LOG.info("warehouse column added: raw_learner_activity.{} {}", column.name(), column.type());
+          LOG.info(
+              "warehouse column added: raw_learner_activity.{} {}", column.name(), column.type());
         }
         if (!analytics.contains(column.name())) {
           st.execute(warehouse.addColumn("analytics_ready", column));
@@ -193,12 +231,15 @@ public final class BatchLoader {
         }
       }
     }
-    return columnsOf(c, "raw_learner_activity").keySet().stream().filter(n -> !NOT_DATA.contains(n)).collect(Collectors.toList());
+    return columnsOf(c, "raw_learner_activity").keySet().stream()
+        .filter(n -> !NOT_DATA.contains(n))
+        .collect(Collectors.toList());
   }
 
   static Map<String, Boolean> columnsOf(Connection c, String table) throws SQLException {
     Map<String, Boolean> columns = new LinkedHashMap<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table + " LIMIT 0")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT * FROM " + table + " LIMIT 0")) {
       ResultSetMetaData meta = rs.getMetaData();
       for (int i = 1; i <= meta.getColumnCount(); i++) {
         columns.put(meta.getColumnName(i).toLowerCase(Locale.ROOT), Boolean.TRUE);
@@ -210,7 +251,10 @@ public final class BatchLoader {
   static String quoted(List<String> keys) {
     List<String> out = new ArrayList<>();
     for (String k : keys) {
-      out.add("'" + k + "'"); // keys were checked against the Bronze key alphabet in MicroBatch (no quotes possible)
+      out.add(
+          "'" + k
+              + "'"); // keys were checked against the Bronze key alphabet in MicroBatch (no quotes
+      // possible)
     }
     return String.join(", ", out);
   }

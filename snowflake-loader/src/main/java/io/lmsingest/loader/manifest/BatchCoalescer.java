@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups manifests into bounded micro-batches: at most {@code maxFiles} files and about
- * {@code maxBytes} (a single manifest above the byte cap still forms its own batch), in arrival order.
+ * Groups manifests into bounded micro-batches: at most {@code maxFiles} files and about {@code
+ * maxBytes} (a single manifest above the byte cap still forms its own batch), in arrival order.
  */
 public final class BatchCoalescer {
   private final int maxFiles;

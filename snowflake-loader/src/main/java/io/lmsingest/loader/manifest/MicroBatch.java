@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The files one warehouse transaction loads: the union of some manifests' files (a file named by two
- * manifests counts once). Its id is a pure function of the file keys, so a batch retried after a
- * failure or a crash has the same id.
+ * The files one warehouse transaction loads: the union of some manifests' files (a file named by
+ * two manifests counts once). Its id is a pure function of the file keys, so a batch retried after
+ * a failure or a crash has the same id.
  */
 public record MicroBatch(String id, String topic, List<FileRef> files) {
   private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9=+._/-]{1,1024}");
@@ -41,8 +41,12 @@ public record MicroBatch(String id, String topic, List<FileRef> files) {
       topic = manifest.getTopic();
       for (BronzeFile file : manifest.getFiles()) {
         if (!SAFE_KEY.matcher(file.getKey()).matches()) {
-          throw new IllegalArgumentException("manifest " + manifest.getBatchId() + " names an object key with characters a"
-              + " Bronze key never has: " + file.getKey());
+          throw new IllegalArgumentException(
+              "manifest "
+                  + manifest.getBatchId()
+                  + " names an object key with characters a"
+                  + " Bronze key never has: "
+                  + file.getKey());
         }
         byKey.putIfAbsent(file.getKey(), new FileRef(manifest.getBatchId(), file));
       }
@@ -75,7 +79,10 @@ public record MicroBatch(String id, String topic, List<FileRef> files) {
   private static String idOf(List<FileRef> files) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      files.stream().map(FileRef::key).sorted().forEach(k -> sha.update((k + "\n").getBytes(StandardCharsets.UTF_8)));
+      files.stream()
+          .map(FileRef::key)
+          .sorted()
+          .forEach(k -> sha.update((k + "\n").getBytes(StandardCharsets.UTF_8)));
       return HexFormat.of().formatHex(sha.digest(), 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);

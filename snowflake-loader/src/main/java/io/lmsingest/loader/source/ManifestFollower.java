@@ -1,9 +1,9 @@
 package io.lmsingest.loader.source;
 
 import io.lmsingest.kit.runtime.Backoff;
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.schemas.BronzeManifest;
 import java.time.Duration;
@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the manifest topic: collects what is there (up to the batch caps), loads it as bounded
  * micro-batches, and commits the topic offsets only after the warehouse committed. A crash between
- * the two re-delivers manifests whose files the ledger already holds: they are skipped. A failed batch
- * (rolled back as a whole) is retried with a capped backoff until it succeeds or the loader stops.
+ * the two re-delivers manifests whose files the ledger already holds: they are skipped. A failed
+ * batch (rolled back as a whole) is retried with a capped backoff until it succeeds or the loader
+ * stops.
  */
 public final class ManifestFollower implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestFollower.class);
-  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private static final Backoff BACKOFF =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   private final org.apache.kafka.clients.consumer.Consumer<String, BronzeManifest> consumer;
   private final String topic;
@@ -38,8 +40,14 @@ public final class ManifestFollower implements Runnable {
   private final Consumer<Exception> onFailure;
   private volatile boolean stopping;
 
-  public ManifestFollower(org.apache.kafka.clients.consumer.Consumer<String, BronzeManifest> consumer, String topic, BatchLoader loader,
-      BatchCoalescer coalescer, int maxFiles, Consumer<BatchResult> onBatch, Consumer<Exception> onFailure) {
+  public ManifestFollower(
+      org.apache.kafka.clients.consumer.Consumer<String, BronzeManifest> consumer,
+      String topic,
+      BatchLoader loader,
+      BatchCoalescer coalescer,
+      int maxFiles,
+      Consumer<BatchResult> onBatch,
+      Consumer<Exception> onFailure) {
     this.consumer = consumer;
     this.topic = topic;
     this.loader = loader;
@@ -56,15 +64,17 @@ public final class ManifestFollower implements Runnable {
 
   @Override
   public void run() {
-    consumer.subscribe(List.of(topic), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+    consumer.subscribe(
+        List.of(topic),
+        new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
 
-      @Override
-      public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-        LOG.info("loader assigned {}", partitions);
-      }
-    });
+          @Override
+          public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            LOG.info("loader assigned {}", partitions);
+          }
+        });
     List<BronzeManifest> pending = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     int pendingFiles = 0;
@@ -77,7 +87,9 @@ public final class ManifestFollower implements Runnable {
           }
           pending.add(record.value());
           pendingFiles += record.value().getFiles().size();
-          offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+          offsets.put(
+              new TopicPartition(record.topic(), record.partition()),
+              new OffsetAndMetadata(record.offset() + 1));
         }
         // Load once the topic is drained for now, or enough has gathered for a full batch.
         if (!pending.isEmpty() && (records.isEmpty() || pendingFiles >= maxFiles)) {
@@ -105,12 +117,18 @@ public final class ManifestFollower implements Runnable {
       } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
         onFailure.accept(e);
         long backoff = BACKOFF.ceiling(attempt).toMillis();
-        LOG.warn("{}loader batch {} failed and was rolled back as a whole (attempt {}): {}; retrying in {} ms",
-            attempt >= 5 ? "alert=true " : "", batch.id(), attempt, e.toString(), backoff);
+        LOG.warn(
+            "{}loader batch {} failed and was rolled back as a whole (attempt {}): {}; retrying in {} ms",
+            attempt >= 5 ? "alert=true " : "",
+            batch.id(),
+            attempt,
+            e.toString(),
+            backoff);
         sleep(backoff);
       }
     }
-    throw new WakeupException(); // stopping: nothing committed for this batch, it is loaded on the next start
+    throw new WakeupException(); // stopping: nothing committed for this batch, it is loaded on the
+    // next start
   }
 
   private void sleep(long millis) {

@@ -17,18 +17,25 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class ManifestReplay {
   private ManifestReplay() {}
 
-  public static List<BronzeManifest> read(S3Client s3, String bucket, String prefix, Optional<Instant> from) {
+  public static List<BronzeManifest> read(
+      S3Client s3, String bucket, String prefix, Optional<Instant> from) {
     List<BronzeManifest> manifests = new ArrayList<>();
-    for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/")).contents()) {
+    for (S3Object object :
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/")).contents()) {
       if (!object.key().endsWith(".json")) {
         continue;
       }
-      BronzeManifest manifest = ManifestJson.read(s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asUtf8String(), object.key());
+      BronzeManifest manifest =
+          ManifestJson.read(
+              s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asUtf8String(),
+              object.key());
       if (from.isEmpty() || !manifest.getCreatedAt().isBefore(from.get())) {
         manifests.add(manifest);
       }
     }
-    manifests.sort(Comparator.comparing(BronzeManifest::getCreatedAt).thenComparing(BronzeManifest::getBatchId));
+    manifests.sort(
+        Comparator.comparing(BronzeManifest::getCreatedAt)
+            .thenComparing(BronzeManifest::getBatchId));
     return manifests;
   }
 }

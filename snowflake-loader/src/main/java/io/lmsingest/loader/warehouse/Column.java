@@ -1,6 +1,9 @@
 package io.lmsingest.loader.warehouse;
 
-/** A column as the warehouse names and types it (names compared case-insensitively, stored lower case). */
+/**
+ * A column as the warehouse names and types it (names compared case-insensitively, stored lower
+ * case).
+ */
 public record Column(String name, String type) {
   public Column {
     name = Identifier.of(name, "column").toLowerCase(java.util.Locale.ROOT);

@@ -26,22 +26,26 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The embedded warehouse. DuckDB cannot reach S3 here (httpfs is not downloadable offline), so a
  * batch's objects are fetched through the S3 client into a staging directory (size and SHA-256
- * checked against the manifest), read with {@code read_parquet} into a temporary table of the batch's
- * rows, and appended to RAW from there.
+ * checked against the manifest), read with {@code read_parquet} into a temporary table of the
+ * batch's rows, and appended to RAW from there.
  */
 public final class DuckDbWarehouse implements Warehouse {
-  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   private final Connection connection;
   private final S3Client s3;
   private final String bucket;
   private final Path stagingDir;
 
-  public DuckDbWarehouse(Path database, S3Client s3, String bucket, Path stagingDir) throws SQLException, IOException {
+  public DuckDbWarehouse(Path database, S3Client s3, String bucket, Path stagingDir)
+      throws SQLException, IOException {
     Files.createDirectories(database.toAbsolutePath().getParent());
     this.connection = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
     try (Statement st = connection.createStatement()) {
-      st.execute("SET TimeZone = 'UTC'"); // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times convert with no offset
+      st.execute(
+          "SET TimeZone = 'UTC'"); // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times
+      // convert with no offset
     }
     this.s3 = s3;
     this.bucket = bucket;
@@ -66,13 +70,27 @@ public final class DuckDbWarehouse implements Warehouse {
       Path local = dir.resolve(f.key());
       Files.createDirectories(local.getParent());
       MessageDigest sha = sha256();
-      try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(bucket).key(f.key())), sha)) {
+      try (InputStream in =
+          new DigestInputStream(s3.getObject(b -> b.bucket(bucket).key(f.key())), sha)) {
         Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       String checksum = HexFormat.of().formatHex(sha.digest());
-      if (Files.size(local) != f.file().getSizeBytes() || !checksum.equals(f.file().getChecksum())) {
-        throw new IOException("object " + f.key() + " does not match its manifest " + f.manifestId() + " (size " + Files.size(local)
-            + " vs " + f.file().getSizeBytes() + ", sha256 " + checksum + " vs " + f.file().getChecksum() + ")");
+      if (Files.size(local) != f.file().getSizeBytes()
+          || !checksum.equals(f.file().getChecksum())) {
+        throw new IOException(
+            "object "
+                + f.key()
+                + " does not match its manifest "
+                + f.manifestId()
+                + " (size "
+                + Files.size(local)
+                + " vs "
+                + f.file().getSizeBytes()
+                + ", sha256 "
+                + checksum
+                + " vs "
+                + f.file().getChecksum()
+                + ")");
       }
       locations.add(local.toString());
     }
@@ -94,7 +112,10 @@ public final class DuckDbWarehouse implements Warehouse {
     return columns;
   }
 
-  /** Parquet's UTC-adjusted timestamps arrive as TIMESTAMP WITH TIME ZONE; the tables keep UTC TIMESTAMPs. */
+  /**
+   * Parquet's UTC-adjusted timestamps arrive as TIMESTAMP WITH TIME ZONE; the tables keep UTC
+   * TIMESTAMPs.
+   */
   static String warehouseType(String parquetType) {
     return parquetType.equals("TIMESTAMP WITH TIME ZONE") ? "TIMESTAMP" : parquetType;
   }
@@ -103,16 +124,35 @@ public final class DuckDbWarehouse implements Warehouse {
   public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
     String table = batchRows(staged.batch().id());
     String prefix = stagingDir.resolve(staged.batch().id()).toString() + "/";
-    String select = fileColumns.stream().map(c -> "CAST(" + c.name() + " AS " + c.type() + ") AS " + c.name()).collect(Collectors.joining(", "));
+    String select =
+        fileColumns.stream()
+            .map(c -> "CAST(" + c.name() + " AS " + c.type() + ") AS " + c.name())
+            .collect(Collectors.joining(", "));
     String names = fileColumns.stream().map(Column::name).collect(Collectors.joining(", "));
     return List.of(
-        "CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT " + select + ", substr(filename, " + (prefix.length() + 1) + ") AS _file_key, '"
-            + staged.batch().id() + "' AS _batch_id FROM " + readParquet(staged),
-        "INSERT INTO raw_learner_activity (" + names + ", _file_key, _batch_id) SELECT " + names + ", _file_key, _batch_id FROM " + table);
+        "CREATE OR REPLACE TEMP TABLE "
+            + table
+            + " AS SELECT "
+            + select
+            + ", substr(filename, "
+            + (prefix.length() + 1)
+            + ") AS _file_key, '"
+            + staged.batch().id()
+            + "' AS _batch_id FROM "
+            + readParquet(staged),
+        "INSERT INTO raw_learner_activity ("
+            + names
+            + ", _file_key, _batch_id) SELECT "
+            + names
+            + ", _file_key, _batch_id FROM "
+            + table);
   }
 
   private static String readParquet(Staged staged) {
-    return "read_parquet([" + staged.locations().stream().map(l -> "'" + l.replace("'", "''") + "'").collect(Collectors.joining(", "))
+    return "read_parquet(["
+        + staged.locations().stream()
+            .map(l -> "'" + l.replace("'", "''") + "'")
+            .collect(Collectors.joining(", "))
         + "], filename = true, union_by_name = true)";
   }
 
@@ -128,7 +168,12 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public String addColumn(String table, Column column) {
-    return "ALTER TABLE " + Identifier.of(table, "table") + " ADD COLUMN IF NOT EXISTS " + column.name() + " " + column.type();
+    return "ALTER TABLE "
+        + Identifier.of(table, "table")
+        + " ADD COLUMN IF NOT EXISTS "
+        + column.name()
+        + " "
+        + column.type();
   }
 
   @Override

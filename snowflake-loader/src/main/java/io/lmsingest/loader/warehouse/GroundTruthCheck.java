@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Compares ANALYTICS_READY in a DuckDB warehouse with a ground-truth Parquet file (the latest version
- * of every activity, as the LMS simulator writes it), on every LearnerActivity column.
+ * Compares ANALYTICS_READY in a DuckDB warehouse with a ground-truth Parquet file (the latest
+ * version of every activity, as the LMS simulator writes it), on every LearnerActivity column.
  */
 public final class GroundTruthCheck {
   /** Rows only in the table, rows only in the truth, rows in both that differ. */
@@ -18,8 +18,19 @@ public final class GroundTruthCheck {
     }
   }
 
-  private static final String[] COLUMNS = {"learner_id", "course_id", "activity_type", "activity_timestamp", "updated_at", "status",
-      "score", "duration_seconds", "session_id", "attributes", "is_deleted"};
+  private static final String[] COLUMNS = {
+    "learner_id",
+    "course_id",
+    "activity_type",
+    "activity_timestamp",
+    "updated_at",
+    "status",
+    "score",
+    "duration_seconds",
+    "session_id",
+    "attributes",
+    "is_deleted"
+  };
 
   private GroundTruthCheck() {}
 
@@ -28,19 +39,29 @@ public final class GroundTruthCheck {
     for (String c : COLUMNS) {
       if (c.equals("attributes")) {
         // A map's entry order is not data (writers differ in it): compare the sorted entries.
-        differs.append(" OR list_sort(map_entries(a.attributes)) IS DISTINCT FROM list_sort(map_entries(g.attributes))");
+        differs.append(
+            " OR list_sort(map_entries(a.attributes)) IS DISTINCT FROM list_sort(map_entries(g.attributes))");
       } else {
         differs.append(" OR a.").append(c).append(" IS DISTINCT FROM g.").append(c);
       }
     }
-    String truth = "(SELECT activity_id, learner_id, course_id, activity_type, CAST(activity_timestamp AS TIMESTAMP) AS activity_timestamp,"
-        + " CAST(updated_at AS TIMESTAMP) AS updated_at, status, score, duration_seconds, session_id, attributes, is_deleted"
-        + " FROM read_parquet('" + groundTruth.toAbsolutePath().toString().replace("'", "''") + "'))";
-    String sql = "SELECT COUNT(*) FILTER (WHERE g.activity_id IS NULL), COUNT(*) FILTER (WHERE a.activity_id IS NULL),"
-        + " COUNT(*) FILTER (WHERE a.activity_id IS NOT NULL AND g.activity_id IS NOT NULL AND (" + differs + ")),"
-        + " COUNT(g.activity_id)"
-        + " FROM analytics_ready a FULL OUTER JOIN " + truth + " g ON a.activity_id = g.activity_id";
-    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    String truth =
+        "(SELECT activity_id, learner_id, course_id, activity_type, CAST(activity_timestamp AS TIMESTAMP) AS activity_timestamp,"
+            + " CAST(updated_at AS TIMESTAMP) AS updated_at, status, score, duration_seconds, session_id, attributes, is_deleted"
+            + " FROM read_parquet('"
+            + groundTruth.toAbsolutePath().toString().replace("'", "''")
+            + "'))";
+    String sql =
+        "SELECT COUNT(*) FILTER (WHERE g.activity_id IS NULL), COUNT(*) FILTER (WHERE a.activity_id IS NULL),"
+            + " COUNT(*) FILTER (WHERE a.activity_id IS NOT NULL AND g.activity_id IS NOT NULL AND ("
+            + differs
+            + ")),"
+            + " COUNT(g.activity_id)"
+            + " FROM analytics_ready a FULL OUTER JOIN "
+            + truth
+            + " g ON a.activity_id = g.activity_id";
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return new Result(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
     }

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates and migrates the warehouse tables from versioned DDL files, {@code db/<dialect>/V<n>__<what>.sql}
- * listed in {@code db/<dialect>/migrations.txt}; what ran is recorded in {@code schema_history}.
+ * Creates and migrates the warehouse tables from versioned DDL files, {@code
+ * db/<dialect>/V<n>__<what>.sql} listed in {@code db/<dialect>/migrations.txt}; what ran is
+ * recorded in {@code schema_history}.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -26,7 +27,10 @@ public final class Migrations {
   /** The scripts of a dialect, in order. */
   public static List<String> scripts(String dialect) throws IOException {
     String index = resource("db/" + dialect + "/migrations.txt");
-    return Arrays.stream(index.split("\n")).map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    return Arrays.stream(index.split("\n"))
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
   }
 
   /** The statements of one script (split at semicolons ending a line; comments dropped). */
@@ -55,10 +59,12 @@ public final class Migrations {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS schema_history (version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS schema_history (version VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
     }
     List<String> applied = new ArrayList<>();
-    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM schema_history")) {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SELECT version FROM schema_history")) {
       while (rs.next()) {
         applied.add(rs.getString(1));
       }
@@ -73,7 +79,8 @@ public final class Migrations {
           st.execute(statement);
         }
       }
-      try (PreparedStatement record = connection.prepareStatement("INSERT INTO schema_history VALUES (?, CURRENT_TIMESTAMP)")) {
+      try (PreparedStatement record =
+          connection.prepareStatement("INSERT INTO schema_history VALUES (?, CURRENT_TIMESTAMP)")) {
         record.setString(1, script);
         record.executeUpdate();
       }

@@ -13,7 +13,8 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Reads the PKCS#8 PEM private key of Snowflake key-pair authentication (plain, or encrypted with a
- * passphrase as {@code openssl pkcs8 -topk8 -v2 aes256} writes it). Errors never include key material.
+ * passphrase as {@code openssl pkcs8 -topk8 -v2 aes256} writes it). Errors never include key
+ * material.
  */
 public final class SnowflakePrivateKey {
   private SnowflakePrivateKey() {}
@@ -22,18 +23,27 @@ public final class SnowflakePrivateKey {
     try {
       boolean encrypted = pem.contains("BEGIN ENCRYPTED PRIVATE KEY");
       if (!encrypted && !pem.contains("BEGIN PRIVATE KEY")) {
-        throw new IllegalArgumentException("the Snowflake private key is not a PKCS#8 PEM (expected -----BEGIN PRIVATE KEY----- or"
-            + " -----BEGIN ENCRYPTED PRIVATE KEY-----; convert with openssl pkcs8 -topk8)");
+        throw new IllegalArgumentException(
+            "the Snowflake private key is not a PKCS#8 PEM (expected -----BEGIN PRIVATE KEY----- or"
+                + " -----BEGIN ENCRYPTED PRIVATE KEY-----; convert with openssl pkcs8 -topk8)");
       }
       byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
       PKCS8EncodedKeySpec spec;
       if (encrypted) {
-        char[] secret = passphrase.orElseThrow(() -> new IllegalArgumentException(
-            "the Snowflake private key is encrypted but no passphrase is configured (snowflake.private.key.passphrase)"));
+        char[] secret =
+            passphrase.orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the Snowflake private key is encrypted but no passphrase is configured (snowflake.private.key.passphrase)"));
         EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-        String algorithm = info.getAlgParameters() == null ? info.getAlgName() : info.getAlgParameters().toString();
+        String algorithm =
+            info.getAlgParameters() == null
+                ? info.getAlgName()
+                : info.getAlgParameters().toString();
         Cipher cipher = Cipher.getInstance(algorithm);
-        cipher.init(Cipher.DECRYPT_MODE, SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(secret)),
+        cipher.init(
+            Cipher.DECRYPT_MODE,
+            SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(secret)),
             info.getAlgParameters());
         spec = info.getKeySpec(cipher);
       } else {
@@ -41,8 +51,10 @@ public final class SnowflakePrivateKey {
       }
       return KeyFactory.getInstance("RSA").generatePrivate(spec);
     } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalArgumentException("the Snowflake private key cannot be read (" + e.getClass().getSimpleName()
-          + "); check the PEM and its passphrase");
+      throw new IllegalArgumentException(
+          "the Snowflake private key cannot be read ("
+              + e.getClass().getSimpleName()
+              + "); check the PEM and its passphrase");
     }
   }
 }

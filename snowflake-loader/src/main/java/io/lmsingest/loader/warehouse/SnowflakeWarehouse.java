@@ -16,14 +16,15 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * Snowflake: the Bronze files are read in place from an external stage on the bucket's root (a storage
- * integration, no keys in SQL), COPY names exactly the batch's files and matches Parquet columns by
- * name. COPY always runs with {@code FORCE = TRUE}: which files are loaded is decided by LOAD_LEDGER,
- * not by Snowflake's 64-day load history, so an operator's reload is never silently skipped and a
- * re-delivered file is left out by the ledger before COPY ever sees it.
+ * Snowflake: the Bronze files are read in place from an external stage on the bucket's root (a
+ * storage integration, no keys in SQL), COPY names exactly the batch's files and matches Parquet
+ * columns by name. COPY always runs with {@code FORCE = TRUE}: which files are loaded is decided by
+ * LOAD_LEDGER, not by Snowflake's 64-day load history, so an operator's reload is never silently
+ * skipped and a re-delivered file is left out by the ledger before COPY ever sees it.
  */
 public final class SnowflakeWarehouse implements Warehouse {
-  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   private final String stage;
   private final ConnectionFactory factory;
@@ -40,8 +41,15 @@ public final class SnowflakeWarehouse implements Warehouse {
     this.factory = factory;
   }
 
-  /** Key-pair authentication: the key object goes to the driver, never a file path or a password. */
-  public static Properties connectionProperties(String user, String role, String warehouse, String database, String schema,
+  /**
+   * Key-pair authentication: the key object goes to the driver, never a file path or a password.
+   */
+  public static Properties connectionProperties(
+      String user,
+      String role,
+      String warehouse,
+      String database,
+      String schema,
       PrivateKey privateKey) {
     Properties p = new Properties();
     putIfSet(p, "role", role);
@@ -95,14 +103,18 @@ public final class SnowflakeWarehouse implements Warehouse {
   }
 
   public String inferSchemaQuery(Staged staged) {
-    return "SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA(LOCATION => '@" + stage + "', FILES => (" + files(staged)
+    return "SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA(LOCATION => '@"
+        + stage
+        + "', FILES => ("
+        + files(staged)
         + "), FILE_FORMAT => 'lms_parquet', IGNORE_CASE => TRUE))";
   }
 
   @Override
   public List<Column> fileColumns(Staged staged) throws SQLException {
     List<Column> columns = new ArrayList<>();
-    try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(inferSchemaQuery(staged))) {
+    try (Statement st = connection().createStatement();
+        ResultSet rs = st.executeQuery(inferSchemaQuery(staged))) {
       while (rs.next()) {
         columns.add(new Column(rs.getString(1), rs.getString(2)));
       }
@@ -114,12 +126,21 @@ public final class SnowflakeWarehouse implements Warehouse {
   public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
     String id = staged.batch().id();
     return List.of(
-        // A forced reload of the same files has the same batch id: its earlier RAW rows are replaced, not doubled.
+        // A forced reload of the same files has the same batch id: its earlier RAW rows are
+        // replaced, not doubled.
         "DELETE FROM raw_learner_activity WHERE _batch_id = '" + id + "'",
-        "COPY INTO raw_learner_activity FROM @" + stage + " FILES = (" + files(staged) + ")"
+        "COPY INTO raw_learner_activity FROM @"
+            + stage
+            + " FILES = ("
+            + files(staged)
+            + ")"
             + " FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE"
             + " INCLUDE_METADATA = (_file_key = METADATA$FILENAME) FORCE = TRUE ON_ERROR = ABORT_STATEMENT",
-        "UPDATE raw_learner_activity SET _batch_id = '" + id + "' WHERE _batch_id IS NULL AND _file_key IN (" + files(staged) + ")");
+        "UPDATE raw_learner_activity SET _batch_id = '"
+            + id
+            + "' WHERE _batch_id IS NULL AND _file_key IN ("
+            + files(staged)
+            + ")");
   }
 
   private static String files(Staged staged) {
@@ -128,7 +149,9 @@ public final class SnowflakeWarehouse implements Warehouse {
 
   @Override
   public String batchRows(String batchId) {
-    return "(SELECT * FROM raw_learner_activity WHERE _batch_id = '" + Identifier.of("b" + batchId, "batch id").substring(1) + "') b";
+    return "(SELECT * FROM raw_learner_activity WHERE _batch_id = '"
+        + Identifier.of("b" + batchId, "batch id").substring(1)
+        + "') b";
   }
 
   @Override
@@ -138,7 +161,12 @@ public final class SnowflakeWarehouse implements Warehouse {
 
   @Override
   public String addColumn(String table, Column column) {
-    return "ALTER TABLE " + Identifier.of(table, "table") + " ADD COLUMN IF NOT EXISTS " + column.name() + " " + column.type();
+    return "ALTER TABLE "
+        + Identifier.of(table, "table")
+        + " ADD COLUMN IF NOT EXISTS "
+        + column.name()
+        + " "
+        + column.type();
   }
 
   @Override

@@ -7,9 +7,10 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The seam between the loader and a warehouse. The loader's SQL (quarantine, MERGE, ledger) is shared;
- * a dialect only says how a batch's Parquet files become rows ({@link #copyStatements}), where the
- * batch's rows are read from, how a file's columns are discovered, and how a commit is confirmed.
+ * The seam between the loader and a warehouse. The loader's SQL (quarantine, MERGE, ledger) is
+ * shared; a dialect only says how a batch's Parquet files become rows ({@link #copyStatements}),
+ * where the batch's rows are read from, how a file's columns are discovered, and how a commit is
+ * confirmed.
  */
 public interface Warehouse extends AutoCloseable {
   /** {@code duckdb} or {@code snowflake}: also the DDL directory under {@code db/}. */
@@ -17,7 +18,10 @@ public interface Warehouse extends AutoCloseable {
 
   Connection connection();
 
-  /** Makes the batch's objects readable by the warehouse (DuckDB: downloads them; Snowflake: they are on the stage). */
+  /**
+   * Makes the batch's objects readable by the warehouse (DuckDB: downloads them; Snowflake: they
+   * are on the stage).
+   */
   Staged stage(MicroBatch batch) throws IOException;
 
   /** The columns of the batch's files, typed for this warehouse (read from the Parquet footers). */
