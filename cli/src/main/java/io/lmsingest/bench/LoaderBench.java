@@ -1,10 +1,19 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.manifest.BatchCoalescer;
+import io.lmsingest.loader.manifest.MicroBatch;
+import io.lmsingest.loader.warehouse.DuckDbWarehouse;
+import io.lmsingest.loader.warehouse.Migrations;
+import io.lmsingest.localstack.LocalS3Server;
+import io.lmsingest.schemas.BronzeManifest;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The loader's COPY+MERGE rows/s on the embedded warehouse next to DuckDB's own ceiling (CREATE
@@ -27,12 +36,11 @@ public final class LoaderBench {
 
   public int run() throws Exception {
     Path root = Files.createTempDirectory("lms-bench-loader-");
-    try (io.lmsingest.localstack.LocalS3Server server =
-            io.lmsingest.localstack.LocalS3Server.startTransient();
-        software.amazon.awssdk.services.s3.S3Client s3 = server.endpoint().newClient()) {
+    try (LocalS3Server server = LocalS3Server.startTransient();
+        S3Client s3 = server.endpoint().newClient()) {
       s3.createBucket(b -> b.bucket("bench"));
       long started = System.nanoTime();
-      List<io.lmsingest.schemas.BronzeManifest> manifests =
+      List<BronzeManifest> manifests =
           BronzeBench.write(s3, "bench", root.resolve("bronze"), records);
       out.printf(
           "wrote %,d changes as %d Bronze files in %.1f s%n",
@@ -43,21 +51,16 @@ public final class LoaderBench {
         Path dir = root.resolve("run-" + run);
         double loader;
         List<String> staged;
-        try (io.lmsingest.loader.warehouse.DuckDbWarehouse warehouse =
-            new io.lmsingest.loader.warehouse.DuckDbWarehouse(
+        try (DuckDbWarehouse warehouse =
+            new DuckDbWarehouse(
                 dir.resolve("loader.duckdb"), s3, "bench", dir.resolve("staging"))) {
-          io.lmsingest.loader.warehouse.Migrations.apply(
-              warehouse.connection(), warehouse.dialect());
-          io.lmsingest.loader.batch.BatchLoader batchLoader =
-              new io.lmsingest.loader.batch.BatchLoader(warehouse, java.time.Clock.systemUTC());
+          Migrations.apply(warehouse.connection(), warehouse.dialect());
+          BatchLoader batchLoader = new BatchLoader(warehouse, Clock.systemUTC());
           long t0 = System.nanoTime();
           long rows = 0;
-          for (List<io.lmsingest.schemas.BronzeManifest> batch :
-              new io.lmsingest.loader.manifest.BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
-            rows +=
-                batchLoader
-                    .load(io.lmsingest.loader.manifest.MicroBatch.of(batch), false)
-                    .rowsCopied();
+          for (List<BronzeManifest> batch :
+              new BatchCoalescer(1000, 1L << 30).coalesce(manifests)) {
+            rows += batchLoader.load(MicroBatch.of(batch), false).rowsCopied();
           }
           loader = rows / ((System.nanoTime() - t0) / 1e9);
           staged = BronzeBench.download(s3, "bench", manifests, dir.resolve("files"));

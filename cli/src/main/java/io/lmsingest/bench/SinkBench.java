@@ -31,6 +31,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * s3-sink records/s next to Kafka's own consumer ceiling (ConsumerPerformance), same topic, same
@@ -120,8 +122,7 @@ public final class SinkBench {
   private void fill(String bootstrap, String registryUrl, String topic) {
     // Back-to-back transactions make the producer retry CONCURRENT_TRANSACTIONS as designed; not
     // worth a screenful.
-    org.apache.logging.log4j.core.config.Configurator.setLevel(
-        "org.apache.kafka.clients.producer.internals.Sender", org.apache.logging.log4j.Level.ERROR);
+    Configurator.setLevel("org.apache.kafka.clients.producer.internals.Sender", Level.ERROR);
     ActivityTimeline timeline =
         new ActivityTimeline(
             new TimelineSettings(

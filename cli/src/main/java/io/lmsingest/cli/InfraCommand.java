@@ -4,6 +4,7 @@ import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ final class InfraCommand {
     public Integer call() throws IOException {
       StackLayout layout = data.layout();
       PrintWriter out = spec.commandLine().getOut();
-      if (!java.nio.file.Files.isRegularFile(layout.settingsFile())) {
+      if (!Files.isRegularFile(layout.settingsFile())) {
         out.println("nothing to stop: " + layout.root() + " has no local stack");
         return 0;
       }
@@ -89,7 +90,7 @@ final class InfraCommand {
     @Override
     public Integer call() throws IOException {
       StackLayout layout = data.layout();
-      if (!java.nio.file.Files.isRegularFile(layout.settingsFile())) {
+      if (!Files.isRegularFile(layout.settingsFile())) {
         spec.commandLine()
             .getOut()
             .println(

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -130,7 +131,7 @@ class ChaosIT {
           ServiceProcess.running(
                   "simulator", layout.pidFile("simulator"), layout.logFile("simulator"))
               .orElseThrow();
-      simulator.stop(java.time.Duration.ofSeconds(20));
+      simulator.stop(Duration.ofSeconds(20));
       assertThat(
               run(
                   "replay",

@@ -7,6 +7,7 @@ import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.schemas.BronzeLayout;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -161,7 +162,7 @@ class DemoIT {
               && metrics.contains("lms_" + service + "_")) {
             answered.add(service);
           }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // starting or restarting: asked again next round
         }
       }

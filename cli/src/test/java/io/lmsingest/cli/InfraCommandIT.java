@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -78,8 +79,7 @@ class InfraCommandIT {
       S3Endpoint s3 = stack.s3();
       try (S3Client client = s3.newClient()) {
         client.putObject(
-            b -> b.bucket(StackLayout.BUCKET).key("bronze/kept.txt"),
-            software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+            b -> b.bucket(StackLayout.BUCKET).key("bronze/kept.txt"), RequestBody.fromString("x"));
       }
       HttpClient http = HttpClient.newHttpClient();
       String activities = stack.simulatorUrl() + "/v1/activities?limit=10";

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -37,11 +41,10 @@ class ServiceCommandsTest {
     assertThat(missing.toString()).contains("/no/such/file.properties is not readable");
   }
 
-  @org.junit.jupiter.api.Test
-  void sqlPrintsRowsOfTheEmbeddedWarehouseAndNamesAMissingOne(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path db = dir.resolve("w.duckdb");
-    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db);
+  @Test
+  void sqlPrintsRowsOfTheEmbeddedWarehouseAndNamesAMissingOne(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("w.duckdb");
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + db);
         var st = c.createStatement()) {
       st.execute("CREATE TABLE analytics_ready AS SELECT 'a1' AS activity_id, 42 AS score");
     }
@@ -65,9 +68,8 @@ class ServiceCommandsTest {
     assertThat(err.toString()).contains("no warehouse at");
   }
 
-  @org.junit.jupiter.api.Test
-  void statusNamesADirectoryWithoutAStack(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  @Test
+  void statusNamesADirectoryWithoutAStack(@TempDir Path dir) {
     StringWriter err = new StringWriter();
     CommandLine cli = LmsIngest.commandLine();
     cli.setErr(new PrintWriter(err, true));

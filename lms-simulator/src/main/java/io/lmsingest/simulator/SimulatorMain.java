@@ -4,6 +4,7 @@ import io.lmsingest.simulator.api.Faults;
 import io.lmsingest.simulator.api.LmsApiServer;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +222,7 @@ public final class SimulatorMain implements Callable<Integer> {
     return midnight.minus(Duration.ofMillis((long) (days * 86_400_000L)));
   }
 
-  private String apiKey() throws java.io.IOException {
+  private String apiKey() throws IOException {
     if (apiKeyFile != null) {
       if (!Files.isReadable(apiKeyFile)) {
         throw new ParameterException(

@@ -1,6 +1,8 @@
 package io.lmsingest.localstack;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.S3Exceptions;
@@ -82,8 +84,8 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
    */
   private static void drain(InputStream body) {
     try {
-      body.transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (java.io.IOException e) {
+      body.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
       throw S3Exceptions.fromStatusCode(500, e);
     }
   }

@@ -1,5 +1,6 @@
 package io.lmsingest.localstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -49,7 +51,7 @@ public final class ServiceProcess {
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process = builder.start();
     Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.US_ASCII);
     return new ServiceProcess(name, process.toHandle(), logFile, pidFile);
@@ -140,11 +142,7 @@ public final class ServiceProcess {
       }
     }
     for (ProcessHandle member : family) {
-      member
-          .onExit()
-          .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
-          .exceptionally(e -> member)
-          .join();
+      member.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> member).join();
     }
     Files.deleteIfExists(pidFile);
   }

@@ -21,6 +21,7 @@ import io.lmsingest.serde.RegistrySerdeConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,11 +169,11 @@ public final class PollerApp implements Service {
    * Where a source with no cursor begins: the configured instant, or the warehouse's
    * MAX(updated_at).
    */
-  private static java.time.Instant firstStart(PollerConfig config) {
+  private static Instant firstStart(PollerConfig config) {
     if (!config.startsFromWarehouse()) {
       return config.startFrom();
     }
-    Optional<java.time.Instant> max =
+    Optional<Instant> max =
         WarehouseStart.maxUpdatedAt(
             config.getString(PollerConfig.WAREHOUSE_JDBC_URL),
             config.getString(PollerConfig.WAREHOUSE_TABLE),
@@ -181,7 +182,7 @@ public final class PollerApp implements Service {
         "poller source={} starts from the warehouse: MAX(updated_at) = {}",
         config.getString(PollerConfig.SOURCE),
         max.map(Object::toString).orElse("none (empty table), so from the beginning"));
-    return max.orElse(java.time.Instant.EPOCH);
+    return max.orElse(Instant.EPOCH);
   }
 
   public Poller poller() {

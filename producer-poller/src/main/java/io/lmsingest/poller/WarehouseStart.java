@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -46,7 +47,7 @@ public final class WarehouseStart {
       if (value instanceof OffsetDateTime odt) {
         return Optional.of(odt.toInstant());
       }
-      if (value instanceof java.sql.Timestamp || value instanceof LocalDateTime) {
+      if (value instanceof Timestamp || value instanceof LocalDateTime) {
         // A timestamp without time zone holds UTC in this pipeline's tables.
         return Optional.of(result.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC));
       }

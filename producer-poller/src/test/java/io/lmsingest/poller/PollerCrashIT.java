@@ -2,7 +2,9 @@ package io.lmsingest.poller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lmsingest.localstack.Ports;
 import io.lmsingest.poller.config.PollerConfig;
+import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.schemas.PollerCursor;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -24,14 +26,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +59,7 @@ class PollerCrashIT {
         LmsApiServer.start(timeline, 0, 1_000, CANARY, Faults.NONE, PollerIT.NOW)) {
       Map<String, String> values =
           PollerIT.config(kafka, registry, api, keyFile, "crash-" + System.nanoTime());
-      int metricsPort = io.lmsingest.localstack.Ports.free();
+      int metricsPort = Ports.free();
       values.put(PollerConfig.METRICS_PORT, Integer.toString(metricsPort));
       Path config = ServiceUnderTest.writeConfig(dir.resolve("poller.properties"), values);
       Instant last = Instant.ofEpochMilli(timeline.timeOf(RECORDS - 1));
@@ -107,7 +112,7 @@ class PollerCrashIT {
       }
 
       byte[] canary = CANARY.getBytes(StandardCharsets.UTF_8);
-      java.util.Set<String> raw = new java.util.HashSet<>();
+      Set<String> raw = new HashSet<>();
       RawTopic.scan(
           kafka.bootstrapServers(),
           registry.url(),
@@ -128,9 +133,7 @@ class PollerCrashIT {
       Map<String, Object> cursorReader = new HashMap<>(kafka.consumerConfig());
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(
-              cursorReader,
-              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-              new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+              cursorReader, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of(values.get(PollerConfig.CURSOR_TOPIC)));
         int cursors = 0;
         long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -201,7 +204,7 @@ class PollerCrashIT {
     try (KafkaConsumer<String, IndexedRecord> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), values2)) {
       Optional<PollerCursor> cursor =
-          io.lmsingest.poller.kafka.CursorStore.latest(
+          CursorStore.latest(
               consumer,
               values.get(PollerConfig.CURSOR_TOPIC),
               values.get(PollerConfig.SOURCE),

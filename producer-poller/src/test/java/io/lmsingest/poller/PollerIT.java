@@ -3,8 +3,10 @@ package io.lmsingest.poller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lmsingest.localstack.Ports;
 import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
+import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.simulator.api.Faults;
 import io.lmsingest.simulator.api.LmsApiServer;
@@ -14,6 +16,7 @@ import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.SecretsManagerFixture;
+import io.lmsingest.testkit.WarehouseFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,8 +30,12 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @IntegrationTest
 class PollerIT {
@@ -215,9 +222,7 @@ class PollerIT {
     }
 
     // Now the API is gone for longer than the threshold.
-    outage.put(
-        PollerConfig.API_URL,
-        "http://127.0.0.1:" + io.lmsingest.localstack.Ports.free() + "/v1/activities");
+    outage.put(PollerConfig.API_URL, "http://127.0.0.1:" + Ports.free() + "/v1/activities");
     outage.put(PollerConfig.OUTAGE_ALERT_MS, "1500");
     PollerApp down =
         PollerApp.create(
@@ -236,9 +241,8 @@ class PollerIT {
     assertThat(alerts).singleElement().asString().contains("failing for over 1 s");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "pagination {0}")
-  @org.junit.jupiter.params.provider.ValueSource(
-      strings = {"next-link", "link-header", "page-number", "offset"})
+  @ParameterizedTest(name = "pagination {0}")
+  @ValueSource(strings = {"next-link", "link-header", "page-number", "offset"})
   void otherPaginationStylesAlsoDeliverExactlyOnce(
       String pagination, KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir)
       throws Exception {
@@ -276,15 +280,14 @@ class PollerIT {
       PollerApp first = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
       PollerApp second =
           PollerApp.create(config, AlertSink.log(), Clock.systemUTC()); // same transactional.id
-      java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure =
-          new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<Throwable> firstFailure = new AtomicReference<>();
       Thread thread = new Thread(first::run);
       thread.setUncaughtExceptionHandler((t, e) -> firstFailure.set(e));
       thread.start();
       thread.join(30_000);
       assertThat(thread.isAlive()).isFalse();
       assertThat(firstFailure.get())
-          .isInstanceOf(io.lmsingest.poller.kafka.PageWriter.FatalProducerException.class)
+          .isInstanceOf(PageWriter.FatalProducerException.class)
           .hasMessageContaining("same transactional.id");
       second.close();
       // The survivor (a fresh instance, as after a restart) finishes the job exactly once.
@@ -299,10 +302,7 @@ class PollerIT {
 
   @Test
   void aNewSourceCanStartFromTheWarehousesMaxUpdatedAt(
-      KafkaFixture kafka,
-      RegistryFixture registry,
-      io.lmsingest.testkit.WarehouseFixture warehouse,
-      @TempDir Path dir)
+      KafkaFixture kafka, RegistryFixture registry, WarehouseFixture warehouse, @TempDir Path dir)
       throws Exception {
     int records = 20_000;
     ActivityTimeline timeline = timeline(records, 27);
@@ -338,9 +338,9 @@ class PollerIT {
     }
     Map<String, String> bad = new HashMap<>(PollerConfigTest.minimal());
     bad.put(PollerConfig.START_FROM, "warehouse");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PollerConfig(bad))
+    Assertions.assertThatThrownBy(() -> new PollerConfig(bad))
         .hasMessageContaining(PollerConfig.WAREHOUSE_JDBC_URL);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () ->
                 WarehouseStart.maxUpdatedAt(
                     "jdbc:duckdb:" + db, "ANALYTICS_READY; DROP TABLE x", "UPDATED_AT"))

@@ -6,8 +6,11 @@ import io.lmsingest.serde.RegistrySerdeConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,11 +30,7 @@ final class RawTopic {
   }
 
   /** Streams every committed record of {@code topic} to {@code visitor}, holding none of them. */
-  static void scan(
-      String bootstrap,
-      String registryUrl,
-      String topic,
-      java.util.function.Consumer<Entry> visitor) {
+  static void scan(String bootstrap, String registryUrl, String topic, Consumer<Entry> visitor) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -74,8 +73,8 @@ final class RawTopic {
    * The versions in {@code topic} as "id@updated_at" (failing on a duplicate), with key =
    * activity_id checked.
    */
-  static java.util.Set<String> versions(String bootstrap, String registryUrl, String topic) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
+  static Set<String> versions(String bootstrap, String registryUrl, String topic) {
+    Set<String> seen = new HashSet<>();
     scan(
         bootstrap,
         registryUrl,

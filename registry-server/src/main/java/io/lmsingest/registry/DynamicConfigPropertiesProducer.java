@@ -1,6 +1,7 @@
 package io.lmsingest.registry;
 
 import io.apicurio.common.apps.config.DynamicConfigPropertyList;
+import java.util.ArrayList;
 import javax.enterprise.context.ApplicationScoped;
 import javax.enterprise.inject.Produces;
 
@@ -15,6 +16,6 @@ public class DynamicConfigPropertiesProducer {
   @Produces
   @ApplicationScoped
   DynamicConfigPropertyList dynamicConfigProperties() {
-    return new DynamicConfigPropertyList(new java.util.ArrayList<>());
+    return new DynamicConfigPropertyList(new ArrayList<>());
   }
 }

@@ -15,12 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -93,9 +99,8 @@ class BronzeSinkIT {
                 .map(po -> Integer.parseInt(po.split("/")[0]))
                 .distinct()
                 .collect(
-                    java.util.stream.Collectors.toMap(
-                        p -> new org.apache.kafka.common.TopicPartition(topic, p),
-                        p -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))))
+                    Collectors.toMap(
+                        p -> new TopicPartition(topic, p), p -> new OffsetAndMetadata(0))))
         .all()
         .get();
     BronzeSink replay = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir);
@@ -141,8 +146,8 @@ class BronzeSinkIT {
     String bucket = s3.newBucket();
     String group = "sink-" + UUID.randomUUID();
     // The topic fills in rounds while the instances run, so partitions move while data is flowing.
-    java.util.concurrent.CompletableFuture<Void> filled =
-        java.util.concurrent.CompletableFuture.runAsync(
+    CompletableFuture<Void> filled =
+        CompletableFuture.runAsync(
             () -> {
               for (int round = 0; round < 10; round++) {
                 BronzeAudit.fillV1(kafka, registry, topic, records / 10, 43 + round);
@@ -217,26 +222,24 @@ class BronzeSinkIT {
     String group = "sink-" + UUID.randomUUID();
     BronzeAudit.fillV1(kafka, registry, topic, records, 47);
     Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, records);
-    Map<Integer, java.util.TreeSet<Long>> realOffsets = new HashMap<>();
+    Map<Integer, TreeSet<Long>> realOffsets = new HashMap<>();
     expected.forEach(
         po ->
             realOffsets
-                .computeIfAbsent(Integer.parseInt(po.split("/")[0]), p -> new java.util.TreeSet<>())
+                .computeIfAbsent(Integer.parseInt(po.split("/")[0]), p -> new TreeSet<>())
                 .add(Long.parseLong(po.split("/")[1])));
 
     // 500s before and after the object is stored, 412s for objects that are not there, 400 ms
     // stalls.
     s3.faults().inject(bucket, new S3Faults.Plan(0.3, 0.15, 0.1, 0.1, 400));
     long faultsBefore =
-        java.util.Arrays.stream(S3Faults.Kind.values())
-            .mapToLong(k -> s3.faults().injected(k))
-            .sum();
+        Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum();
     BronzeSink sink = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir);
     Thread thread = new Thread(sink::run, "sink-faults");
     thread.start();
 
     // While it runs: every committed offset must be covered by a manifest already in S3.
-    List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> violations = new CopyOnWriteArrayList<>();
     int samples = 0;
     ObjectMapper json = new ObjectMapper();
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
@@ -253,7 +256,7 @@ class BronzeSinkIT {
                     s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(m.key())).asUtf8String())
                 .get("files")) {
           covered
-              .computeIfAbsent(f.get("partition").asInt(), p -> new java.util.ArrayList<>())
+              .computeIfAbsent(f.get("partition").asInt(), p -> new ArrayList<>())
               .add(new long[] {f.get("start_offset").asLong(), f.get("end_offset").asLong()});
         }
       }
@@ -293,9 +296,7 @@ class BronzeSinkIT {
     assertThat(violations).isEmpty();
     assertThat(samples).isGreaterThan(5);
     long faultsInjected =
-        java.util.Arrays.stream(S3Faults.Kind.values())
-                .mapToLong(k -> s3.faults().injected(k))
-                .sum()
+        Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum()
             - faultsBefore;
     assertThat(faultsInjected).isGreaterThan(10);
     assertThat(sink.metrics().get("lms_sink_failures_total"))

@@ -1,5 +1,6 @@
 package io.lmsingest.serde;
 
+import io.lmsingest.schemas.TrustedContracts;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -23,7 +25,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class RegistryAvroDeserializer<T> implements Deserializer<T> {
   static {
-    io.lmsingest.schemas.TrustedContracts.register();
+    TrustedContracts.register();
   }
 
   private SchemaRegistryClient registry;
@@ -52,7 +54,7 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
       try {
         readerSchema = Optional.of(new Schema.Parser().parse(config.readerSchema().get()));
       } catch (RuntimeException e) {
-        throw new org.apache.kafka.common.config.ConfigException(
+        throw new ConfigException(
             RegistrySerdeConfig.AVRO_READER_SCHEMA
                 + " is not a valid Avro schema: "
                 + e.getMessage());

@@ -1,5 +1,6 @@
 package io.lmsingest.serde;
 
+import io.lmsingest.schemas.TrustedContracts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializer<T> {
   static {
-    io.lmsingest.schemas.TrustedContracts.register();
+    TrustedContracts.register();
   }
 
   private SchemaRegistryClient registry;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.StreamSupport;
 import org.apache.avro.Schema;
 
 /**
@@ -115,9 +116,7 @@ public final class SchemaRegistryClient {
   /** Registered versions of {@code subject}, oldest first. */
   public List<Integer> versions(String subject) {
     JsonNode answer = call("GET", subjectPath(subject) + "/versions", null);
-    return java.util.stream.StreamSupport.stream(answer.spliterator(), false)
-        .map(JsonNode::asInt)
-        .toList();
+    return StreamSupport.stream(answer.spliterator(), false).map(JsonNode::asInt).toList();
   }
 
   private static String subjectPath(String subject) {

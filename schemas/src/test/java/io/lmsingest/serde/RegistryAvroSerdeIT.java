@@ -4,18 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.lmsingest.localstack.Ports;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.RegistryFixture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -81,7 +87,7 @@ class RegistryAvroSerdeIT {
     byte[] bytes = serializer.serialize(topic, activity("a-2"));
 
     assertThat(bytes[0]).isEqualTo((byte) 0);
-    int id = java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+    int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
@@ -137,9 +143,9 @@ class RegistryAvroSerdeIT {
     assertThat(fromOld.get("activity_id").toString()).isEqualTo("a-3");
     assertThat(fromOld.get("grade_band")).as("default of the added field").isNull();
     assertThat(fromNew.get("grade_band").toString()).isEqualTo("B");
-    assertThat(java.nio.ByteBuffer.wrap(newBytes, 1, 4).getInt())
+    assertThat(ByteBuffer.wrap(newBytes, 1, 4).getInt())
         .as("the evolved schema got its own id")
-        .isNotEqualTo(java.nio.ByteBuffer.wrap(oldBytes, 1, 4).getInt());
+        .isNotEqualTo(ByteBuffer.wrap(oldBytes, 1, 4).getInt());
 
     // And a consumer still on the generated (older) class reads the newer record, dropping the
     // field.
@@ -223,7 +229,7 @@ class RegistryAvroSerdeIT {
 
   @Test
   void unreachableRegistryIsNamedInTheError() {
-    int closedPort = io.lmsingest.localstack.Ports.free();
+    int closedPort = Ports.free();
     Map<String, Object> config = new HashMap<>();
     config.put(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:" + closedPort);
     config.put(RegistrySerdeConfig.BASIC_AUTH_USER_INFO, "svc:canary-Secret-123");
@@ -262,14 +268,11 @@ class RegistryAvroSerdeIT {
 
   /** Forwards HTTP calls to the registry and counts them: the registry itself stays real. */
   private static final class CountingForwarder implements AutoCloseable {
-    private final com.sun.net.httpserver.HttpServer server;
-    private final java.util.concurrent.atomic.AtomicInteger requests =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
 
-    CountingForwarder(URI target) throws java.io.IOException {
-      server =
-          com.sun.net.httpserver.HttpServer.create(
-              new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    CountingForwarder(URI target) throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       HttpClient client = HttpClient.newHttpClient();
       server.createContext(
           "/",

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,7 +74,7 @@ final class SecretsManagerEndpoint implements AutoCloseable {
               "VersionId",
               "v-" + value.hashCode(),
               "VersionStages",
-              java.util.List.of("AWSCURRENT"),
+              List.of("AWSCURRENT"),
               "CreatedDate",
               1.7e9));
     }

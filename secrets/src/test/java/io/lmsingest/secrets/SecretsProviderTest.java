@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -58,9 +59,7 @@ class SecretsProviderTest {
     assertThat(SecretReference.parse("k", "aws-secretsmanager:prod/lms#api_key"))
         .isEqualTo(
             new SecretReference(
-                SecretReference.Scheme.AWS_SECRETS_MANAGER,
-                "prod/lms",
-                java.util.Optional.of("api_key")));
+                SecretReference.Scheme.AWS_SECRETS_MANAGER, "prod/lms", Optional.of("api_key")));
     assertThat(SecretReference.parse("k", "env:LMS_API_KEY").scheme())
         .isEqualTo(SecretReference.Scheme.ENV);
     assertThat(SecretReference.parse("k", "file:/run/secrets/key").location())

@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.ObjIntConsumer;
+import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -85,7 +87,7 @@ final class BronzeFixture {
       int rowsPerFile,
       long[] nextOffset,
       Schema schema,
-      java.util.function.ObjIntConsumer<GenericRecord> edit)
+      ObjIntConsumer<GenericRecord> edit)
       throws Exception {
     Files.createDirectories(dir);
     BronzeCommitter committer =
@@ -122,7 +124,7 @@ final class BronzeFixture {
       Schema.Field known = LearnerActivity.getClassSchema().getField(f.name());
       Object value =
           known == null
-              ? f.defaultVal() == org.apache.avro.JsonProperties.NULL_VALUE ? null : f.defaultVal()
+              ? f.defaultVal() == JsonProperties.NULL_VALUE ? null : f.defaultVal()
               : a.get(known.pos());
       record.put(f.pos(), value instanceof Instant i ? i.toEpochMilli() : value);
     }

@@ -17,9 +17,11 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.S3Fixture;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -204,7 +206,7 @@ class LoaderBehaviourIT {
     String data =
         "activity_id, learner_id, course_id, activity_type, activity_timestamp, updated_at, status, score, duration_seconds,"
             + " session_id, attributes, is_deleted, _kafka_partition, _kafka_offset, _kafka_timestamp";
-    try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
       st.execute("ATTACH '" + live.resolve("warehouse.duckdb") + "' AS live (READ_ONLY)");
       st.execute("ATTACH '" + rebuilt.resolve("warehouse.duckdb") + "' AS rebuilt (READ_ONLY)");
@@ -241,7 +243,7 @@ class LoaderBehaviourIT {
     }
 
     @Override
-    public Staged stage(MicroBatch batch) throws java.io.IOException {
+    public Staged stage(MicroBatch batch) throws IOException {
       return delegate.stage(batch);
     }
 
@@ -271,7 +273,7 @@ class LoaderBehaviourIT {
     }
 
     @Override
-    public void release(Staged staged) throws java.io.IOException {
+    public void release(Staged staged) throws IOException {
       delegate.release(staged);
     }
 

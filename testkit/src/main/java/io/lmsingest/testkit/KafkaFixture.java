@@ -1,6 +1,7 @@
 package io.lmsingest.testkit;
 
 import io.lmsingest.localstack.GroupLag;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +105,7 @@ public final class KafkaFixture implements AutoCloseable {
   /**
    * Waits until {@code group} has committed offsets at the end of every partition of {@code topic}.
    */
-  public void awaitCommittedToEnd(String group, String topic, java.time.Duration timeout)
-      throws Exception {
+  public void awaitCommittedToEnd(String group, String topic, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!isCaughtUp(group, topic)) {
       if (System.nanoTime() > deadline) {

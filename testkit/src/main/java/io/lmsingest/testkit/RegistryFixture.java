@@ -3,6 +3,7 @@ package io.lmsingest.testkit;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.RegistryServer;
 import io.lmsingest.localstack.ServiceProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class RegistryFixture implements AutoCloseable {
                     if (process.isAlive()) {
                       try {
                         process.stop(Duration.ofSeconds(5));
-                      } catch (java.io.IOException e) {
+                      } catch (IOException e) {
                         System.err.println(
                             "could not stop the test registry (pid " + process.pid() + "): " + e);
                       }

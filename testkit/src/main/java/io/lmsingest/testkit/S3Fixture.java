@@ -2,6 +2,7 @@ package io.lmsingest.testkit;
 
 import io.lmsingest.localstack.LocalS3Server;
 import io.lmsingest.localstack.S3Endpoint;
+import io.lmsingest.localstack.S3Faults;
 import java.util.UUID;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,7 +29,7 @@ public final class S3Fixture implements AutoCloseable {
   }
 
   /** Per-bucket write faults of the server (real HTTP 500/412 answers and delays). */
-  public io.lmsingest.localstack.S3Faults faults() {
+  public S3Faults faults() {
     return server.faults();
   }
 

@@ -2,7 +2,11 @@ package io.lmsingest.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 @IntegrationTest
 class KafkaFixtureIT {
@@ -23,29 +27,24 @@ class KafkaFixtureIT {
     String bucket = s3.newBucket();
     assertThat(s3.newBucket()).isNotEqualTo(bucket);
     s3.client()
-        .putObject(
-            b -> b.bucket(bucket).key("k").ifNoneMatch("*"),
-            software.amazon.awssdk.core.sync.RequestBody.fromString("v"));
+        .putObject(b -> b.bucket(bucket).key("k").ifNoneMatch("*"), RequestBody.fromString("v"));
     // A second conditional create of the same key is refused: the exactly-once file protocol relies
     // on it.
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () ->
                 s3.client()
                     .putObject(
                         b -> b.bucket(bucket).key("k").ifNoneMatch("*"),
-                        software.amazon.awssdk.core.sync.RequestBody.fromString("w")))
-        .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
-        .satisfies(
-            e ->
-                assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode())
-                    .isEqualTo(412));
+                        RequestBody.fromString("w")))
+        .isInstanceOf(S3Exception.class)
+        .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
     assertThat(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key("k")).asUtf8String())
         .isEqualTo("v");
   }
 
   @Test
   void theWarehouseFixtureOpensRealDuckDb(WarehouseFixture warehouse) throws Exception {
-    java.nio.file.Path db = warehouse.newDatabase();
+    Path db = warehouse.newDatabase();
     try (var connection = warehouse.connect(db);
         var statement = connection.createStatement()) {
       statement.execute("CREATE TABLE t AS SELECT range AS id FROM range(10)");

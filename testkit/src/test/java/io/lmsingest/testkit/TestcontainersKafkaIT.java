@@ -1,5 +1,10 @@
 package io.lmsingest.testkit;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -18,15 +23,9 @@ class TestcontainersKafkaIT {
 
   @Test
   void containerBrokerSupportsTransactionsAndReadCommitted() throws Exception {
-    String topic = "tc-" + java.util.UUID.randomUUID();
-    try (var admin =
-        org.apache.kafka.clients.admin.Admin.create(
-            java.util.Map.of("bootstrap.servers", KAFKA.getBootstrapServers()))) {
-      admin
-          .createTopics(
-              java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
-          .all()
-          .get();
+    String topic = "tc-" + UUID.randomUUID();
+    try (var admin = Admin.create(Map.of("bootstrap.servers", KAFKA.getBootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
     TransactionalRoundTrip.check(KAFKA.getBootstrapServers(), topic);
   }

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -132,11 +134,8 @@ class ValidatorIT {
           new KafkaConsumer<>(
               consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
         List<TopicPartition> partitions =
-            java.util.stream.Stream.of("v1-" + suffix, "dlq-" + suffix)
-                .flatMap(
-                    t ->
-                        java.util.stream.IntStream.range(0, 3)
-                            .mapToObj(p -> new TopicPartition(t, p)))
+            Stream.of("v1-" + suffix, "dlq-" + suffix)
+                .flatMap(t -> IntStream.range(0, 3).mapToObj(p -> new TopicPartition(t, p)))
                 .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

@@ -6,19 +6,24 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
+import io.lmsingest.simulator.truth.GroundTruth;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +50,8 @@ public final class LmsApiServer implements AutoCloseable {
   private final ExecutorService executor;
   private final SplittableRandom random;
   private final AtomicLong servedSlots = new AtomicLong();
-  private final Map<String, AtomicLong> counters = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile java.util.Optional<java.nio.file.Path> groundTruthTarget =
-      java.util.Optional.empty();
+  private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private volatile Optional<Path> groundTruthTarget = Optional.empty();
 
   private LmsApiServer(
       ActivityTimeline timeline,
@@ -309,7 +313,7 @@ public final class LmsApiServer implements AutoCloseable {
       body.append("\"visible_records\":").append(visibleSlots());
       body.append(",\"served_records\":").append(servedSlots());
       body.append(",\"seed\":").append(timeline.settings().seed());
-      for (Map.Entry<String, AtomicLong> e : new java.util.TreeMap<>(counters).entrySet()) {
+      for (Map.Entry<String, AtomicLong> e : new TreeMap<>(counters).entrySet()) {
         body.append(",\"").append(e.getKey()).append("\":").append(e.getValue().get());
       }
       body.append('}');
@@ -321,8 +325,8 @@ public final class LmsApiServer implements AutoCloseable {
    * Enables {@code POST /v1/admin/ground-truth}, which writes the ground truth of everything served
    * so far to {@code target} (fixed here, never taken from a request).
    */
-  public LmsApiServer withGroundTruthTarget(java.nio.file.Path target) {
-    this.groundTruthTarget = java.util.Optional.of(target);
+  public LmsApiServer withGroundTruthTarget(Path target) {
+    this.groundTruthTarget = Optional.of(target);
     return this;
   }
 
@@ -341,9 +345,8 @@ public final class LmsApiServer implements AutoCloseable {
             exchange, 404, "not_enabled", "this simulator was started without a ground-truth file");
         return;
       }
-      io.lmsingest.simulator.truth.GroundTruth.Summary summary =
-          io.lmsingest.simulator.truth.GroundTruth.write(
-              timeline, servedSlots(), groundTruthTarget.get());
+      GroundTruth.Summary summary =
+          GroundTruth.write(timeline, servedSlots(), groundTruthTarget.get());
       respond(
           exchange,
           200,

@@ -1,6 +1,7 @@
 package io.lmsingest.simulator.truth;
 
 import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.schemas.TrustedContracts;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +22,7 @@ import org.apache.parquet.io.LocalOutputFile;
  */
 public final class GroundTruth {
   static {
-    io.lmsingest.schemas.TrustedContracts
-        .register(); // Parquet's Avro model loads LearnerActivity by name
+    TrustedContracts.register(); // Parquet's Avro model loads LearnerActivity by name
   }
 
   private GroundTruth() {}

@@ -1,5 +1,8 @@
 package io.lmsingest.poller.alert;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Where a persistent failure is reported (Slack webhook, SNS, the log). Messages carry no secrets.
  */
@@ -8,7 +11,7 @@ public interface AlertSink {
 
   /** Alerts only as log lines marked {@code alert=true}, for log-based alerting. */
   static AlertSink log() {
-    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("io.lmsingest.alert");
+    Logger log = LoggerFactory.getLogger("io.lmsingest.alert");
     return (source, summary, detail) ->
         log.error("alert=true source={} summary=\"{}\" detail=\"{}\"", source, summary, detail);
   }

@@ -1,9 +1,11 @@
 package io.lmsingest.poller.kafka;
 
+import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageResult;
 import io.lmsingest.schemas.PollerCursor;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,8 +24,7 @@ public final class PageWriter implements AutoCloseable {
   /** Fetches a page, handing its records to the given sink as they arrive. */
   @FunctionalInterface
   public interface PageSource {
-    PageResult fetchInto(io.lmsingest.poller.api.ActivityApiClient.ActivitySink sink)
-        throws ApiFailure;
+    PageResult fetchInto(ActivityApiClient.ActivitySink sink) throws ApiFailure;
   }
 
   /** A committed page: its result and the mark after it. */
@@ -133,7 +134,7 @@ public final class PageWriter implements AutoCloseable {
 
   private FatalProducerException fatal(KafkaException e) {
     // Kafka's rule: a fenced or broken transactional producer cannot be reused; close it.
-    producer.close(java.time.Duration.ZERO);
+    producer.close(Duration.ZERO);
     return new FatalProducerException(
         "transactional producer unusable ("
             + e.getClass().getSimpleName()

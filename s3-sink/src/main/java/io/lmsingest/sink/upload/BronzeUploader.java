@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,8 +141,7 @@ public final class BronzeUploader {
         String etag =
             s3.uploadPart(
                     b -> b.bucket(bucket).key(file.key()).uploadId(uploadId).partNumber(partNumber),
-                    RequestBody.fromBytes(
-                        read == partSize ? buffer : java.util.Arrays.copyOf(buffer, read)))
+                    RequestBody.fromBytes(read == partSize ? buffer : Arrays.copyOf(buffer, read)))
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }

@@ -1,6 +1,7 @@
 package io.lmsingest.sink.upload;
 
 import java.util.Optional;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * Server-side encryption requested on every put: SSE-S3 (AES256) or SSE-KMS with an optional key
@@ -21,10 +22,8 @@ public record Encryption(Mode mode, Optional<String> kmsKeyId) {
   }
 
   /** The x-amz-server-side-encryption value. */
-  public software.amazon.awssdk.services.s3.model.ServerSideEncryption algorithm() {
-    return mode == Mode.SSE_KMS
-        ? software.amazon.awssdk.services.s3.model.ServerSideEncryption.AWS_KMS
-        : software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256;
+  public ServerSideEncryption algorithm() {
+    return mode == Mode.SSE_KMS ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256;
   }
 
   /** The KMS key id, or null (the SDK then sends none). */

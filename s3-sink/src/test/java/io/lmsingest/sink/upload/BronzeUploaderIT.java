@@ -15,10 +15,15 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Against the real S3 API server (s3proxy), through the real AWS SDK client. */
 @IntegrationTest
@@ -43,16 +48,13 @@ class BronzeUploaderIT {
   static S3Client client(S3Fixture s3, SeenHeaders headers) {
     return S3Client.builder()
         .endpointOverride(s3.endpoint().uri())
-        .region(software.amazon.awssdk.regions.Region.of(s3.endpoint().region()))
+        .region(Region.of(s3.endpoint().region()))
         .credentialsProvider(
-            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
                     s3.endpoint().accessKeyId(), s3.endpoint().secretAccessKey())))
-        .serviceConfiguration(
-            software.amazon.awssdk.services.s3.S3Configuration.builder()
-                .pathStyleAccessEnabled(true)
-                .build())
-        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.addExecutionInterceptor(headers))
         .build();
   }

@@ -4,6 +4,7 @@ import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.kit.config.ServiceConfig;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import java.net.URI;
+import org.apache.kafka.common.config.ConfigException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -55,7 +56,7 @@ public final class S3Clients {
   public static void checkKeyPair(ServiceConfig config) {
     if (config.getString(CommonKeys.S3_ACCESS_KEY_ID).isEmpty()
         != config.getString(CommonKeys.S3_SECRET_ACCESS_KEY).isEmpty()) {
-      throw new org.apache.kafka.common.config.ConfigException(
+      throw new ConfigException(
           CommonKeys.S3_ACCESS_KEY_ID
               + " and "
               + CommonKeys.S3_SECRET_ACCESS_KEY

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.kit.config.ServiceConfig;
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -124,7 +125,7 @@ class ServiceRunnerTest {
         if (!response.body().contains("starting")) {
           return response;
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         if (System.nanoTime() > deadline) {
           throw e;
         }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class BatchLoader {
       List<Column> fileColumns = warehouse.fileColumns(staged);
       List<String> dataColumns =
           evolve(c, fileColumns); // DDL first: in Snowflake it would commit an open transaction
-      Instant started = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       String now = warehouse.timestampLiteral(started);
       String batchRows = warehouse.batchRows(batch.id());
       String source = MergeStatement.source(batchRows, dataColumns);

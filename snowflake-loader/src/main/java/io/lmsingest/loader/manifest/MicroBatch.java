@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -59,7 +60,7 @@ public record MicroBatch(String id, String topic, List<FileRef> files) {
   }
 
   /** The same batch without the files already loaded. */
-  public MicroBatch without(java.util.Set<String> keys) {
+  public MicroBatch without(Set<String> keys) {
     List<FileRef> rest = files.stream().filter(f -> !keys.contains(f.key())).toList();
     return rest.isEmpty() ? null : of(topic, rest);
   }

@@ -6,12 +6,16 @@ import io.lmsingest.loader.batch.BatchResult;
 import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.schemas.BronzeManifest;
+import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -66,12 +70,12 @@ public final class ManifestFollower implements Runnable {
   public void run() {
     consumer.subscribe(
         List.of(topic),
-        new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+        new ConsumerRebalanceListener() {
           @Override
-          public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
 
           @Override
-          public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.info("loader assigned {}", partitions);
           }
         });
@@ -114,7 +118,7 @@ public final class ManifestFollower implements Runnable {
       try {
         onBatch.accept(loader.load(batch, false));
         return;
-      } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
+      } catch (SQLException | IOException | RuntimeException e) {
         onFailure.accept(e);
         long backoff = BACKOFF.ceiling(attempt).toMillis();
         LOG.warn(

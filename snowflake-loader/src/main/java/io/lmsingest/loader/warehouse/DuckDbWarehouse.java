@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,7 +73,7 @@ public final class DuckDbWarehouse implements Warehouse {
       MessageDigest sha = sha256();
       try (InputStream in =
           new DigestInputStream(s3.getObject(b -> b.bucket(bucket).key(f.key())), sha)) {
-        Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
       }
       String checksum = HexFormat.of().formatHex(sha.digest());
       if (Files.size(local) != f.file().getSizeBytes()

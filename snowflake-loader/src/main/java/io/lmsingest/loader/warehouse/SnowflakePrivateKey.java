@@ -1,5 +1,6 @@
 package io.lmsingest.loader.warehouse;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -50,7 +51,7 @@ public final class SnowflakePrivateKey {
         spec = new PKCS8EncodedKeySpec(der);
       }
       return KeyFactory.getInstance("RSA").generatePrivate(spec);
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(
           "the Snowflake private key cannot be read ("
               + e.getClass().getSimpleName()

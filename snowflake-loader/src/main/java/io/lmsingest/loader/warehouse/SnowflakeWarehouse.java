@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -57,7 +58,7 @@ public final class SnowflakeWarehouse implements Warehouse {
     putIfSet(p, "db", database);
     putIfSet(p, "schema", schema);
     p.put("user", user);
-    p.put("privateKey", java.util.Objects.requireNonNull(privateKey, "privateKey"));
+    p.put("privateKey", Objects.requireNonNull(privateKey, "privateKey"));
     p.put("TIMEZONE", "UTC");
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON"); // no Arrow: it needs --add-opens on Java 17
     return p;

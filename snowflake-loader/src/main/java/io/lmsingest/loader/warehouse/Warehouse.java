@@ -4,6 +4,7 @@ import io.lmsingest.loader.manifest.MicroBatch;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ public interface Warehouse extends AutoCloseable {
   String addColumn(String table, Column column);
 
   /** A SQL literal of a UTC timestamp. */
-  String timestampLiteral(java.time.Instant instant);
+  String timestampLiteral(Instant instant);
 
   /** Removes what {@link #stage} left behind. */
   void release(Staged staged) throws IOException;

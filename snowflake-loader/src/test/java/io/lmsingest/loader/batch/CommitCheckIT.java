@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.Migrations;
+import io.lmsingest.schemas.BronzeFile;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.WarehouseFixture;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @IntegrationTest
@@ -22,10 +24,10 @@ class CommitCheckIT {
       MicroBatch batch =
           MicroBatch.of(
               "t",
-              java.util.List.of(
+              List.of(
                   new MicroBatch.FileRef(
                       "m",
-                      io.lmsingest.schemas.BronzeFile.newBuilder()
+                      BronzeFile.newBuilder()
                           .setKey("bronze/a.parquet")
                           .setSizeBytes(1)
                           .setChecksum("x")

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.batch.MergeStatement;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.schemas.BronzeFile;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -19,7 +22,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snowflake's statements, produced by the loader's real code path against a recording connection.
@@ -156,9 +161,8 @@ class SnowflakeWarehouseTest {
             "WHEN MATCHED AND (s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND (s._kafka_partition > t._kafka_partition")
         .contains("batch_id = '" + id + "'")
         .doesNotContain("_file_key, _batch_id");
-    assertThat(tx.get(7))
-        .isEqualTo("BATCH " + io.lmsingest.loader.batch.MergeStatement.LEDGER_INSERT);
-    assertThat(tx.get(8)).isEqualTo(io.lmsingest.loader.batch.MergeStatement.BATCH_INSERT);
+    assertThat(tx.get(7)).isEqualTo("BATCH " + MergeStatement.LEDGER_INSERT);
+    assertThat(tx.get(8)).isEqualTo(MergeStatement.BATCH_INSERT);
     assertThat(log.get(log.indexOf("COMMIT") + 2))
         .startsWith("SELECT COUNT(*) FROM load_ledger WHERE batch_id = ?");
     assertThat(result.rowsInserted()).isEqualTo(15);
@@ -224,12 +228,11 @@ class SnowflakeWarehouseTest {
    * aes256).
    */
   @Test
-  void readsAnOpensslEncryptedKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+  void readsAnOpensslEncryptedKey(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(
         new ProcessBuilder("openssl", "version").start().waitFor() == 0,
         "openssl is not installed: the encrypted-key test needs it to make a key the way Snowflake's guide does");
-    java.nio.file.Path key = dir.resolve("rsa_key.p8");
+    Path key = dir.resolve("rsa_key.p8");
     Process p =
         new ProcessBuilder(
                 "sh",
@@ -240,7 +243,7 @@ class SnowflakeWarehouseTest {
             .redirectErrorStream(true)
             .start();
     assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    String encrypted = java.nio.file.Files.readString(key);
+    String encrypted = Files.readString(key);
     assertThat(encrypted).contains("BEGIN ENCRYPTED PRIVATE KEY");
     assertThat(
             SnowflakePrivateKey.parse(encrypted, Optional.of("test-passphrase".toCharArray()))
