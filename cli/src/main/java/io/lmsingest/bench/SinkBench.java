@@ -1,5 +1,6 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.localstack.GroupLag;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
@@ -25,11 +26,9 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -258,13 +257,6 @@ public final class SinkBench {
             values.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n")));
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> ends =
-        admin.listOffsets(latest).all().get().entrySet().stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     List<String> command =
         ServiceProcess.javaCommand(
             List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"),
@@ -280,10 +272,7 @@ public final class SinkBench {
         if (!process.isAlive()) {
           throw new IOException("the sink exited with " + process.exitValue() + "; see " + log);
         }
-        var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        if (committed.size() == partitions
-            && committed.entrySet().stream()
-                .allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()))) {
+        if (GroupLag.caughtUp(admin, group, topic)) {
           break;
         }
         peakKb = Math.max(peakKb, peakRssKb(process.pid()));
