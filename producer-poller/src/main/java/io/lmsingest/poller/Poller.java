@@ -1,9 +1,9 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.kit.runtime.Readiness;
-import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageRequest;
@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * request with nothing of it visible, so the API's data reaches Kafka exactly once.
  */
 public final class Poller implements Runnable {
+  /** Alert incidents of the poller. */
+  static final String KEY_REJECTED = "lms-api-key-rejected";
+
+  static final String REQUESTS_REJECTED = "lms-api-rejects-requests";
+  static final String OUTAGE = "ingestion-outage";
+
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
 
   /** What the loop needs besides its parts. */
@@ -35,7 +41,7 @@ public final class Poller implements Runnable {
   private final PageWriter writer;
   private final RateLimiter rateLimiter;
   private final Runnable refreshApiKey;
-  private final AlertSink alerts;
+  private final Alerts alerts;
   private final Clock clock;
   private final ServiceMetrics metrics;
   private volatile boolean stopping;
@@ -52,7 +58,7 @@ public final class Poller implements Runnable {
       HighWaterMark start,
       RateLimiter rateLimiter,
       Runnable refreshApiKey,
-      AlertSink alerts,
+      Alerts alerts,
       Clock clock,
       ServiceMetrics metrics) {
     this.settings = settings;
@@ -116,6 +122,11 @@ public final class Poller implements Runnable {
         keyRefreshed = false;
         failingSince = null;
         failing = null;
+        if (alerted) {
+          alerts.resolve(KEY_REJECTED);
+          alerts.resolve(REQUESTS_REJECTED);
+          alerts.resolve(OUTAGE);
+        }
         alerted = false;
         if (page.page().hasMore()) {
           request = page.page().next().orElseThrow();
@@ -145,13 +156,22 @@ public final class Poller implements Runnable {
               refreshApiKey.run();
               continue;
             }
-            alerts.raise(settings.source(), "LMS API rejects the API key", e.getMessage());
+            alerts.raise(
+                KEY_REJECTED,
+                "the LMS API rejects the API key of source " + settings.source(),
+                e.getMessage() + " (after reading the key again from its secret store)",
+                "put the right key in the secret lms.api.key refers to; the poller reads it again"
+                    + " every secrets.cache.ttl.ms and goes on by itself");
             alerted = true;
             wait = settings.backoff().max();
           }
           case REJECTED -> {
             alerts.raise(
-                settings.source(), "LMS API rejects the poller's requests", e.getMessage());
+                REQUESTS_REJECTED,
+                "the LMS API rejects the poller's requests for source " + settings.source(),
+                e.getMessage(),
+                "check lms.api.url, lms.api.pagination and the API's changelog; the poller retries"
+                    + " at the longest backoff");
             alerted = true;
             wait = settings.backoff().max();
           }
@@ -203,10 +223,15 @@ public final class Poller implements Runnable {
         && Duration.between(failingSince, clock.instant()).compareTo(settings.outageAlertAfter())
             >= 0) {
       alerts.raise(
-          settings.source(),
-          "LMS ingestion failing for over " + settings.outageAlertAfter().toSeconds() + " s",
-          detail);
-      metrics.increment("lms_poller_alerts_total");
+          OUTAGE,
+          "LMS ingestion failing for over "
+              + settings.outageAlertAfter().toSeconds()
+              + " s (source "
+              + settings.source()
+              + ")",
+          detail,
+          "check the LMS API's status and the network (or Kafka, if the detail names it); the"
+              + " poller retries with backoff and resumes from its committed cursor");
       return true;
     }
     return alerted;

@@ -1,12 +1,14 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.kit.alert.AlertChannels;
+import io.lmsingest.kit.alert.AlertSender;
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.kit.secrets.ServiceSecrets;
-import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.Pagination;
 import io.lmsingest.poller.config.PollerConfig;
@@ -53,9 +55,17 @@ public final class PollerApp implements Service {
     this.metrics = metrics;
   }
 
-  public static PollerApp create(PollerConfig config, AlertSink alerts, Clock clock)
+  /** The poller, alerting through the channels of its config. */
+  public static PollerApp create(PollerConfig config, Clock clock) throws Exception {
+    return create(config, clock, new AlertSender[0]);
+  }
+
+  /** The poller, alerting through the channels of its config and {@code moreAlertChannels}. */
+  public static PollerApp create(PollerConfig config, Clock clock, AlertSender... moreAlertChannels)
       throws Exception {
     ServiceSecrets secrets = ServiceSecrets.of(config, clock);
+    ServiceMetrics metrics = new ServiceMetrics();
+    Alerts alerts = AlertChannels.of(config, secrets, metrics, clock, moreAlertChannels);
     secrets.get(
         PollerConfig.API_KEY); // fail at start, not at the first page, if the key cannot be read
 
@@ -144,7 +154,6 @@ public final class PollerApp implements Service {
             Pagination.valueOf(
                 config.getString(PollerConfig.PAGINATION).toUpperCase().replace('-', '_')));
     double rate = config.getDouble(PollerConfig.RATE_LIMIT);
-    ServiceMetrics metrics = new ServiceMetrics();
     Poller poller =
         new Poller(
             new Poller.Settings(

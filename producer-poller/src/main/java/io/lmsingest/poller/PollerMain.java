@@ -1,7 +1,6 @@
 package io.lmsingest.poller;
 
 import io.lmsingest.kit.runtime.ServiceRunner;
-import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
 import java.time.Clock;
 
@@ -22,6 +21,6 @@ public final class PollerMain {
   }
 
   private static PollerApp create(PollerConfig config) throws Exception {
-    return PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
+    return PollerApp.create(config, Clock.systemUTC());
   }
 }

@@ -3,8 +3,10 @@ package io.lmsingest.poller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lmsingest.kit.alert.AlertSender;
+import io.lmsingest.kit.alert.LogAlertSender;
+import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.localstack.Ports;
-import io.lmsingest.poller.alert.AlertSink;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.schemas.LearnerActivity;
@@ -12,16 +14,18 @@ import io.lmsingest.simulator.api.Faults;
 import io.lmsingest.simulator.api.LmsApiServer;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
+import io.lmsingest.testkit.AwsApiFixture;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
-import io.lmsingest.testkit.SecretsManagerFixture;
+import io.lmsingest.testkit.SlackWebhookReceiver;
 import io.lmsingest.testkit.WarehouseFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,9 +73,9 @@ class PollerIT {
 
   /** Runs the poller until it has committed the timeline's last change, then stops it. */
   static PollerApp runUntilCaughtUp(
-      PollerConfig config, ActivityTimeline timeline, int records, AlertSink alerts)
+      PollerConfig config, ActivityTimeline timeline, int records, AlertSender alerts)
       throws Exception {
-    PollerApp app = PollerApp.create(config, alerts, Clock.systemUTC());
+    PollerApp app = PollerApp.create(config, Clock.systemUTC(), alerts);
     Instant last = Instant.ofEpochMilli(timeline.timeOf(records - 1));
     Thread thread = new Thread(app::run, "poller-under-test");
     thread.start();
@@ -127,7 +131,7 @@ class PollerIT {
       PollerConfig config =
           new PollerConfig(config(kafka, registry, api, keyFile, "once-" + System.nanoTime()));
       long started = System.nanoTime();
-      PollerApp app = runUntilCaughtUp(config, timeline, RECORDS, AlertSink.log());
+      PollerApp app = runUntilCaughtUp(config, timeline, RECORDS, new LogAlertSender());
       long millis = (System.nanoTime() - started) / 1_000_000;
       System.out.printf(
           "poller: %d changes in %d ms (%.0f/s)%n", RECORDS, millis, RECORDS * 1000.0 / millis);
@@ -157,10 +161,7 @@ class PollerIT {
 
   @Test
   void theApiKeyComesFromAwsSecretsManager(
-      KafkaFixture kafka,
-      RegistryFixture registry,
-      SecretsManagerFixture secretsManager,
-      @TempDir Path dir)
+      KafkaFixture kafka, RegistryFixture registry, AwsApiFixture secretsManager, @TempDir Path dir)
       throws Exception {
     int records = 5_000;
     ActivityTimeline timeline = timeline(records, 23);
@@ -171,9 +172,9 @@ class PollerIT {
       Map<String, String> values =
           config(kafka, registry, api, dir.resolve("unused"), "sm-" + System.nanoTime());
       values.put(PollerConfig.API_KEY, reference);
-      values.put(PollerConfig.AWS_REGION, SecretsManagerFixture.REGION);
+      values.put(PollerConfig.AWS_REGION, AwsApiFixture.REGION);
       values.put(PollerConfig.SECRETS_MANAGER_ENDPOINT, secretsManager.endpoint().toString());
-      runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
+      runUntilCaughtUp(new PollerConfig(values), timeline, records, new LogAlertSender());
       assertExactlyEveryVersion(
           RawTopic.readAll(
               kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)),
@@ -183,10 +184,84 @@ class PollerIT {
       // A reference to a secret that does not exist stops the poller at start, naming the reference
       // only.
       values.put(PollerConfig.API_KEY, "aws-secretsmanager:lms/none#api_key");
-      assertThatThrownBy(
-              () -> PollerApp.create(new PollerConfig(values), AlertSink.log(), Clock.systemUTC()))
+      assertThatThrownBy(() -> PollerApp.create(new PollerConfig(values), Clock.systemUTC()))
           .hasMessageContaining("lms/none")
           .hasMessageNotContaining(key);
+    }
+  }
+
+  @Test
+  void aRejectedKeyAlertsOnceOnEveryChannelAndResolvesOnceTheKeyIsFixed(
+      KafkaFixture kafka, RegistryFixture registry, AwsApiFixture aws, @TempDir Path dir)
+      throws Exception {
+    int records = 2_000;
+    ActivityTimeline timeline = timeline(records, 26);
+    String rightKey = "right-key-" + System.nanoTime();
+    String wrongKey = "wrong-key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), wrongKey);
+    String webhookSecret = "T000/B000/" + System.nanoTime();
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, rightKey, Faults.NONE, NOW);
+        SlackWebhookReceiver slack = new SlackWebhookReceiver(webhookSecret)) {
+      AwsApiFixture.TopicWithQueue sns = aws.topicWithQueue();
+      Map<String, String> values =
+          config(kafka, registry, api, keyFile, "alerts-" + System.nanoTime());
+      values.put(PollerConfig.SECRETS_TTL_MS, "300");
+      values.put(
+          CommonKeys.ALERT_SLACK_WEBHOOK,
+          "file:" + Files.writeString(dir.resolve("webhook"), slack.url()));
+      values.put(CommonKeys.ALERT_SNS_TOPIC, sns.topicArn());
+      values.put(CommonKeys.ALERT_SNS_ENDPOINT, aws.endpoint().toString());
+      values.put(CommonKeys.AWS_REGION, AwsApiFixture.REGION);
+      PollerApp app = PollerApp.create(new PollerConfig(values), Clock.systemUTC());
+      Thread thread = new Thread(app::run, "poller-alerts");
+      thread.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (slack.received().isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(slack.received())
+            .singleElement()
+            .asString()
+            .contains("[FIRING] lms-ingest poller: the LMS API rejects the API key");
+        assertThat(app.readiness().isReady()).isFalse();
+
+        Files.writeString(
+            keyFile, rightKey); // the operator fixes the secret; the poller reads it again
+        Instant last = Instant.ofEpochMilli(timeline.timeOf(records - 1));
+        while ((slack.received().size() < 2 || app.poller().mark().updatedAt().isBefore(last))
+            && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(60)) {
+          Thread.sleep(100);
+        }
+        Thread.sleep(1_000); // nothing more may arrive
+        assertThat(slack.received()).hasSize(2);
+        assertThat(slack.received().get(1))
+            .contains("[RESOLVED] lms-ingest poller: the LMS API rejects the API key");
+        List<String> snsMessages = sns.receive();
+        assertThat(snsMessages).hasSize(2);
+        assertThat(snsMessages.get(0))
+            .contains("[FIRING]")
+            .contains("what to do: put the right key");
+        assertThat(snsMessages.get(1)).contains("[RESOLVED]");
+        List<String> all = new ArrayList<>(slack.received());
+        all.addAll(snsMessages);
+        for (String message : all) {
+          assertThat(message)
+              .doesNotContain(rightKey)
+              .doesNotContain(wrongKey)
+              .doesNotContain(webhookSecret)
+              .doesNotContainPattern("lrn_[0-9]");
+        }
+      } finally {
+        app.stop();
+        thread.join(30_000);
+        app.close();
+      }
+      assertExactlyEveryVersion(
+          RawTopic.readAll(
+              kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)),
+          timeline,
+          records);
     }
   }
 
@@ -206,10 +281,7 @@ class PollerIT {
       outage = config(kafka, registry, api, keyFile, "outage-" + System.nanoTime());
       PollerApp app =
           runUntilCaughtUp(
-              new PollerConfig(values),
-              timeline,
-              records,
-              (s, summary, detail) -> alerts.add(summary));
+              new PollerConfig(values), timeline, records, alert -> alerts.add(alert.summary()));
       List<RawTopic.Entry> raw =
           RawTopic.readAll(
               kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC));
@@ -226,9 +298,7 @@ class PollerIT {
     outage.put(PollerConfig.OUTAGE_ALERT_MS, "1500");
     PollerApp down =
         PollerApp.create(
-            new PollerConfig(outage),
-            (s, summary, detail) -> alerts.add(summary),
-            Clock.systemUTC());
+            new PollerConfig(outage), Clock.systemUTC(), alert -> alerts.add(alert.summary()));
     Thread thread = new Thread(down::run);
     thread.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -255,7 +325,7 @@ class PollerIT {
           config(kafka, registry, api, keyFile, "pages-" + System.nanoTime());
       values.put(PollerConfig.PAGINATION, pagination);
       values.put(PollerConfig.PAGE_SIZE, "500");
-      runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
+      runUntilCaughtUp(new PollerConfig(values), timeline, records, new LogAlertSender());
       assertExactlyEveryVersion(
           RawTopic.readAll(
               kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)),
@@ -277,9 +347,8 @@ class PollerIT {
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, key, Faults.NONE, NOW)) {
       PollerConfig config =
           new PollerConfig(config(kafka, registry, api, keyFile, "fence-" + System.nanoTime()));
-      PollerApp first = PollerApp.create(config, AlertSink.log(), Clock.systemUTC());
-      PollerApp second =
-          PollerApp.create(config, AlertSink.log(), Clock.systemUTC()); // same transactional.id
+      PollerApp first = PollerApp.create(config, Clock.systemUTC());
+      PollerApp second = PollerApp.create(config, Clock.systemUTC()); // same transactional.id
       AtomicReference<Throwable> firstFailure = new AtomicReference<>();
       Thread thread = new Thread(first::run);
       thread.setUncaughtExceptionHandler((t, e) -> firstFailure.set(e));
@@ -291,7 +360,7 @@ class PollerIT {
           .hasMessageContaining("same transactional.id");
       second.close();
       // The survivor (a fresh instance, as after a restart) finishes the job exactly once.
-      runUntilCaughtUp(config, timeline, records, AlertSink.log());
+      runUntilCaughtUp(config, timeline, records, new LogAlertSender());
       assertExactlyEveryVersion(
           RawTopic.readAll(
               kafka.bootstrapServers(), registry.url(), config.getString(PollerConfig.RAW_TOPIC)),
@@ -325,7 +394,7 @@ class PollerIT {
       Map<String, String> values = config(kafka, registry, api, keyFile, "wh-" + System.nanoTime());
       values.put(PollerConfig.START_FROM, "warehouse");
       values.put(PollerConfig.WAREHOUSE_JDBC_URL, "jdbc:duckdb:" + db);
-      runUntilCaughtUp(new PollerConfig(values), timeline, records, AlertSink.log());
+      runUntilCaughtUp(new PollerConfig(values), timeline, records, new LogAlertSender());
       Set<String> expected = new HashSet<>();
       for (long slot = 12_000; slot < records; slot++) { // inclusive of MAX(updated_at)
         LearnerActivity r = timeline.recordAt(slot);

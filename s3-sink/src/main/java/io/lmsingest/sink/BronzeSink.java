@@ -1,5 +1,6 @@
 package io.lmsingest.sink;
 
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
@@ -39,6 +40,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * is adopted, never duplicated. The bookkeeping lives in {@link OffsetBook}.
  */
 public final class BronzeSink implements Service {
+  /** The alert raised while files cannot be made durable. */
+  static final String NOT_DURABLE = "bronze-not-durable";
+
   private static final Logger LOG = LoggerFactory.getLogger(BronzeSink.class);
 
   private final String topic;
@@ -46,7 +50,8 @@ public final class BronzeSink implements Service {
   private final BronzeWriter writer;
   private final FlushPlan plan;
   private final OffsetBook book;
-  private final ServiceMetrics metrics = new ServiceMetrics();
+  private final ServiceMetrics metrics;
+  private final Alerts alerts;
   private final AutoCloseable manifestProducer;
   private volatile boolean stopping;
   private volatile boolean joined;
@@ -56,7 +61,11 @@ public final class BronzeSink implements Service {
       BronzeWriter writer,
       FlushPlan plan,
       OffsetBook book,
+      Alerts alerts,
+      ServiceMetrics metrics,
       AutoCloseable manifestProducer) {
+    this.alerts = alerts;
+    this.metrics = metrics;
     this.topic = writer.topic();
     this.consumer = consumer;
     this.writer = writer;
@@ -174,6 +183,7 @@ public final class BronzeSink implements Service {
     }
     metrics.set("lms_sink_open_files", writer.openFiles().size());
     book.succeeded();
+    alerts.resolve(NOT_DURABLE);
   }
 
   private void commitPastMarkers() {
@@ -201,6 +211,12 @@ public final class BronzeSink implements Service {
           book.failuresInARow(),
           cause.toString(),
           backoff.toMillis());
+      alerts.raise(
+          NOT_DURABLE,
+          "the sink cannot make Bronze files durable",
+          book.failing().orElse("") + ": " + cause.getClass().getSimpleName(),
+          "check S3 (endpoint, credentials, bucket policy, SSE/KMS) and Kafka; the sink retries by"
+              + " itself and never commits past what is durable");
     } else {
       LOG.warn(
           "sink could not make files durable ({}); re-reading from the committed offsets in {} ms",

@@ -1,7 +1,11 @@
 package io.lmsingest.sink;
 
+import io.lmsingest.kit.alert.AlertChannels;
+import io.lmsingest.kit.alert.AlertSender;
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
@@ -56,8 +60,12 @@ public final class SinkApp {
     return ServiceRunner.run(config, c -> create(c, Clock.systemUTC()));
   }
 
-  public static BronzeSink create(SinkConfig config, Clock clock) throws Exception {
-    S3Client s3 = S3Clients.create(config, ServiceSecrets.of(config, clock));
+  public static BronzeSink create(SinkConfig config, Clock clock, AlertSender... moreAlertChannels)
+      throws Exception {
+    ServiceSecrets secrets = ServiceSecrets.of(config, clock);
+    ServiceMetrics metrics = new ServiceMetrics();
+    Alerts alerts = AlertChannels.of(config, secrets, metrics, clock, moreAlertChannels);
+    S3Client s3 = S3Clients.create(config, secrets);
     String bucket = config.getString(SinkConfig.BUCKET);
     String kmsKey = config.getString(SinkConfig.SSE_KMS_KEY_ID);
     Encryption encryption =
@@ -127,6 +135,8 @@ public final class SinkApp {
         writer,
         plan,
         new OffsetBook(clock),
+        alerts,
+        metrics,
         () -> {
           producer.close();
           s3.close();

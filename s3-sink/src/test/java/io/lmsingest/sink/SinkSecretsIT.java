@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.kit.runtime.Readiness;
+import io.lmsingest.testkit.AwsApiFixture;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.S3Fixture;
-import io.lmsingest.testkit.SecretsManagerFixture;
 import io.lmsingest.testkit.WarehouseFixture;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +27,7 @@ class SinkSecretsIT {
       KafkaFixture kafka,
       RegistryFixture registry,
       S3Fixture s3,
-      SecretsManagerFixture secretsManager,
+      AwsApiFixture secretsManager,
       WarehouseFixture warehouse,
       @TempDir Path dir)
       throws Exception {
@@ -74,7 +74,7 @@ class SinkSecretsIT {
       KafkaFixture kafka,
       RegistryFixture registry,
       S3Fixture s3,
-      SecretsManagerFixture secretsManager,
+      AwsApiFixture secretsManager,
       String bucket,
       String topic,
       String group,
@@ -90,7 +90,7 @@ class SinkSecretsIT {
     values.put(SinkConfig.PATH_STYLE, "true");
     values.put(SinkConfig.STAGING_DIR, dir.resolve("staging").toString());
     values.put(SinkConfig.MAX_AGE_MS, "1000");
-    values.put("aws.region", SecretsManagerFixture.REGION);
+    values.put("aws.region", AwsApiFixture.REGION);
     values.put("aws.secretsmanager.endpoint", secretsManager.endpoint().toString());
     return values;
   }

@@ -1,6 +1,9 @@
 package io.lmsingest.loader;
 
+import io.lmsingest.kit.alert.AlertChannels;
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.aws.S3Clients;
+import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.loader.batch.BatchLoader;
@@ -55,7 +58,10 @@ public final class LoaderApp {
     ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
     S3Client s3 = S3Clients.create(config, secrets);
     Warehouse warehouse = openWarehouse(config, secrets, s3);
-    return new LoaderService(config, s3, warehouse, consumer(config), Clock.systemUTC());
+    ServiceMetrics metrics = new ServiceMetrics();
+    Alerts alerts = AlertChannels.of(config, secrets, metrics, Clock.systemUTC());
+    return new LoaderService(
+        config, s3, warehouse, consumer(config), alerts, metrics, Clock.systemUTC());
   }
 
   /** Opens the configured warehouse and brings its tables up to the latest DDL version. */

@@ -1,5 +1,6 @@
 package io.lmsingest.loader;
 
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
@@ -33,15 +34,25 @@ final class LoaderService implements Service {
   private final Warehouse warehouse;
   private final KafkaConsumer<String, BronzeManifest> consumer;
   private final ManifestFollower follower;
-  private final ServiceMetrics metrics = new ServiceMetrics();
+  private final ServiceMetrics metrics;
   private volatile String lastFailure;
+  private int failuresInARow;
+
+  /** The alert raised while a batch keeps failing. */
+  static final String BATCH_FAILING = "loader-batch-failing";
+
+  /** A batch that failed this many times in a row raises an alert. */
+  static final int ALERT_AFTER_FAILURES = 5;
 
   LoaderService(
       LoaderConfig config,
       S3Client s3,
       Warehouse warehouse,
       KafkaConsumer<String, BronzeManifest> consumer,
+      Alerts alerts,
+      ServiceMetrics metrics,
       Clock clock) {
+    this.metrics = metrics;
     this.s3 = s3;
     this.warehouse = warehouse;
     this.consumer = consumer;
@@ -56,12 +67,25 @@ final class LoaderService implements Service {
             config.getInt(LoaderConfig.MAX_FILES),
             result -> {
               lastFailure = null;
+              failuresInARow = 0;
+              alerts.resolve(BATCH_FAILING);
               LoaderMetrics.record(metrics, result);
               freshness(warehouse).ifPresent(ms -> metrics.set("lms_loader_freshness_ms", ms));
             },
             failure -> {
               lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
               metrics.increment("lms_loader_failures_total");
+              if (++failuresInARow >= ALERT_AFTER_FAILURES) {
+                alerts.raise(
+                    BATCH_FAILING,
+                    "a warehouse batch keeps failing (COPY/MERGE rolled back)",
+                    failuresInARow
+                        + " attempts in a row; last: "
+                        + failure.getClass().getSimpleName(),
+                    "read the loader's log for the statement and error; fix the warehouse (grants,"
+                        + " stage, storage integration, space); the batch is retried by itself and"
+                        + " nothing behind it is lost");
+              }
             });
   }
 

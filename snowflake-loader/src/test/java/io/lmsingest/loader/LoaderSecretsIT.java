@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.testkit.AwsApiFixture;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.S3Fixture;
-import io.lmsingest.testkit.SecretsManagerFixture;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -31,7 +31,7 @@ class LoaderSecretsIT {
       KafkaFixture kafka,
       RegistryFixture registry,
       S3Fixture s3,
-      SecretsManagerFixture secretsManager,
+      AwsApiFixture secretsManager,
       @TempDir Path dir)
       throws Exception {
     String bucket = s3.newBucket();
@@ -73,7 +73,7 @@ class LoaderSecretsIT {
 
   @Test
   void theSnowflakePrivateKeyIsReadFromAwsSecretsManagerAndParsed(
-      S3Fixture s3, SecretsManagerFixture secretsManager, @TempDir Path dir) throws Exception {
+      S3Fixture s3, AwsApiFixture secretsManager, @TempDir Path dir) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair pair = generator.generateKeyPair();
@@ -95,14 +95,14 @@ class LoaderSecretsIT {
   }
 
   static Map<String, String> s3Config(
-      S3Fixture s3, SecretsManagerFixture secretsManager, String bucket, Path dir) {
+      S3Fixture s3, AwsApiFixture secretsManager, String bucket, Path dir) {
     Map<String, String> values = new HashMap<>();
     values.put(LoaderConfig.DUCKDB_PATH, dir.resolve("warehouse.duckdb").toString());
     values.put(LoaderConfig.STAGING_DIR, dir.resolve("staging").toString());
     values.put(LoaderConfig.BUCKET, bucket);
     values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
     values.put(LoaderConfig.PATH_STYLE, "true");
-    values.put("aws.region", SecretsManagerFixture.REGION);
+    values.put("aws.region", AwsApiFixture.REGION);
     values.put("aws.secretsmanager.endpoint", secretsManager.endpoint().toString());
     return values;
   }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Marks a test class that talks to real infrastructure. Its test methods and constructor may take a
  * {@link KafkaFixture}, {@link RegistryFixture}, {@link S3Fixture}, {@link WarehouseFixture} or
- * {@link SecretsManagerFixture} parameter; each is started once per test JVM and shared.
+ * {@link AwsApiFixture} parameter; each is started once per test JVM and shared.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

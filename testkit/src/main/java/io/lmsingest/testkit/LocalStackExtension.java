@@ -21,7 +21,7 @@ public final class LocalStackExtension implements ParameterResolver {
           RegistryFixture.class, RegistryFixture::start,
           S3Fixture.class, S3Fixture::start,
           WarehouseFixture.class, WarehouseFixture::start,
-          SecretsManagerFixture.class, SecretsManagerFixture::start);
+          AwsApiFixture.class, AwsApiFixture::start);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

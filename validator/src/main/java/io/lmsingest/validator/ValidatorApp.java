@@ -1,15 +1,19 @@
 package io.lmsingest.validator;
 
+import io.lmsingest.kit.alert.AlertChannels;
+import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.kit.runtime.ServiceRunner;
+import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -29,12 +33,18 @@ public final class ValidatorApp implements Service {
 
   private final KafkaStreams streams;
   private final ServiceMetrics metrics;
+  private final Alerts alerts;
+
+  /** The alert raised when a stream thread fails; resolved once the streams run again. */
+  static final String THREAD_FAILED = "stream-thread-failed";
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
 
-  private ValidatorApp(KafkaStreams streams, ServiceMetrics metrics) {
+  private ValidatorApp(KafkaStreams streams, ServiceMetrics metrics, Alerts alerts) {
     this.streams = streams;
     this.metrics = metrics;
+    this.alerts = alerts;
   }
 
   /** The validator as a process: {@code ValidatorApp <config.properties>}. */
@@ -84,6 +94,9 @@ public final class ValidatorApp implements Service {
     props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
 
     ServiceMetrics metrics = new ServiceMetrics();
+    Alerts alerts =
+        AlertChannels.of(
+            config, ServiceSecrets.of(config, Clock.systemUTC()), metrics, Clock.systemUTC());
     ValidationRules rules =
         new ValidationRules(Duration.ofMillis(config.getLong(ValidatorConfig.MAX_FUTURE_SKEW_MS)));
     KafkaStreams streams =
@@ -92,10 +105,16 @@ public final class ValidatorApp implements Service {
         e -> {
           LOG.error("validator stream thread failed; replacing it: {}", e.toString());
           metrics.increment("lms_validator_thread_failures_total");
+          alerts.raise(
+              THREAD_FAILED,
+              "a validator stream thread failed and was replaced",
+              e.getClass().getSimpleName(),
+              "read the validator's log; if it repeats, check the broker and the registry (the"
+                  + " stream resumes from its last committed transaction)");
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     LOG.info("validator: {} -> {} | {}", topics.raw(), topics.v1(), topics.dlq());
-    return new ValidatorApp(streams, metrics);
+    return new ValidatorApp(streams, metrics, alerts);
   }
 
   public KafkaStreams streams() {
@@ -113,6 +132,9 @@ public final class ValidatorApp implements Service {
     streams.setStateListener(
         (now, before) -> {
           LOG.info("validator streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            alerts.resolve(THREAD_FAILED);
+          }
           if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
             stopped.countDown();
           }

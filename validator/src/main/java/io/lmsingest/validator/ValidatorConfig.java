@@ -29,10 +29,11 @@ public final class ValidatorConfig extends ServiceConfig {
   public static final String STATE_DIR = "state.dir";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.secrets(
-              CommonKeys.metrics(
-                  CommonKeys.registry(
-                      CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
+      CommonKeys.alerts(
+              CommonKeys.secrets(
+                  CommonKeys.metrics(
+                      CommonKeys.registry(
+                          CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true))))
           .define(
               APPLICATION_ID,
               Type.STRING,

@@ -50,10 +50,11 @@ public final class PollerConfig extends ServiceConfig {
   public static final String WAREHOUSE_COLUMN = "warehouse.updated.at.column";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.secrets(
-              CommonKeys.metrics(
-                  CommonKeys.registry(
-                      CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true)))
+      CommonKeys.alerts(
+              CommonKeys.secrets(
+                  CommonKeys.metrics(
+                      CommonKeys.registry(
+                          CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true))))
           .define(
               API_URL,
               Type.STRING,

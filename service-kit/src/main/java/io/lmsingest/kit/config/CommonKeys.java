@@ -27,6 +27,10 @@ public final class CommonKeys {
   public static final String AWS_REGION = "aws.region";
   public static final String SECRETS_MANAGER_ENDPOINT = "aws.secretsmanager.endpoint";
   public static final String SECRETS_TTL_MS = "secrets.cache.ttl.ms";
+  public static final String ALERT_SLACK_WEBHOOK = "alert.slack.webhook.url";
+  public static final String ALERT_SNS_TOPIC = "alert.sns.topic.arn";
+  public static final String ALERT_SNS_ENDPOINT = "alert.sns.endpoint";
+  public static final String ALERT_MIN_INTERVAL_MS = "alert.min.interval.ms";
 
   private CommonKeys() {}
 
@@ -149,6 +153,36 @@ public final class CommonKeys {
             Range.atLeast(0),
             Importance.LOW,
             "How long a secret is cached before it is read again (picks up rotation).");
+  }
+
+  /** Where alerts go besides the log: a Slack incoming webhook, an SNS topic. */
+  public static ConfigDef alerts(ConfigDef def) {
+    return def.define(
+            ALERT_SLACK_WEBHOOK,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Secret reference (aws-secretsmanager:/env:/file:) of a Slack incoming-webhook URL (its path is the credential);"
+                + " empty = no Slack.")
+        .define(
+            ALERT_SNS_TOPIC,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "ARN of an SNS topic alerts are published to (region aws.region); empty = no SNS.")
+        .define(
+            ALERT_SNS_ENDPOINT,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Endpoint override for SNS (a VPC endpoint, a local emulator).")
+        .define(
+            ALERT_MIN_INTERVAL_MS,
+            Type.LONG,
+            600_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "An incident that comes back within this long of its last notification is not sent again (flapping).");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,21 +16,27 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * A real AWS Secrets Manager API: the {@code moto} server of this machine image's Python ({@code
- * python3 -m moto.server}), in its own process, spoken to through the AWS SDK. Services under test
- * read their {@code aws-secretsmanager:} references from it exactly as from AWS.
+ * Real AWS APIs — Secrets Manager, SNS, SQS — from the {@code moto} server of this machine image's
+ * Python ({@code python3 -m moto.server}), in its own process, spoken to through the AWS SDK.
+ * Services under test read their {@code aws-secretsmanager:} references from it and publish their
+ * alerts to its SNS exactly as to AWS; a test reads those back through an SQS queue.
  */
-public final class SecretsManagerFixture implements AutoCloseable {
+public final class AwsApiFixture implements AutoCloseable {
   /** The region secrets are created in; services read them with {@code aws.region} set to it. */
   public static final String REGION = "us-east-1";
 
   private final ServiceProcess process;
   private final URI endpoint;
   private final SecretsManagerClient client;
+  private final SnsClient sns;
+  private final SqsClient sqs;
 
-  private SecretsManagerFixture(ServiceProcess process, URI endpoint) {
+  private AwsApiFixture(ServiceProcess process, URI endpoint) {
     this.process = process;
     this.endpoint = endpoint;
     this.client =
@@ -40,9 +47,25 @@ public final class SecretsManagerFixture implements AutoCloseable {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
             .httpClient(UrlConnectionHttpClient.create())
             .build();
+    this.sns =
+        SnsClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.of(REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    this.sqs =
+        SqsClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.of(REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
-  static SecretsManagerFixture start() {
+  static AwsApiFixture start() {
     // Services build their Secrets Manager client on the default AWS credential chain; moto accepts
     // any key, and the chain's system-property step finds these (never a real credential).
     if (System.getProperty("aws.accessKeyId") == null) {
@@ -83,7 +106,7 @@ public final class SecretsManagerFixture implements AutoCloseable {
                     }
                   },
                   "moto-fixture-stop"));
-      return new SecretsManagerFixture(process, URI.create("http://127.0.0.1:" + port));
+      return new AwsApiFixture(process, URI.create("http://127.0.0.1:" + port));
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the moto server: " + e.getMessage(), e);
     }
@@ -111,9 +134,50 @@ public final class SecretsManagerFixture implements AutoCloseable {
     return client;
   }
 
+  /** An SNS topic with an SQS queue subscribed to it: what is published can be read back. */
+  public TopicWithQueue topicWithQueue() {
+    String name = "lms-alerts-" + UUID.randomUUID().toString().substring(0, 8);
+    String topicArn = sns.createTopic(b -> b.name(name)).topicArn();
+    String queueUrl = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+    String queueArn =
+        sqs.getQueueAttributes(
+                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    sns.subscribe(
+        b ->
+            b.topicArn(topicArn)
+                .protocol("sqs")
+                .endpoint(queueArn)
+                .attributes(Map.of("RawMessageDelivery", "true")));
+    return new TopicWithQueue(topicArn, queueUrl, sqs);
+  }
+
+  /** A topic and the queue that receives what it publishes. */
+  public record TopicWithQueue(String topicArn, String queueUrl, SqsClient sqs) {
+    /** Every message delivered so far (each read once). */
+    public List<String> receive() {
+      List<String> bodies = new ArrayList<>();
+      while (true) {
+        var messages =
+            sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages();
+        if (messages.isEmpty()) {
+          return bodies;
+        }
+        for (var m : messages) {
+          bodies.add(m.body());
+          sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+        }
+      }
+    }
+  }
+
   @Override
   public void close() throws Exception {
     client.close();
+    sns.close();
+    sqs.close();
     process.stop(Duration.ofSeconds(5));
   }
 }
