@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,21 +68,30 @@ final class DemoCommand implements Callable<Integer> {
     StackLayout layout = data.layout();
     Properties settings = layout.loadSettings();
     stackOptions.settle(settings);
+    if (untilDrained) {
+      stackOptions.finiteHistoryFromDays(settings);
+    }
     if (untilDrained && !settings.containsKey("simulator.records")) {
       spec.commandLine()
           .getErr()
           .println(
-              "--until-drained needs a finite history: give --records N (on the first demo of this DIR)");
+              "--until-drained needs a finite history: give --records N or --days D (on the first demo of this DIR)");
       return 2;
     }
     layout.saveSettings(settings);
     LocalStack stack = new LocalStack(layout, settings);
     PipelineServices services = new PipelineServices(stack, layout);
     AtomicBoolean interrupted = new AtomicBoolean();
+    AtomicReference<Admin> progressAdmin = new AtomicReference<>();
     Thread hook =
         new Thread(
             () -> {
               interrupted.set(true);
+              // Close the progress client first: once the broker is gone it would only warn.
+              Admin admin = progressAdmin.getAndSet(null);
+              if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+              }
               shutdown(stack, services, new PrintWriter(System.out, true));
             },
             "demo-stop");
@@ -100,19 +110,20 @@ final class DemoCommand implements Callable<Integer> {
       int quietChecks = 0;
       try (Admin admin =
           Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+        progressAdmin.set(admin);
         while (!interrupted.get()) {
           Thread.sleep(interval * 1000L);
           Progress p = Progress.read(stack, services, layout, admin);
           out.printf(
-              "[%5ds] fetched %,d%s | validator lag %,d | sink lag %,d | loader lag %,d | merged %,d rows | freshness %s | dlq %,d%n",
+              "[%5ds] fetched %,d%s | lag: validator %s, sink %s, loader %s | merged %,d rows | newest change %s old | dlq %,d%n",
               (System.nanoTime() - started) / 1_000_000_000,
               p.served(),
               target > 0 ? " / " + String.format("%,d", target) : "",
-              p.lag("validator"),
-              p.lag("sink"),
-              p.lag("loader"),
+              lag(p.lag("validator")),
+              lag(p.lag("sink")),
+              lag(p.lag("loader")),
               p.merged(),
-              p.freshnessMs() < 0 ? "-" : p.freshnessMs() / 1000 + " s",
+              p.freshnessMs() < 0 ? "– (nothing merged yet)" : p.freshnessMs() / 1000 + " s",
               p.dlq());
           out.flush();
           for (String service : PipelineServices.SERVICES) {
@@ -160,6 +171,11 @@ final class DemoCommand implements Callable<Integer> {
         shutdown(stack, services, out);
       }
     }
+  }
+
+  /** A lag, or why it is not known yet (a group has committed nothing before its first batch). */
+  static String lag(long lag) {
+    return lag < 0 ? "– (no commit yet)" : String.format("%,d", lag);
   }
 
   private static void shutdown(LocalStack stack, PipelineServices services, PrintWriter out) {
@@ -211,11 +227,11 @@ final class DemoCommand implements Callable<Integer> {
           files, batches, seconds, result.truthRows() / seconds);
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT quantile_cont(epoch_ms(ingested_at) - epoch_ms(updated_at), [0.5, 0.95, 0.99])"
+              "SELECT quantile_cont(epoch_ms(ingested_at) - epoch_ms(_kafka_timestamp), [0.5, 0.95, 0.99])"
                   + " FROM analytics_ready")) {
         rs.next();
         out.printf(
-            "  freshness (ingested_at - updated_at) p50/p95/p99 ms: %s (backfilled history counts from when the LMS changed it)%n",
+            "  API served -> queryable (ingested_at - the poller's Kafka timestamp) p50/p95/p99 ms: %s%n",
             rs.getString(1));
       }
     }

@@ -1,6 +1,8 @@
 package io.lmsingest.cli;
 
-import io.lmsingest.simulator.SimulatorMain;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -42,7 +44,8 @@ final class StackOptions {
   @Option(
       names = "--days",
       paramLabel = "D",
-      description = "Days of backfill before live (first start only; default 1).")
+      description =
+          "Days of history, ending now, served as a backfill before live (first start only; default 1). With --until-drained and no --records: exactly that history, then the demo ends.")
   Double days;
 
   @Option(
@@ -61,12 +64,32 @@ final class StackOptions {
     setDefault(settings, "simulator.seed", seed, 42L);
     setDefault(settings, "simulator.rate", rate, 5_000_000L);
     if (!settings.containsKey("simulator.start")) {
+      // D days of history that end now (kept in stack.properties, so a restart serves the same
+      // history).
       settings.setProperty(
-          "simulator.start", SimulatorMain.defaultStart(days == null ? 1 : days).toString());
+          "simulator.start", historyStart(days == null ? 1 : days, Instant.now()).toString());
     }
     if (records != null) {
       settings.putIfAbsent("simulator.records", records.toString());
     }
+  }
+
+  /**
+   * With --days D and no --records: a finite history of exactly D days at the rate (for
+   * --until-drained, which needs an end). Only on the first start of a data directory.
+   */
+  void finiteHistoryFromDays(Properties settings) {
+    if (days != null && records == null && !settings.containsKey("simulator.records")) {
+      long rate = Long.parseLong(settings.getProperty("simulator.rate"));
+      settings.setProperty(
+          "simulator.records", Long.toString(Math.max(1, Math.round(days * rate))));
+    }
+  }
+
+  /** The first change of a history of {@code days} days that ends at {@code now}. */
+  static Instant historyStart(double days, Instant now) {
+    return now.minus(Duration.ofMillis((long) (days * 86_400_000L)))
+        .truncatedTo(ChronoUnit.SECONDS);
   }
 
   private static void setDefault(Properties settings, String key, Number given, Number fallback) {

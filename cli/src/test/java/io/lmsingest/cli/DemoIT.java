@@ -47,8 +47,9 @@ class DemoIT {
         new ArrayList<>(
             List.of(
                 "demo",
-                "--records",
-                Integer.toString(RECORDS),
+                // --days with --until-drained: exactly that history, ending now, at the default rate
+                "--days",
+                Double.toString(RECORDS / 5_000_000.0),
                 "--until-drained",
                 "--timeout",
                 "10",
