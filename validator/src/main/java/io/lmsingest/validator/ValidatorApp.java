@@ -9,6 +9,7 @@ import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.secrets.Secret;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
@@ -94,13 +97,23 @@ public final class ValidatorApp implements Service {
     props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
 
     ServiceMetrics metrics = new ServiceMetrics();
-    Alerts alerts =
-        AlertChannels.of(
-            config, ServiceSecrets.of(config, Clock.systemUTC()), metrics, Clock.systemUTC());
+    ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
+    Alerts alerts = AlertChannels.of(config, secrets, metrics, Clock.systemUTC());
+    Supplier<UnaryOperator<String>> learnerIds = UnaryOperator::identity;
+    Optional<Secret> pseudonymKey = secrets.optional(ValidatorConfig.PSEUDONYMISE_KEY);
+    if (pseudonymKey.isPresent()) {
+      String key = pseudonymKey.get().reveal();
+      LearnerPseudonyms.withKey(key); // fail at start if the key is too short
+      learnerIds = () -> LearnerPseudonyms.withKey(key);
+      LOG.info(
+          "validator pseudonymises learner_id (HMAC-SHA256, key from {})",
+          secrets.reference(ValidatorConfig.PSEUDONYMISE_KEY));
+    }
     ValidationRules rules =
         new ValidationRules(Duration.ofMillis(config.getLong(ValidatorConfig.MAX_FUTURE_SKEW_MS)));
     KafkaStreams streams =
-        new KafkaStreams(ValidatorTopology.build(topics, rules, decoder, encoder, metrics), props);
+        new KafkaStreams(
+            ValidatorTopology.build(topics, rules, decoder, encoder, metrics, learnerIds), props);
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("validator stream thread failed; replacing it: {}", e.toString());

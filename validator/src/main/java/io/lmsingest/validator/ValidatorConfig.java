@@ -27,6 +27,7 @@ public final class ValidatorConfig extends ServiceConfig {
   public static final String PARTITIONS = "topic.partitions";
   public static final String MAX_FUTURE_SKEW_MS = "validation.max.future.skew.ms";
   public static final String STATE_DIR = "state.dir";
+  public static final String PSEUDONYMISE_KEY = "pseudonymise.learner.id.key";
 
   public static final ConfigDef DEFINITION =
       CommonKeys.alerts(
@@ -68,7 +69,14 @@ public final class ValidatorConfig extends ServiceConfig {
               Type.STRING,
               System.getProperty("java.io.tmpdir") + "/lms-validator",
               Importance.LOW,
-              "Kafka Streams state directory.");
+              "Kafka Streams state directory.")
+          .define(
+              PSEUDONYMISE_KEY,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Secret reference (aws-secretsmanager:/env:/file:) of a key (16+ characters) that turns every learner_id into"
+                  + " p_<HMAC-SHA256> before v1, stable across runs and replays; empty = learner ids pass unchanged.");
 
   public ValidatorConfig(Map<String, ?> values) {
     super("validator", DEFINITION, values);

@@ -5,6 +5,8 @@ import io.lmsingest.schemas.LearnerActivity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -55,11 +57,27 @@ public final class ValidatorTopology {
       Deserializer<LearnerActivity> decoder,
       Serializer<LearnerActivity> encoder,
       ServiceMetrics metrics) {
+    return build(topics, rules, decoder, encoder, metrics, UnaryOperator::identity);
+  }
+
+  /**
+   * As above; every valid record's learner_id is replaced by {@code learnerIds} (one per stream
+   * task) before it reaches v1, so Bronze and the warehouse never hold the LMS's own id.
+   */
+  public static Topology build(
+      Topics topics,
+      ValidationRules rules,
+      Deserializer<LearnerActivity> decoder,
+      Serializer<LearnerActivity> encoder,
+      ServiceMetrics metrics,
+      Supplier<UnaryOperator<String>> learnerIds) {
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.raw());
     topology.addProcessor(
-        VALIDATE, () -> new Validate(topics.raw(), rules, decoder, metrics), SOURCE);
+        VALIDATE,
+        () -> new Validate(topics.raw(), rules, decoder, metrics, learnerIds.get()),
+        SOURCE);
     topology.addSink(VALID, topics.v1(), new StringSerializer(), encoder, VALIDATE);
     topology.addSink(
         INVALID, topics.dlq(), new StringSerializer(), new ByteArraySerializer(), VALIDATE);
@@ -71,17 +89,20 @@ public final class ValidatorTopology {
     private final ValidationRules rules;
     private final Deserializer<LearnerActivity> decoder;
     private final ServiceMetrics metrics;
+    private final UnaryOperator<String> learnerIds;
     private ProcessorContext<String, Object> context;
 
     Validate(
         String rawTopic,
         ValidationRules rules,
         Deserializer<LearnerActivity> decoder,
-        ServiceMetrics metrics) {
+        ServiceMetrics metrics,
+        UnaryOperator<String> learnerIds) {
       this.rawTopic = rawTopic;
       this.rules = rules;
       this.decoder = decoder;
       this.metrics = metrics;
+      this.learnerIds = learnerIds;
     }
 
     @Override
@@ -112,6 +133,7 @@ public final class ValidatorTopology {
         reject(record, violation.get().rule(), violation.get().detail());
       } else {
         metrics.increment(METRIC_VALID);
+        activity.setLearnerId(learnerIds.apply(activity.getLearnerId()));
         context.forward(
             new Record<String, Object>(
                 record.key(), activity, record.timestamp(), record.headers()),

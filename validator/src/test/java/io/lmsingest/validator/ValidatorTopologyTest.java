@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
@@ -234,5 +235,50 @@ class ValidatorTopologyTest {
   private static String header(TestRecord<?, ?> record, String name) {
     var h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void withAKeyEveryLearnerIdReachesV1AsAStablePseudonym() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "validator-pseudonym-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    String key = "k3y-from-secrets-manager-0123456789";
+    try (TopologyTestDriver pseudonymising =
+        new TopologyTestDriver(
+            ValidatorTopology.build(
+                TOPICS,
+                new ValidationRules(Duration.ofDays(1)),
+                SERDE,
+                SERDE,
+                metrics,
+                () -> LearnerPseudonyms.withKey(key)),
+            props,
+            NOW)) {
+      TestInputTopic<String, byte[]> in =
+          pseudonymising.createInputTopic("raw", new StringSerializer(), new ByteArraySerializer());
+      TestOutputTopic<String, byte[]> out =
+          pseudonymising.createOutputTopic(
+              "v1", new StringDeserializer(), new ByteArrayDeserializer());
+      in.pipeInput("a-1", SERDE.serialize("raw", valid().setLearnerId("lrn_42").build()));
+      in.pipeInput(
+          "a-2",
+          SERDE.serialize("raw", valid().setActivityId("a-2").setLearnerId("lrn_42").build()));
+      in.pipeInput(
+          "a-3",
+          SERDE.serialize("raw", valid().setActivityId("a-3").setLearnerId("lrn_43").build()));
+      List<String> learners =
+          out.readValuesToList().stream()
+              .map(v -> SERDE.deserialize("v1", v).getLearnerId())
+              .toList();
+      assertThat(learners.get(0))
+          .matches("p_[0-9a-f]{32}")
+          .isEqualTo(learners.get(1))
+          .isNotEqualTo(learners.get(2));
+      assertThat(learners.get(0))
+          .isEqualTo(LearnerPseudonyms.withKey(key).apply("lrn_42"))
+          .doesNotContain("lrn_");
+      assertThat(LearnerPseudonyms.withKey(key + "-other").apply("lrn_42"))
+          .isNotEqualTo(learners.get(0));
+    }
   }
 }
