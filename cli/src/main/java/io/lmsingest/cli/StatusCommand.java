@@ -127,8 +127,8 @@ final class StatusCommand implements Callable<Integer> {
           metrics.getOrDefault("lms_loader_batches_total", 0.0),
           metrics.getOrDefault("lms_loader_rows_inserted_total", 0.0)
               + metrics.getOrDefault("lms_loader_rows_updated_total", 0.0),
-          metrics.containsKey("lms_loader_freshness_ms")
-              ? String.format("%,.0f", metrics.get("lms_loader_freshness_ms"))
+          metrics.containsKey("lms_loader_freshness_seconds")
+              ? String.format("%,.0f", metrics.get("lms_loader_freshness_seconds") * 1000)
               : "unknown");
     }
   }

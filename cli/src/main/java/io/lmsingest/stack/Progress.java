@@ -25,8 +25,8 @@ public record Progress(
             (loader.getOrDefault("lms_loader_rows_inserted_total", 0.0)
                 + loader.getOrDefault("lms_loader_rows_updated_total", 0.0));
     long freshness =
-        loader.containsKey("lms_loader_freshness_ms")
-            ? loader.get("lms_loader_freshness_ms").longValue()
+        merged > 0 && loader.containsKey("lms_loader_freshness_seconds")
+            ? (long) (loader.get("lms_loader_freshness_seconds") * 1000)
             : -1;
     return new Progress(
         PipelineProbe.served(stack, layout),

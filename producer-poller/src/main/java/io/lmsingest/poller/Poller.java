@@ -69,7 +69,17 @@ public final class Poller implements Runnable {
     this.refreshApiKey = refreshApiKey;
     this.alerts = alerts;
     this.clock = clock;
-    this.metrics = metrics;
+    this.metrics =
+        metrics
+            .counter(
+                "lms_poller_pages_total", "API pages committed to the raw topic with their cursor.")
+            .counter("lms_poller_records_total", "Records committed to the raw topic.")
+            .counter("lms_poller_api_seconds_total", "Time spent fetching pages from the LMS API.")
+            .counter(
+                "lms_poller_retries_total",
+                "Pages that failed and were tried again, by cause.",
+                "cause")
+            .gauge("lms_poller_cursor_lag_seconds", "Now minus the committed cursor's updated_at.");
   }
 
   public HighWaterMark mark() {
@@ -105,13 +115,14 @@ public final class Poller implements Runnable {
       final PageRequest current = request;
       try {
         PageWriter.Committed page = writer.write(mark, sink -> api.fetch(current, sink));
-        metrics.add("lms_poller_api_latency_ms_total", (System.nanoTime() - started) / 1_000_000);
+        metrics.addSeconds(
+            "lms_poller_api_seconds_total", Duration.ofNanos(System.nanoTime() - started));
         metrics.increment("lms_poller_pages_total");
         metrics.add("lms_poller_records_total", page.written());
         mark = page.mark();
         metrics.set(
-            "lms_poller_cursor_lag_ms",
-            Duration.between(mark.updatedAt(), clock.instant()).toMillis());
+            "lms_poller_cursor_lag_seconds",
+            Duration.between(mark.updatedAt(), clock.instant()).toMillis() / 1000.0);
         if (failingSince != null) {
           LOG.info(
               "poller source={} recovered after {} s of failures",

@@ -98,7 +98,7 @@ class PollerCrashIT {
                 .body();
         assertThat(metrics)
             .contains("lms_poller_records_total")
-            .contains("lms_poller_cursor_lag_ms")
+            .contains("lms_poller_cursor_lag_seconds")
             .doesNotContain(CANARY);
         HttpResponse<String> ready =
             http.send(

@@ -65,7 +65,21 @@ public final class BronzeSink implements Service {
       ServiceMetrics metrics,
       AutoCloseable manifestProducer) {
     this.alerts = alerts;
-    this.metrics = metrics;
+    this.metrics =
+        metrics
+            .counter("lms_sink_records_total", "Records consumed from v1.")
+            .counter("lms_sink_files_total", "Bronze files uploaded.")
+            .counter(
+                "lms_sink_files_adopted_total",
+                "Bronze files found already durable (after a crash or a replay).")
+            .counter("lms_sink_file_rows_total", "Rows in durable Bronze files.")
+            .counter("lms_sink_upload_seconds_total", "Time spent uploading Bronze files.")
+            .counter("lms_sink_failures_total", "Rounds in which files could not be made durable.")
+            .gauge("lms_sink_open_files", "Bronze files being built.")
+            .gauge(
+                "lms_sink_buffered_bytes",
+                "Bytes buffered in open files (bounded by memory.budget.bytes).")
+            .gauge("lms_sink_assigned_partitions", "Partitions of v1 this instance owns.");
     this.topic = writer.topic();
     this.consumer = consumer;
     this.writer = writer;
@@ -179,7 +193,7 @@ public final class BronzeSink implements Service {
       }
       metrics.increment(f.adopted() ? "lms_sink_files_adopted_total" : "lms_sink_files_total");
       metrics.add("lms_sink_file_rows_total", f.stored().rows());
-      metrics.add("lms_sink_upload_ms_total", f.upload().toMillis());
+      metrics.addSeconds("lms_sink_upload_seconds_total", f.upload());
     }
     metrics.set("lms_sink_open_files", writer.openFiles().size());
     book.succeeded();

@@ -3,9 +3,35 @@ package io.lmsingest.loader;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.loader.batch.BatchResult;
 
-/** The loader's metric names in one place (lms_loader_*). */
+/** The loader's metrics in one place (lms_loader_*). */
 final class LoaderMetrics {
+  static final String FRESHNESS = "lms_loader_freshness_seconds";
+
   private LoaderMetrics() {}
+
+  static ServiceMetrics declare(ServiceMetrics metrics) {
+    return metrics
+        .counter(
+            "lms_loader_batches_total",
+            "Micro-batches committed (COPY, MERGE and ledger in one transaction).")
+        .counter(
+            "lms_loader_batches_skipped_total",
+            "Micro-batches whose files were all in the ledger already.")
+        .counter("lms_loader_files_total", "Bronze files loaded.")
+        .counter("lms_loader_rows_copied_total", "Rows copied into RAW_LEARNER_ACTIVITY.")
+        .counter("lms_loader_rows_inserted_total", "Rows MERGE inserted into ANALYTICS_READY.")
+        .counter(
+            "lms_loader_rows_updated_total", "Rows MERGE updated with a strictly newer version.")
+        .counter(
+            "lms_loader_rows_unchanged_total", "Rows MERGE left alone (not newer than the target).")
+        .counter(
+            "lms_loader_rows_quarantined_total",
+            "Rows set aside in LOAD_QUARANTINE with their reason.")
+        .counter("lms_loader_copy_seconds_total", "Time spent in COPY.")
+        .counter("lms_loader_merge_seconds_total", "Time spent in MERGE.")
+        .counter("lms_loader_failures_total", "Micro-batches rolled back (and retried).")
+        .gauge(FRESHNESS, "Now minus the newest updated_at in ANALYTICS_READY.");
+  }
 
   static void record(ServiceMetrics metrics, BatchResult result) {
     if (result.files() == 0) {
@@ -19,7 +45,7 @@ final class LoaderMetrics {
     metrics.add("lms_loader_rows_updated_total", result.rowsUpdated());
     metrics.add("lms_loader_rows_unchanged_total", result.rowsUnchanged());
     metrics.add("lms_loader_rows_quarantined_total", result.rowsQuarantined());
-    metrics.add("lms_loader_copy_ms_total", result.copyMillis());
-    metrics.add("lms_loader_merge_ms_total", result.mergeMillis());
+    metrics.add("lms_loader_copy_seconds_total", result.copyMillis() / 1000.0);
+    metrics.add("lms_loader_merge_seconds_total", result.mergeMillis() / 1000.0);
   }
 }

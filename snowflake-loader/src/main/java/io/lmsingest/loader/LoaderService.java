@@ -52,7 +52,7 @@ final class LoaderService implements Service {
       Alerts alerts,
       ServiceMetrics metrics,
       Clock clock) {
-    this.metrics = metrics;
+    this.metrics = LoaderMetrics.declare(metrics);
     this.s3 = s3;
     this.warehouse = warehouse;
     this.consumer = consumer;
@@ -70,7 +70,8 @@ final class LoaderService implements Service {
               failuresInARow = 0;
               alerts.resolve(BATCH_FAILING);
               LoaderMetrics.record(metrics, result);
-              freshness(warehouse).ifPresent(ms -> metrics.set("lms_loader_freshness_ms", ms));
+              freshness(warehouse)
+                  .ifPresent(ms -> metrics.set(LoaderMetrics.FRESHNESS, ms / 1000.0));
             },
             failure -> {
               lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();

@@ -96,7 +96,11 @@ public final class ValidatorApp implements Service {
     props.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
 
-    ServiceMetrics metrics = new ServiceMetrics();
+    ServiceMetrics metrics =
+        new ServiceMetrics()
+            .counter(
+                "lms_validator_thread_failures_total",
+                "Stream threads that failed and were replaced.");
     ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
     Alerts alerts = AlertChannels.of(config, secrets, metrics, Clock.systemUTC());
     Supplier<UnaryOperator<String>> learnerIds = UnaryOperator::identity;

@@ -71,6 +71,12 @@ public final class ValidatorTopology {
       Serializer<LearnerActivity> encoder,
       ServiceMetrics metrics,
       Supplier<UnaryOperator<String>> learnerIds) {
+    metrics
+        .counter(
+            METRIC_IN,
+            "Records read from the raw topic (a task re-run after an abort counts again).")
+        .counter(METRIC_VALID, "Records passed to v1.")
+        .counter(METRIC_DLQ, "Records sent to the DLQ, by rule.", "rule");
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.raw());

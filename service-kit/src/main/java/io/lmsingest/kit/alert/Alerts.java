@@ -44,6 +44,11 @@ public final class Alerts {
     this.minInterval = minInterval;
     this.clock = clock;
     this.metrics = metrics;
+    metrics.counter(
+        "lms_" + service + "_alerts_total", "Alerts sent, by state (firing, resolved).", "state");
+    metrics.counter(
+        "lms_" + service + "_alerts_failed_total",
+        "Alert deliveries a channel refused or could not take.");
   }
 
   /** Alerts only to the log (tests, tools). */

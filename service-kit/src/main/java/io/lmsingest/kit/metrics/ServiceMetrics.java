@@ -1,44 +1,145 @@
 package io.lmsingest.kit.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A service's counters and gauges, named {@code lms_<service>_*}, optionally with {@code
- * {label=value}}. Read by the /metrics endpoint and by tests.
+ * A service's metrics on the Prometheus Java client: declared once with their help text ({@link
+ * #counter}, {@link #gauge}), then updated by name, optionally with labels written {@code
+ * name{label=value}}. Names are {@code lms_<service>_...}; counters end in {@code _total},
+ * durations are in seconds. {@link #scrape()} is the Prometheus text format (HELP and TYPE lines)
+ * that {@code GET /metrics} serves. Updating an undeclared name fails: every metric is documented.
  */
 public final class ServiceMetrics {
-  private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+  private final Map<String, String> help = new ConcurrentHashMap<>();
+
+  /** Declares a counter; {@code name} ends in {@code _total}. Declaring it again is a no-op. */
+  public ServiceMetrics counter(String name, String helpText, String... labelNames) {
+    if (!name.endsWith("_total")) {
+      throw new IllegalArgumentException("a counter's name ends in _total: " + name);
+    }
+    counters.computeIfAbsent(
+        name,
+        n -> {
+          help.put(n, helpText);
+          return Counter.builder().name(n).help(helpText).labelNames(labelNames).register(registry);
+        });
+    return this;
+  }
+
+  /** Declares a gauge (a value that goes up and down). Declaring it again is a no-op. */
+  public ServiceMetrics gauge(String name, String helpText, String... labelNames) {
+    gauges.computeIfAbsent(
+        name,
+        n -> {
+          help.put(n, helpText);
+          return Gauge.builder().name(n).help(helpText).labelNames(labelNames).register(registry);
+        });
+    return this;
+  }
 
   public void increment(String name) {
     add(name, 1);
   }
 
-  public void add(String name, long delta) {
-    values.computeIfAbsent(name, n -> new AtomicLong()).addAndGet(delta);
+  public void add(String name, double delta) {
+    Sample sample = Sample.parse(name);
+    Counter counter = counters.get(sample.name());
+    if (counter == null) {
+      throw new IllegalArgumentException("counter " + sample.name() + " was never declared");
+    }
+    CounterDataPoint point =
+        sample.labelValues().isEmpty()
+            ? counter
+            : counter.labelValues(sample.labelValues().toArray(String[]::new));
+    point.inc(delta);
   }
 
-  public void set(String name, long value) {
-    values.computeIfAbsent(name, n -> new AtomicLong()).set(value);
+  /** Adds a duration to a {@code ..._seconds_total} counter. */
+  public void addSeconds(String name, Duration duration) {
+    add(name, duration.toNanos() / 1e9);
   }
 
+  public void set(String name, double value) {
+    Sample sample = Sample.parse(name);
+    Gauge gauge = gauges.get(sample.name());
+    if (gauge == null) {
+      throw new IllegalArgumentException("gauge " + sample.name() + " was never declared");
+    }
+    GaugeDataPoint point =
+        sample.labelValues().isEmpty()
+            ? gauge
+            : gauge.labelValues(sample.labelValues().toArray(String[]::new));
+    point.set(value);
+  }
+
+  /**
+   * The current value of a counter or gauge sample (0 while never updated), for tests and probes.
+   */
+  public double value(String name) {
+    Sample sample = Sample.parse(name);
+    String[] labels = sample.labelValues().toArray(String[]::new);
+    Counter counter = counters.get(sample.name());
+    if (counter != null) {
+      return labels.length == 0 ? counter.get() : counter.labelValues(labels).get();
+    }
+    Gauge gauge = gauges.get(sample.name());
+    if (gauge != null) {
+      return labels.length == 0 ? gauge.get() : gauge.labelValues(labels).get();
+    }
+    return 0;
+  }
+
+  /** {@link #value} as a whole number (counts). */
   public long get(String name) {
-    AtomicLong value = values.get(name);
-    return value == null ? 0 : value.get();
+    return Math.round(value(name));
   }
 
-  /** Prometheus form: {@code name{cause=x}} becomes {@code name{cause="x"}}. */
-  public Map<String, Long> prometheus() {
-    Map<String, Long> out = new TreeMap<>();
-    snapshot().forEach((k, v) -> out.put(k.replaceAll("=([^,}\"]+)", "=\"$1\""), v));
-    return out;
+  /** The declared metrics with their help text. */
+  public Map<String, String> declared() {
+    return new TreeMap<>(help);
   }
 
-  public Map<String, Long> snapshot() {
-    Map<String, Long> copy = new TreeMap<>();
-    values.forEach((k, v) -> copy.put(k, v.get()));
-    return copy;
+  /** The Prometheus text exposition format of every metric. */
+  public String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** {@code name{a=x,b=y}}: the metric's name and its label values in order. */
+  private record Sample(String name, List<String> labelValues) {
+    static Sample parse(String text) {
+      int brace = text.indexOf('{');
+      if (brace < 0) {
+        return new Sample(text, List.of());
+      }
+      List<String> values = new ArrayList<>();
+      for (String pair : text.substring(brace + 1, text.length() - 1).split(",")) {
+        values.add(pair.substring(pair.indexOf('=') + 1).replace("\"", ""));
+      }
+      return new Sample(text.substring(0, brace), values);
+    }
   }
 }

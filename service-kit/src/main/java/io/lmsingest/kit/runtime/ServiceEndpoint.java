@@ -2,10 +2,10 @@ package io.lmsingest.kit.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -22,14 +22,14 @@ public final class ServiceEndpoint implements AutoCloseable {
   }
 
   /**
-   * @param metrics name (optionally with {labels}) to value, read on every scrape
+   * @param metrics the Prometheus text format, read on every scrape
    * @param alive whether the service is alive (its loop has not failed)
    * @param readiness whether it is doing its job, read on every request
    */
   public static ServiceEndpoint start(
       String host,
       int port,
-      Supplier<Map<String, Long>> metrics,
+      Supplier<String> metrics,
       BooleanSupplier alive,
       Supplier<Readiness> readiness)
       throws IOException {
@@ -37,11 +37,7 @@ public final class ServiceEndpoint implements AutoCloseable {
     server.createContext(
         "/metrics",
         exchange -> {
-          StringBuilder body = new StringBuilder();
-          metrics
-              .get()
-              .forEach((name, value) -> body.append(name).append(' ').append(value).append('\n'));
-          reply(exchange, 200, "text/plain; version=0.0.4", body.toString());
+          reply(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, metrics.get());
         });
     server.createContext(
         "/health",

@@ -105,7 +105,7 @@ public final class ServiceRunner {
         ServiceEndpoint.start(
             host,
             port,
-            () -> current.get() == null ? Map.of() : current.get().metrics().prometheus(),
+            () -> current.get() == null ? "" : current.get().metrics().scrape(),
             () -> !failed.get(),
             () -> {
               Service service = current.get();

@@ -13,15 +13,19 @@ import org.junit.jupiter.api.Test;
 class ServiceEndpointTest {
   @Test
   void metricsAreServedInPrometheusTextFormatAndHealthAndReadinessAnswer() throws Exception {
-    ServiceMetrics metrics = new ServiceMetrics();
+    ServiceMetrics metrics =
+        new ServiceMetrics()
+            .counter("lms_poller_records_total", "Records committed.")
+            .counter("lms_poller_retries_total", "Pages tried again, by cause.", "cause")
+            .gauge("lms_poller_cursor_lag_seconds", "Now minus the cursor.");
     metrics.add("lms_poller_records_total", 42);
     metrics.increment("lms_poller_retries_total{cause=transient}");
+    metrics.set("lms_poller_cursor_lag_seconds", 1.5);
     boolean[] healthy = {true};
     AtomicReference<Readiness> readiness =
         new AtomicReference<>(Readiness.notReady("waiting for \"partitions\""));
     try (ServiceEndpoint endpoint =
-        ServiceEndpoint.start(
-            "127.0.0.1", 0, metrics::prometheus, () -> healthy[0], readiness::get)) {
+        ServiceEndpoint.start("127.0.0.1", 0, metrics::scrape, () -> healthy[0], readiness::get)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + endpoint.port();
       String body =
@@ -30,8 +34,12 @@ class ServiceEndpointTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(body)
-          .contains("lms_poller_records_total 42\n")
-          .contains("lms_poller_retries_total{cause=\"transient\"} 1\n");
+          .contains("# HELP lms_poller_records_total Records committed.\n")
+          .contains("# TYPE lms_poller_records_total counter\n")
+          .contains("lms_poller_records_total 42.0\n")
+          .contains("lms_poller_retries_total{cause=\"transient\"} 1.0\n")
+          .contains("# TYPE lms_poller_cursor_lag_seconds gauge\n")
+          .contains("lms_poller_cursor_lag_seconds 1.5\n");
       assertThat(get(http, base + "/health").statusCode()).isEqualTo(200);
       healthy[0] = false;
       assertThat(get(http, base + "/health").statusCode()).isEqualTo(503);

@@ -32,7 +32,7 @@ class ServiceRunnerTest {
 
   /** A service that becomes ready when told, and returns from run() when stopped. */
   static final class LatchedService implements Service {
-    final ServiceMetrics metrics = new ServiceMetrics();
+    final ServiceMetrics metrics = new ServiceMetrics().counter("lms_example_runs_total", "Runs.");
     final CountDownLatch stopped = new CountDownLatch(1);
     volatile boolean warm;
     volatile boolean closed;
@@ -83,7 +83,7 @@ class ServiceRunnerTest {
     service.warm = true;
     assertThat(get(http, base + "/ready").statusCode()).isEqualTo(200);
     assertThat(get(http, base + "/health").statusCode()).isEqualTo(200);
-    assertThat(get(http, base + "/metrics").body()).contains("lms_example_runs_total 1");
+    assertThat(get(http, base + "/metrics").body()).contains("lms_example_runs_total 1.0");
 
     service.stop();
     assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ServiceRunner.EXIT_STOPPED);
