@@ -1,7 +1,9 @@
 package io.lmsingest.validator;
 
 import io.lmsingest.kit.alert.AlertChannels;
+import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.alert.RateWatch;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
@@ -16,10 +18,14 @@ import io.lmsingest.serde.RegistrySerdeConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -44,7 +50,21 @@ public final class ValidatorApp implements Service {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
 
-  private ValidatorApp(KafkaStreams streams, ServiceMetrics metrics, Alerts alerts) {
+  /** The alert raised while records reach the DLQ faster than the configured threshold. */
+  static final String DLQ_GROWING = "dlq-growing";
+
+  private final RateWatch dlqWatch;
+  private final ScheduledExecutorService watcher =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "validator-dlq-watch");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private ValidatorApp(
+      KafkaStreams streams, ServiceMetrics metrics, Alerts alerts, RateWatch dlqWatch) {
+    this.dlqWatch = dlqWatch;
     this.streams = streams;
     this.metrics = metrics;
     this.alerts = alerts;
@@ -61,6 +81,12 @@ public final class ValidatorApp implements Service {
   }
 
   public static ValidatorApp create(ValidatorConfig config) throws Exception {
+    return create(config, new AlertSender[0]);
+  }
+
+  /** The validator, alerting through the channels of its config and {@code moreAlertChannels}. */
+  public static ValidatorApp create(ValidatorConfig config, AlertSender... moreAlertChannels)
+      throws Exception {
     ValidatorTopology.Topics topics =
         new ValidatorTopology.Topics(
             config.getString(ValidatorConfig.RAW_TOPIC),
@@ -102,7 +128,8 @@ public final class ValidatorApp implements Service {
                 "lms_validator_thread_failures_total",
                 "Stream threads that failed and were replaced.");
     ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
-    Alerts alerts = AlertChannels.of(config, secrets, metrics, Clock.systemUTC());
+    Alerts alerts =
+        AlertChannels.of(config, secrets, metrics, Clock.systemUTC(), moreAlertChannels);
     Supplier<UnaryOperator<String>> learnerIds = UnaryOperator::identity;
     Optional<Secret> pseudonymKey = secrets.optional(ValidatorConfig.PSEUDONYMISE_KEY);
     if (pseudonymKey.isPresent()) {
@@ -131,7 +158,11 @@ public final class ValidatorApp implements Service {
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     LOG.info("validator: {} -> {} | {}", topics.raw(), topics.v1(), topics.dlq());
-    return new ValidatorApp(streams, metrics, alerts);
+    RateWatch dlqWatch =
+        new RateWatch(
+            config.getLong(ValidatorConfig.DLQ_ALERT_THRESHOLD),
+            Duration.ofMillis(config.getLong(ValidatorConfig.DLQ_ALERT_WINDOW_MS)));
+    return new ValidatorApp(streams, metrics, alerts, dlqWatch);
   }
 
   public KafkaStreams streams() {
@@ -141,6 +172,7 @@ public final class ValidatorApp implements Service {
   public void start() {
     started = true;
     streams.start();
+    watcher.scheduleWithFixedDelay(this::watchDlq, 1, 5, TimeUnit.SECONDS);
   }
 
   /** Starts the streams and waits until stopped; fails if Kafka Streams gives up (state ERROR). */
@@ -184,8 +216,25 @@ public final class ValidatorApp implements Service {
     return Readiness.notReady(started ? "Kafka Streams is " + state : "not started");
   }
 
+  /** Alerts while records reach the DLQ faster than the threshold; resolves once they do not. */
+  private void watchDlq() {
+    long total = (long) metrics.total(ValidatorTopology.METRIC_DLQ);
+    if (dlqWatch.over(total, Instant.now())) {
+      alerts.raise(
+          DLQ_GROWING,
+          "records are reaching the DLQ faster than expected",
+          dlqWatch.growth()
+              + " records rejected within the alert window; rules by count in lms_validator_records_dlq_total",
+          "look at the DLQ's lms.dlq.rule and lms.dlq.detail headers (Kafka UI); fix the source or the rule;"
+              + " rejected records keep their original bytes for a redrive");
+    } else {
+      alerts.resolve(DLQ_GROWING);
+    }
+  }
+
   @Override
   public void close() {
+    watcher.shutdownNow();
     streams.close(Duration.ofSeconds(30));
   }
 }

@@ -28,6 +28,8 @@ public final class ValidatorConfig extends ServiceConfig {
   public static final String MAX_FUTURE_SKEW_MS = "validation.max.future.skew.ms";
   public static final String STATE_DIR = "state.dir";
   public static final String PSEUDONYMISE_KEY = "pseudonymise.learner.id.key";
+  public static final String DLQ_ALERT_THRESHOLD = "alert.dlq.threshold";
+  public static final String DLQ_ALERT_WINDOW_MS = "alert.dlq.window.ms";
 
   public static final ConfigDef DEFINITION =
       CommonKeys.alerts(
@@ -76,7 +78,21 @@ public final class ValidatorConfig extends ServiceConfig {
               "",
               Importance.MEDIUM,
               "Secret reference (aws-secretsmanager:/env:/file:) of a key (16+ characters) that turns every learner_id into"
-                  + " p_<HMAC-SHA256> before v1, stable across runs and replays; empty = learner ids pass unchanged.");
+                  + " p_<HMAC-SHA256> before v1, stable across runs and replays; empty = learner ids pass unchanged.")
+          .define(
+              DLQ_ALERT_THRESHOLD,
+              Type.LONG,
+              100L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Alert when more than this many records reach the DLQ within alert.dlq.window.ms.")
+          .define(
+              DLQ_ALERT_WINDOW_MS,
+              Type.LONG,
+              300_000L,
+              Range.atLeast(1_000),
+              Importance.LOW,
+              "The sliding window of alert.dlq.threshold.");
 
   public ValidatorConfig(Map<String, ?> values) {
     super("validator", DEFINITION, values);

@@ -2,6 +2,7 @@ package io.lmsingest.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lmsingest.kit.alert.Alert;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,6 +60,7 @@ class ValidatorIT {
     settings.put(ValidatorConfig.DLQ_TOPIC, "dlq-" + suffix);
     settings.put(ValidatorConfig.STATE_DIR, state.toString());
     settings.put(ValidatorConfig.PARTITIONS, "3");
+    settings.put(ValidatorConfig.DLQ_ALERT_THRESHOLD, "10");
     ValidatorConfig config = new ValidatorConfig(settings);
 
     // Raw: valid changes from the simulator's timeline, with bad records mixed in at known places.
@@ -74,7 +77,8 @@ class ValidatorIT {
     Set<String> expectedValid = new HashSet<>();
     Set<String> expectedRules = new HashSet<>();
     int invalid = 0;
-    try (ValidatorApp app = ValidatorApp.create(config)) { // creates the topics
+    List<Alert> alerts = new CopyOnWriteArrayList<>();
+    try (ValidatorApp app = ValidatorApp.create(config, alerts::add)) { // creates the topics
       Map<String, Object> producerConfig = new HashMap<>(kafka.producerConfig());
       producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "raw-writer-" + suffix);
       RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
@@ -179,6 +183,20 @@ class ValidatorIT {
       assertThat(v1).isEqualTo(expectedValid);
       assertThat(dlqOffsets).hasSize(invalid);
       assertThat(rules).containsExactlyInAnyOrderElementsOf(expectedRules);
+      // More than alert.dlq.threshold records reached the DLQ: one alert (the watch looks every 5
+      // s).
+      long alertDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (alerts.isEmpty() && System.nanoTime() < alertDeadline) {
+        Thread.sleep(200);
+      }
+      assertThat(alerts)
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.incident()).isEqualTo("dlq-growing");
+                assertThat(a.state()).isEqualTo(Alert.State.FIRING);
+                assertThat(a.detail()).contains("records rejected within the alert window");
+              });
     }
   }
 

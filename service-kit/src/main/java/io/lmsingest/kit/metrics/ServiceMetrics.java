@@ -107,6 +107,15 @@ public final class ServiceMetrics {
     return 0;
   }
 
+  /** A counter's total over all its label values (0 while never updated). */
+  public double total(String counterName) {
+    Counter counter = counters.get(counterName);
+    if (counter == null) {
+      return 0;
+    }
+    return counter.collect().getDataPoints().stream().mapToDouble(p -> p.getValue()).sum();
+  }
+
   /** {@link #value} as a whole number (counts). */
   public long get(String name) {
     return Math.round(value(name));
