@@ -226,7 +226,7 @@ public final class ValidatorApp implements Service {
           dlqWatch.growth()
               + " records rejected within the alert window; rules by count in lms_validator_records_dlq_total",
           "look at the DLQ's lms.dlq.rule and lms.dlq.detail headers (Kafka UI); fix the source or the rule;"
-              + " rejected records keep their original bytes for a redrive");
+              + " rejected records keep their original bytes and source offsets");
     } else {
       alerts.resolve(DLQ_GROWING);
     }
