@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.LogAlertSender;
-import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.PageWriter;
@@ -14,11 +13,11 @@ import io.lmsingest.simulator.api.Faults;
 import io.lmsingest.simulator.api.LmsApiServer;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.timeline.TimelineSettings;
+import io.lmsingest.testkit.AlertReceivers;
 import io.lmsingest.testkit.AwsApiFixture;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
-import io.lmsingest.testkit.SlackWebhookReceiver;
 import io.lmsingest.testkit.WarehouseFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,28 +198,21 @@ class PollerIT {
     String rightKey = "right-key-" + System.nanoTime();
     String wrongKey = "wrong-key-" + System.nanoTime();
     Path keyFile = Files.writeString(dir.resolve("api-key"), wrongKey);
-    String webhookSecret = "T000/B000/" + System.nanoTime();
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, rightKey, Faults.NONE, NOW);
-        SlackWebhookReceiver slack = new SlackWebhookReceiver(webhookSecret)) {
-      AwsApiFixture.TopicWithQueue sns = aws.topicWithQueue();
+        AlertReceivers receivers = new AlertReceivers(aws, dir)) {
       Map<String, String> values =
           config(kafka, registry, api, keyFile, "alerts-" + System.nanoTime());
       values.put(PollerConfig.SECRETS_TTL_MS, "300");
-      values.put(
-          CommonKeys.ALERT_SLACK_WEBHOOK,
-          "file:" + Files.writeString(dir.resolve("webhook"), slack.url()));
-      values.put(CommonKeys.ALERT_SNS_TOPIC, sns.topicArn());
-      values.put(CommonKeys.ALERT_SNS_ENDPOINT, aws.endpoint().toString());
-      values.put(CommonKeys.AWS_REGION, AwsApiFixture.REGION);
+      values.putAll(receivers.config());
       PollerApp app = PollerApp.create(new PollerConfig(values), Clock.systemUTC());
       Thread thread = new Thread(app::run, "poller-alerts");
       thread.start();
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (slack.received().isEmpty() && System.nanoTime() < deadline) {
+        while (receivers.slack().isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
-        assertThat(slack.received())
+        assertThat(receivers.slack())
             .singleElement()
             .asString()
             .contains("[FIRING] lms-ingest poller: the LMS API rejects the API key");
@@ -229,27 +221,27 @@ class PollerIT {
         Files.writeString(
             keyFile, rightKey); // the operator fixes the secret; the poller reads it again
         Instant last = Instant.ofEpochMilli(timeline.timeOf(records - 1));
-        while ((slack.received().size() < 2 || app.poller().mark().updatedAt().isBefore(last))
+        while ((receivers.slack().size() < 2 || app.poller().mark().updatedAt().isBefore(last))
             && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(60)) {
           Thread.sleep(100);
         }
         Thread.sleep(1_000); // nothing more may arrive
-        assertThat(slack.received()).hasSize(2);
-        assertThat(slack.received().get(1))
+        assertThat(receivers.slack()).hasSize(2);
+        assertThat(receivers.slack().get(1))
             .contains("[RESOLVED] lms-ingest poller: the LMS API rejects the API key");
-        List<String> snsMessages = sns.receive();
+        List<String> snsMessages = receivers.sns();
         assertThat(snsMessages).hasSize(2);
         assertThat(snsMessages.get(0))
             .contains("[FIRING]")
             .contains("what to do: put the right key");
         assertThat(snsMessages.get(1)).contains("[RESOLVED]");
-        List<String> all = new ArrayList<>(slack.received());
+        List<String> all = new ArrayList<>(receivers.slack());
         all.addAll(snsMessages);
         for (String message : all) {
           assertThat(message)
               .doesNotContain(rightKey)
               .doesNotContain(wrongKey)
-              .doesNotContain(webhookSecret)
+              .doesNotContain(receivers.webhookSecret())
               .doesNotContainPattern("lrn_[0-9]");
         }
       } finally {

@@ -2,14 +2,13 @@ package io.lmsingest.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.localstack.LocalS3Server;
 import io.lmsingest.localstack.Ports;
+import io.lmsingest.testkit.AlertReceivers;
 import io.lmsingest.testkit.AwsApiFixture;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
-import io.lmsingest.testkit.SlackWebhookReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,15 +37,13 @@ class SinkAlertsIT {
     String topic = kafka.createTopic("v1-alerts", 2);
     String group = "sink-alerts-" + UUID.randomUUID();
     String s3Secret = LocalS3Server.randomHex(20);
-    String webhookSecret = "T000/B000/" + LocalS3Server.randomHex(12);
     int port = Ports.free();
     Path store = dir.resolve("s3");
     LocalS3Server s3 = LocalS3Server.start(Optional.of(store), port, "alerts-key", s3Secret);
-    try (SlackWebhookReceiver slack = new SlackWebhookReceiver(webhookSecret)) {
+    try (AlertReceivers receivers = new AlertReceivers(aws, dir)) {
       try (var client = s3.endpoint().newClient()) {
         client.createBucket(b -> b.bucket("lms-bronze"));
       }
-      AwsApiFixture.TopicWithQueue sns = aws.topicWithQueue();
       Map<String, Object> values = new HashMap<>();
       values.put(SinkConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       values.put(SinkConfig.REGISTRY_URL, registry.url());
@@ -63,12 +60,7 @@ class SinkAlertsIT {
           "file:" + Files.writeString(dir.resolve("secret"), s3Secret));
       values.put(SinkConfig.STAGING_DIR, dir.resolve("staging").toString());
       values.put(SinkConfig.MAX_AGE_MS, "500");
-      values.put(
-          CommonKeys.ALERT_SLACK_WEBHOOK,
-          "file:" + Files.writeString(dir.resolve("webhook"), slack.url()));
-      values.put(CommonKeys.ALERT_SNS_TOPIC, sns.topicArn());
-      values.put(CommonKeys.ALERT_SNS_ENDPOINT, aws.endpoint().toString());
-      values.put(CommonKeys.AWS_REGION, AwsApiFixture.REGION);
+      values.putAll(receivers.config());
       values.put("kafka.request.timeout.ms", "10000");
 
       BronzeAudit.fillV1(kafka, registry, topic, 5_000, 61);
@@ -77,11 +69,11 @@ class SinkAlertsIT {
       thread.start();
       try {
         kafka.awaitCommittedToEnd(group, topic, Duration.ofMinutes(2));
-        assertThat(slack.received()).as("no alert while S3 works").isEmpty();
+        assertThat(receivers.slack()).as("no alert while S3 works").isEmpty();
 
         s3.close(); // the S3 server is gone
         BronzeAudit.fillV1(kafka, registry, topic, 5_000, 62);
-        List<String> slackBodies = await(slack::received, 1, Duration.ofSeconds(90));
+        List<String> slackBodies = await(receivers::slack, 1, Duration.ofSeconds(90));
         assertThat(slackBodies.get(0))
             .contains("[FIRING] lms-ingest sink: the sink cannot make Bronze files durable");
         assertThat(sink.readiness().isReady()).isFalse();
@@ -90,20 +82,20 @@ class SinkAlertsIT {
             LocalS3Server.start(
                 Optional.of(store), port, "alerts-key", s3Secret); // back, same data
         kafka.awaitCommittedToEnd(group, topic, Duration.ofMinutes(2));
-        slackBodies = await(slack::received, 2, Duration.ofSeconds(30));
+        slackBodies = await(receivers::slack, 2, Duration.ofSeconds(30));
         assertThat(slackBodies.get(1))
             .contains("[RESOLVED] lms-ingest sink: the sink cannot make Bronze files durable");
         Thread.sleep(2_000); // nothing more may arrive
-        assertThat(slack.received()).hasSize(2);
+        assertThat(receivers.slack()).hasSize(2);
 
-        List<String> snsMessages = new ArrayList<>(sns.receive());
+        List<String> snsMessages = receivers.sns();
         assertThat(snsMessages).hasSize(2);
         assertThat(snsMessages.get(0)).contains("[FIRING]").contains("what to do: check S3");
         assertThat(snsMessages.get(1)).contains("[RESOLVED]");
-        for (String message : concat(slack.received(), snsMessages)) {
+        for (String message : concat(receivers.slack(), snsMessages)) {
           assertThat(message)
               .doesNotContain(s3Secret)
-              .doesNotContain(webhookSecret)
+              .doesNotContain(receivers.webhookSecret())
               .doesNotContainPattern("lrn_[0-9]");
         }
       } finally {

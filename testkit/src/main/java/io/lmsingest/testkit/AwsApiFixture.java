@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -39,30 +41,21 @@ public final class AwsApiFixture implements AutoCloseable {
   private AwsApiFixture(ServiceProcess process, URI endpoint) {
     this.process = process;
     this.endpoint = endpoint;
-    this.client =
-        SecretsManagerClient.builder()
-            .endpointOverride(endpoint)
-            .region(Region.of(REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    this.sns =
-        SnsClient.builder()
-            .endpointOverride(endpoint)
-            .region(Region.of(REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    this.sqs =
-        SqsClient.builder()
-            .endpointOverride(endpoint)
-            .region(Region.of(REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    this.client = local(SecretsManagerClient.builder(), endpoint);
+    this.sns = local(SnsClient.builder(), endpoint);
+    this.sqs = local(SqsClient.builder(), endpoint);
+  }
+
+  /** An AWS SDK client of any service, pointed at the emulator. */
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C local(
+      B builder, URI endpoint) {
+    return builder
+        .endpointOverride(endpoint)
+        .region(Region.of(REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   static AwsApiFixture start() {
