@@ -1,6 +1,6 @@
 package io.lmsingest.bench;
 
-import io.lmsingest.localstack.GroupLag;
+import io.lmsingest.kit.kafka.GroupLag;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;

@@ -1,7 +1,7 @@
 package io.lmsingest.stack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lmsingest.localstack.GroupLag;
+import io.lmsingest.kit.kafka.GroupLag;
 import io.lmsingest.localstack.StackLayout;
 import java.io.IOException;
 import java.net.URI;

@@ -3,6 +3,7 @@ package io.lmsingest.sink;
 import io.lmsingest.kit.alert.AlertChannels;
 import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
@@ -101,6 +102,13 @@ public final class SinkApp {
     RegistryAvroSerializer<IndexedRecord> manifests = new RegistryAvroSerializer<>();
     manifests.configure(serde, false);
 
+    LagAlarm lagAlarm =
+        LagAlarm.start(
+            config,
+            config.getString(SinkConfig.GROUP_ID),
+            config.getString(SinkConfig.TOPIC),
+            alerts,
+            clock);
     KafkaProducer<String, IndexedRecord> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), manifests);
     BronzeCommitter committer =
@@ -138,6 +146,7 @@ public final class SinkApp {
         alerts,
         metrics,
         () -> {
+          lagAlarm.close();
           producer.close();
           s3.close();
         });

@@ -46,13 +46,14 @@ public final class SinkConfig extends ServiceConfig {
   public static final String PART_BYTES = "s3.multipart.part.bytes";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.alerts(
-              CommonKeys.secrets(
-                  CommonKeys.metrics(
-                      CommonKeys.s3(
-                          CommonKeys.registry(
-                              CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)),
-                              true)))))
+      CommonKeys.lagAlerts(
+              CommonKeys.alerts(
+                  CommonKeys.secrets(
+                      CommonKeys.metrics(
+                          CommonKeys.s3(
+                              CommonKeys.registry(
+                                  CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)),
+                                  true))))))
           .define(
               GROUP_ID,
               Type.STRING,

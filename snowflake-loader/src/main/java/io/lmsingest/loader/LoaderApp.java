@@ -2,6 +2,7 @@ package io.lmsingest.loader;
 
 import io.lmsingest.kit.alert.AlertChannels;
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.ServiceRunner;
@@ -60,8 +61,15 @@ public final class LoaderApp {
     Warehouse warehouse = openWarehouse(config, secrets, s3);
     ServiceMetrics metrics = new ServiceMetrics();
     Alerts alerts = AlertChannels.of(config, secrets, metrics, Clock.systemUTC());
+    LagAlarm lagAlarm =
+        LagAlarm.start(
+            config,
+            config.getString(LoaderConfig.GROUP_ID),
+            config.getString(LoaderConfig.MANIFEST_TOPIC),
+            alerts,
+            Clock.systemUTC());
     return new LoaderService(
-        config, s3, warehouse, consumer(config), alerts, metrics, Clock.systemUTC());
+        config, s3, warehouse, consumer(config), alerts, metrics, lagAlarm, Clock.systemUTC());
   }
 
   /** Opens the configured warehouse and brings its tables up to the latest DDL version. */

@@ -48,11 +48,13 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String METRICS_PORT = CommonKeys.METRICS_PORT;
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.alerts(
-              CommonKeys.secrets(
-                  CommonKeys.metrics(
-                      CommonKeys.s3(
-                          CommonKeys.registry(CommonKeys.kafka(new ConfigDef(), false), false)))))
+      CommonKeys.lagAlerts(
+              CommonKeys.alerts(
+                  CommonKeys.secrets(
+                      CommonKeys.metrics(
+                          CommonKeys.s3(
+                              CommonKeys.registry(
+                                  CommonKeys.kafka(new ConfigDef(), false), false))))))
           .define(
               GROUP_ID,
               Type.STRING,

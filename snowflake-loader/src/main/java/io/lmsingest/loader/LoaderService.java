@@ -1,6 +1,7 @@
 package io.lmsingest.loader;
 
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
@@ -35,6 +36,7 @@ final class LoaderService implements Service {
   private final KafkaConsumer<String, BronzeManifest> consumer;
   private final ManifestFollower follower;
   private final ServiceMetrics metrics;
+  private final LagAlarm lagAlarm;
   private volatile String lastFailure;
   private int failuresInARow;
 
@@ -51,7 +53,9 @@ final class LoaderService implements Service {
       KafkaConsumer<String, BronzeManifest> consumer,
       Alerts alerts,
       ServiceMetrics metrics,
+      LagAlarm lagAlarm,
       Clock clock) {
+    this.lagAlarm = lagAlarm;
     this.metrics = LoaderMetrics.declare(metrics);
     this.s3 = s3;
     this.warehouse = warehouse;
@@ -134,7 +138,8 @@ final class LoaderService implements Service {
   @Override
   public void close() throws Exception {
     try (S3Client s3Client = s3;
-        Warehouse w = warehouse) {
+        Warehouse w = warehouse;
+        LagAlarm alarm = lagAlarm) {
       consumer.close();
     }
   }

@@ -1,6 +1,6 @@
 package io.lmsingest.testkit;
 
-import io.lmsingest.localstack.GroupLag;
+import io.lmsingest.kit.kafka.GroupLag;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

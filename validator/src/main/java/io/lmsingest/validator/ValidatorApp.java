@@ -3,6 +3,7 @@ package io.lmsingest.validator;
 import io.lmsingest.kit.alert.AlertChannels;
 import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.alert.RateWatch;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
@@ -62,8 +63,15 @@ public final class ValidatorApp implements Service {
             return thread;
           });
 
+  private final LagAlarm lagAlarm;
+
   private ValidatorApp(
-      KafkaStreams streams, ServiceMetrics metrics, Alerts alerts, RateWatch dlqWatch) {
+      KafkaStreams streams,
+      ServiceMetrics metrics,
+      Alerts alerts,
+      RateWatch dlqWatch,
+      LagAlarm lagAlarm) {
+    this.lagAlarm = lagAlarm;
     this.dlqWatch = dlqWatch;
     this.streams = streams;
     this.metrics = metrics;
@@ -162,7 +170,14 @@ public final class ValidatorApp implements Service {
         new RateWatch(
             config.getLong(ValidatorConfig.DLQ_ALERT_THRESHOLD),
             Duration.ofMillis(config.getLong(ValidatorConfig.DLQ_ALERT_WINDOW_MS)));
-    return new ValidatorApp(streams, metrics, alerts, dlqWatch);
+    LagAlarm lagAlarm =
+        LagAlarm.start(
+            config,
+            config.getString(ValidatorConfig.APPLICATION_ID),
+            topics.raw(),
+            alerts,
+            Clock.systemUTC());
+    return new ValidatorApp(streams, metrics, alerts, dlqWatch, lagAlarm);
   }
 
   public KafkaStreams streams() {
@@ -235,6 +250,7 @@ public final class ValidatorApp implements Service {
   @Override
   public void close() {
     watcher.shutdownNow();
+    lagAlarm.close();
     streams.close(Duration.ofSeconds(30));
   }
 }

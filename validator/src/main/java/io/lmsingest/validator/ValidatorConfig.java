@@ -32,11 +32,13 @@ public final class ValidatorConfig extends ServiceConfig {
   public static final String DLQ_ALERT_WINDOW_MS = "alert.dlq.window.ms";
 
   public static final ConfigDef DEFINITION =
-      CommonKeys.alerts(
-              CommonKeys.secrets(
-                  CommonKeys.metrics(
-                      CommonKeys.registry(
-                          CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)), true))))
+      CommonKeys.lagAlerts(
+              CommonKeys.alerts(
+                  CommonKeys.secrets(
+                      CommonKeys.metrics(
+                          CommonKeys.registry(
+                              CommonKeys.createTopics(CommonKeys.kafka(new ConfigDef(), true)),
+                              true)))))
           .define(
               APPLICATION_ID,
               Type.STRING,

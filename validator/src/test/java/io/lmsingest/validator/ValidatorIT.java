@@ -61,6 +61,8 @@ class ValidatorIT {
     settings.put(ValidatorConfig.STATE_DIR, state.toString());
     settings.put(ValidatorConfig.PARTITIONS, "3");
     settings.put(ValidatorConfig.DLQ_ALERT_THRESHOLD, "10");
+    settings.put("alert.lag.max.records", "1000");
+    settings.put("alert.lag.for.ms", "1000");
     ValidatorConfig config = new ValidatorConfig(settings);
 
     // Raw: valid changes from the simulator's timeline, with bad records mixed in at known places.
@@ -184,20 +186,31 @@ class ValidatorIT {
       assertThat(dlqOffsets).hasSize(invalid);
       assertThat(rules).containsExactlyInAnyOrderElementsOf(expectedRules);
       // More than alert.dlq.threshold records reached the DLQ: one alert (the watch looks every 5
-      // s).
-      long alertDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (alerts.isEmpty() && System.nanoTime() < alertDeadline) {
+      // s);
+      // the raw topic filled while the validator was not running: the lag SLO fired, then resolved.
+      long alertDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while ((incidents(alerts, "dlq-growing").isEmpty()
+              || incidents(alerts, "lag-above-slo").size() < 2)
+          && System.nanoTime() < alertDeadline) {
         Thread.sleep(200);
       }
-      assertThat(alerts)
+      assertThat(incidents(alerts, "dlq-growing"))
           .singleElement()
           .satisfies(
               a -> {
-                assertThat(a.incident()).isEqualTo("dlq-growing");
                 assertThat(a.state()).isEqualTo(Alert.State.FIRING);
                 assertThat(a.detail()).contains("records rejected within the alert window");
               });
+      assertThat(incidents(alerts, "lag-above-slo"))
+          .extracting(Alert::state)
+          .containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+      assertThat(incidents(alerts, "lag-above-slo").get(0).summary())
+          .isEqualTo("group validator-" + suffix + " is more than 1000 records behind on " + raw);
     }
+  }
+
+  private static List<Alert> incidents(List<Alert> alerts, String incident) {
+    return alerts.stream().filter(a -> a.incident().equals(incident)).toList();
   }
 
   private static String header(ConsumerRecord<?, ?> r, String name) {

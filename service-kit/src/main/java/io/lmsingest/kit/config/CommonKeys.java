@@ -31,6 +31,8 @@ public final class CommonKeys {
   public static final String ALERT_SNS_TOPIC = "alert.sns.topic.arn";
   public static final String ALERT_SNS_ENDPOINT = "alert.sns.endpoint";
   public static final String ALERT_MIN_INTERVAL_MS = "alert.min.interval.ms";
+  public static final String ALERT_LAG_MAX_RECORDS = "alert.lag.max.records";
+  public static final String ALERT_LAG_FOR_MS = "alert.lag.for.ms";
 
   private CommonKeys() {}
 
@@ -183,6 +185,25 @@ public final class CommonKeys {
             Range.atLeast(0),
             Importance.LOW,
             "An incident that comes back within this long of its last notification is not sent again (flapping).");
+  }
+
+  /** A consumer service's lag SLO, alerted on (off while the records are 0). */
+  public static ConfigDef lagAlerts(ConfigDef def) {
+    return def.define(
+            ALERT_LAG_MAX_RECORDS,
+            Type.LONG,
+            0L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "Alert when the service's consumer group is more than this many records behind on its input topic for"
+                + " alert.lag.for.ms; 0 = no lag alert.")
+        .define(
+            ALERT_LAG_FOR_MS,
+            Type.LONG,
+            600_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "How long the lag must stay above alert.lag.max.records before the alert.");
   }
 
   /**

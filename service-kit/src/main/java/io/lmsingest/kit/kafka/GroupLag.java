@@ -1,4 +1,4 @@
-package io.lmsingest.localstack;
+package io.lmsingest.kit.kafka;
 
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +49,32 @@ public final class GroupLag {
       throws InterruptedException {
     OptionalLong lag = of(admin, group, topic);
     return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  /**
+   * Records {@code group} still has to read on {@code topic}, counting a partition it never
+   * committed from its earliest offset (a new or stuck group is behind by all of it); empty while
+   * the topic does not exist.
+   */
+  public static OptionalLong behind(Admin admin, String group, String topic)
+      throws InterruptedException {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, Long> ends = endOffsets(admin, topic);
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      ends.keySet().forEach(tp -> earliest.put(tp, OffsetSpec.earliest()));
+      var starts = admin.listOffsets(earliest).all().get();
+      long behind = 0;
+      for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+        OffsetAndMetadata offset = committed.get(end.getKey());
+        long from = offset != null ? offset.offset() : starts.get(end.getKey()).offset();
+        behind += Math.max(0, end.getValue() - from);
+      }
+      return OptionalLong.of(behind);
+    } catch (ExecutionException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /** The end offset of every partition of {@code topic}. */
