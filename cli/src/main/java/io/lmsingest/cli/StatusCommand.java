@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
@@ -122,13 +123,27 @@ final class StatusCommand implements Callable<Integer> {
     } catch (SQLException e) {
       // The running loader holds DuckDB's lock: ask it instead.
       Map<String, Double> metrics = PipelineProbe.metrics(services.metricsPort("loader"));
+      if (metrics.isEmpty()) {
+        out.println(
+            "warehouse  in use by another process (DuckDB allows one writer) and the loader does not answer");
+        return;
+      }
+      double lastAt = metrics.getOrDefault("lms_loader_last_batch_timestamp_seconds", 0.0);
       out.printf(
-          "warehouse  in use by the loader: %,.0f batches, %,.0f rows merged since it started, freshness %s ms%n",
+          "warehouse  %s; %,.0f batches, %,.0f rows merged since the loader started; freshness %s (from the"
+              + " loader: it holds DuckDB's lock)%n",
+          lastAt > 0
+              ? String.format(
+                  "last batch committed %s (%,.0f files, %,.0f rows)",
+                  Instant.ofEpochMilli((long) (lastAt * 1000)),
+                  metrics.getOrDefault("lms_loader_last_batch_files", 0.0),
+                  metrics.getOrDefault("lms_loader_last_batch_rows", 0.0))
+              : "no batch merged since the loader started",
           metrics.getOrDefault("lms_loader_batches_total", 0.0),
           metrics.getOrDefault("lms_loader_rows_inserted_total", 0.0)
               + metrics.getOrDefault("lms_loader_rows_updated_total", 0.0),
-          metrics.containsKey("lms_loader_freshness_seconds")
-              ? String.format("%,.0f", metrics.get("lms_loader_freshness_seconds") * 1000)
+          metrics.containsKey("lms_loader_freshness_seconds") && lastAt > 0
+              ? String.format("%,.0f ms", metrics.get("lms_loader_freshness_seconds") * 1000)
               : "unknown");
     }
   }

@@ -191,6 +191,9 @@ class DemoIT {
               "lms_loader_merge_seconds_total",
               "lms_loader_failures_total",
               "lms_loader_freshness_seconds",
+              "lms_loader_last_batch_timestamp_seconds",
+              "lms_loader_last_batch_files",
+              "lms_loader_last_batch_rows",
               "lms_loader_alerts_total"));
 
   static Set<String> everyServiceAnswersItsEndpoints(

@@ -6,6 +6,9 @@ import io.lmsingest.loader.batch.BatchResult;
 /** The loader's metrics in one place (lms_loader_*). */
 final class LoaderMetrics {
   static final String FRESHNESS = "lms_loader_freshness_seconds";
+  static final String LAST_BATCH_AT = "lms_loader_last_batch_timestamp_seconds";
+  static final String LAST_BATCH_FILES = "lms_loader_last_batch_files";
+  static final String LAST_BATCH_ROWS = "lms_loader_last_batch_rows";
 
   private LoaderMetrics() {}
 
@@ -30,7 +33,10 @@ final class LoaderMetrics {
         .counter("lms_loader_copy_seconds_total", "Time spent in COPY.")
         .counter("lms_loader_merge_seconds_total", "Time spent in MERGE.")
         .counter("lms_loader_failures_total", "Micro-batches rolled back (and retried).")
-        .gauge(FRESHNESS, "Now minus the newest updated_at in ANALYTICS_READY.");
+        .gauge(FRESHNESS, "Now minus the newest updated_at in ANALYTICS_READY.")
+        .gauge(LAST_BATCH_AT, "When the last micro-batch committed (Unix time, seconds).")
+        .gauge(LAST_BATCH_FILES, "Files in the last committed micro-batch.")
+        .gauge(LAST_BATCH_ROWS, "Rows copied by the last committed micro-batch.");
   }
 
   static void record(ServiceMetrics metrics, BatchResult result) {
@@ -39,6 +45,9 @@ final class LoaderMetrics {
       return;
     }
     metrics.increment("lms_loader_batches_total");
+    metrics.set(LAST_BATCH_AT, System.currentTimeMillis() / 1000.0);
+    metrics.set(LAST_BATCH_FILES, result.files());
+    metrics.set(LAST_BATCH_ROWS, result.rowsCopied());
     metrics.add("lms_loader_files_total", result.files());
     metrics.add("lms_loader_rows_copied_total", result.rowsCopied());
     metrics.add("lms_loader_rows_inserted_total", result.rowsInserted());
