@@ -80,6 +80,10 @@ public final class Poller implements Runnable {
                 "Pages that failed and were tried again, by cause.",
                 "cause")
             .gauge("lms_poller_cursor_lag_seconds", "Now minus the committed cursor's updated_at.");
+    for (ApiFailure.Kind kind : ApiFailure.Kind.values()) {
+      metrics.known("lms_poller_retries_total{cause=" + kind.name().toLowerCase() + "}");
+    }
+    metrics.known("lms_poller_retries_total{cause=kafka}");
   }
 
   public HighWaterMark mark() {

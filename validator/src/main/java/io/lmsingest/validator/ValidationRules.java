@@ -3,6 +3,7 @@ package io.lmsingest.validator;
 import io.lmsingest.schemas.LearnerActivity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,22 @@ import java.util.Optional;
  * topic).
  */
 public record ValidationRules(Duration maxFutureSkew) {
+  /** Every rule code a DLQ record can carry (the topology adds the last two). */
+  public static final List<String> CODES =
+      List.of(
+          "missing_activity_id",
+          "missing_learner_id",
+          "missing_course_id",
+          "missing_activity_type",
+          "key_mismatch",
+          "implausible_activity_timestamp",
+          "updated_before_activity",
+          "future_timestamp",
+          "score_out_of_range",
+          "negative_duration",
+          "undecodable",
+          "null_value");
+
   private static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2000-01-01T00:00:00Z");
 
   /**

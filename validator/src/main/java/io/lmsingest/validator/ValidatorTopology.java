@@ -77,6 +77,9 @@ public final class ValidatorTopology {
             "Records read from the raw topic (a task re-run after an abort counts again).")
         .counter(METRIC_VALID, "Records passed to v1.")
         .counter(METRIC_DLQ, "Records sent to the DLQ, by rule.", "rule");
+    for (String rule : ValidationRules.CODES) {
+      metrics.known(METRIC_DLQ + "{rule=" + rule + "}");
+    }
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.raw());

@@ -49,6 +49,8 @@ public final class Alerts {
     metrics.counter(
         "lms_" + service + "_alerts_failed_total",
         "Alert deliveries a channel refused or could not take.");
+    metrics.known("lms_" + service + "_alerts_total{state=firing}");
+    metrics.known("lms_" + service + "_alerts_total{state=resolved}");
   }
 
   /** Alerts only to the log (tests, tools). */

@@ -55,6 +55,21 @@ public final class ServiceMetrics {
     return this;
   }
 
+  /**
+   * Creates the series {@code name{label=value}} at 0, so a labelled metric shows every value it
+   * can take from the first scrape (Prometheus would otherwise see no series until the first
+   * event).
+   */
+  public ServiceMetrics known(String sample) {
+    Sample parsed = Sample.parse(sample);
+    Counter counter = counters.get(parsed.name());
+    if (counter == null) {
+      throw new IllegalArgumentException("counter " + parsed.name() + " was never declared");
+    }
+    counter.labelValues(parsed.labelValues().toArray(String[]::new));
+    return this;
+  }
+
   public void increment(String name) {
     add(name, 1);
   }
