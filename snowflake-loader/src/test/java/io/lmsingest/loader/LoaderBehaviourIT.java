@@ -278,6 +278,16 @@ class LoaderBehaviourIT {
     }
 
     @Override
+    public boolean transactionalDdl() {
+      return delegate.transactionalDdl();
+    }
+
+    @Override
+    public boolean isContention(SQLException failure) {
+      return delegate.isContention(failure);
+    }
+
+    @Override
     public void close() {}
 
     @Override

@@ -1,5 +1,6 @@
 package io.lmsingest.loader.batch;
 
+import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.Column;
 import io.lmsingest.loader.warehouse.Warehouse;
@@ -12,51 +13,122 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads one micro-batch in ONE warehouse transaction: rows of exactly the batch's files into RAW,
- * rule breakers into quarantine, MERGE into ANALYTICS_READY, ledger rows; commit; then it checks
- * the commit really happened (DuckDB rolls a COMMIT back silently after a failed statement). Files
- * already in the ledger are left out, so nothing is ever merged twice; {@code force} (an operator's
- * reload) loads them again, which the strictly-newer MERGE makes harmless.
+ * Loads one micro-batch in ONE warehouse transaction: the load lock, rows of exactly the batch's
+ * files into RAW (checked per file against the manifests), rule breakers into quarantine, MERGE
+ * into ANALYTICS_READY, ledger rows; commit; then it checks the commit really happened (DuckDB
+ * rolls a COMMIT back silently after a failed statement). Files already in the ledger are left out,
+ * so nothing is ever merged twice; {@code force} (an operator's reload) loads them again, which the
+ * strictly-newer MERGE makes harmless.
+ *
+ * <p>Two loaders on one warehouse (a second instance, a replay beside the service): each batch
+ * transaction first updates the single {@code load_lock} row, which makes them take turns
+ * (Snowflake holds an UPDATE's table lock to the end of the transaction; DuckDB fails the second
+ * writer with a conflict, retried here), and then checks the ledger again under that lock.
+ * Snowflake enforces no unique key, so this check is what keeps a file in the ledger once.
  */
 public final class BatchLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
   private static final Set<String> NOT_DATA = Set.of("_file_key", "_batch_id");
 
+  private static final Pattern DDL =
+      Pattern.compile(
+          "\\s*(CREATE|ALTER|DROP|TRUNCATE|GRANT|REVOKE|COMMENT|UNDROP)\\b",
+          Pattern.CASE_INSENSITIVE);
+
+  /** A batch meeting another loader's lock this many times in a row fails (and is retried). */
+  static final int CONTENTION_ATTEMPTS = 50;
+
+  private static final Backoff CONTENTION_BACKOFF =
+      new Backoff(Duration.ofMillis(20), Duration.ofSeconds(2));
+
   private final Warehouse warehouse;
   private final Clock clock;
+  private final String holder;
 
   public BatchLoader(Warehouse warehouse, Clock clock) {
+    this(warehouse, clock, defaultHolder());
+  }
+
+  /** {@code holder} names this loader in {@code load_lock} (who holds or last held the lock). */
+  public BatchLoader(Warehouse warehouse, Clock clock, String holder) {
     this.warehouse = warehouse;
     this.clock = clock;
+    this.holder = holder;
+  }
+
+  private static String defaultHolder() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+    return "loader@" + host + "/" + ProcessHandle.current().pid();
   }
 
   public BatchResult load(MicroBatch requested, boolean force) throws SQLException, IOException {
-    Connection c = warehouse.connection();
-    c.setAutoCommit(true);
-    MicroBatch batch = force ? requested : requested.without(alreadyLoaded(c, requested.keys()));
-    if (batch == null) {
-      LOG.info(
-          "loader batch {} skipped: all {} files already in the ledger",
-          requested.id(),
-          requested.files().size());
-      return BatchResult.skipped(requested.id());
+    MicroBatch remaining = requested;
+    for (int attempt = 1; ; attempt++) {
+      Connection c = warehouse.connection();
+      c.setAutoCommit(true);
+      // Cheap first look outside the transaction; the one that counts runs under the lock.
+      MicroBatch batch = force ? remaining : remaining.without(alreadyLoaded(c, remaining.keys()));
+      if (batch == null) {
+        LOG.info(
+            "loader batch {} skipped: all {} files already in the ledger",
+            requested.id(),
+            requested.files().size());
+        return BatchResult.skipped(requested.id());
+      }
+      try {
+        Optional<BatchResult> done = loadUnderLock(c, batch, force);
+        if (done.isPresent()) {
+          return done.get();
+        }
+        LOG.info(
+            "loader batch {}: another loader committed some of its files meanwhile; loading the rest",
+            batch.id());
+        remaining = batch;
+      } catch (SQLException e) {
+        if (attempt >= CONTENTION_ATTEMPTS || !warehouse.isContention(e)) {
+          throw e;
+        }
+        long wait =
+            CONTENTION_BACKOFF.delay(attempt, ThreadLocalRandom.current()::nextDouble).toMillis();
+        LOG.info(
+            "loader batch {}: another loader holds the load lock ({}); trying again in {} ms",
+            batch.id(),
+            e.getMessage(),
+            wait);
+        sleep(wait);
+        remaining = batch;
+      }
     }
+  }
+
+  /**
+   * One attempt: DDL outside, then ONE transaction that first takes the load lock and checks the
+   * ledger again. Empty if another loader committed some of the batch's files in between (nothing
+   * was written; the caller retries with the rest).
+   */
+  private Optional<BatchResult> loadUnderLock(Connection c, MicroBatch batch, boolean force)
+      throws SQLException, IOException {
     Warehouse.Staged staged = warehouse.stage(batch);
     try {
       List<Column> fileColumns = warehouse.fileColumns(staged);
@@ -66,21 +138,35 @@ public final class BatchLoader {
       String now = warehouse.timestampLiteral(started);
       String batchRows = warehouse.batchRows(batch.id());
       String source = MergeStatement.source(batchRows, dataColumns);
+      Timestamp startedTs = Timestamp.valueOf(LocalDateTime.ofInstant(started, ZoneOffset.UTC));
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
+        try (PreparedStatement lock = c.prepareStatement(MergeStatement.TAKE_LOAD_LOCK)) {
+          lock.setString(1, holder);
+          lock.setTimestamp(2, startedTs);
+          if (lock.executeUpdate() != 1) {
+            throw new SQLException(
+                "load_lock has no 'loader' row: the warehouse's migrations did not all run");
+          }
+        }
+        if (!force && !alreadyLoaded(c, batch.keys()).isEmpty()) {
+          c.rollback();
+          c.setAutoCommit(true);
+          return Optional.empty();
+        }
         if (force) {
           st.executeUpdate(
               "DELETE FROM load_ledger WHERE file_key IN (" + quoted(batch.keys()) + ")");
         }
         long copyStarted = System.nanoTime();
         for (String statement : warehouse.copyStatements(staged, fileColumns)) {
-          st.execute(statement);
+          if (execute(st, statement)) {
+            try (ResultSet result = st.getResultSet()) {
+              warehouse.checkCopyResult(result, staged);
+            }
+          }
         }
-        long copied;
-        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + batchRows)) {
-          rs.next();
-          copied = rs.getLong(1);
-        }
+        long copied = checkRowsPerFile(st, batchRows, batch);
         long copyMillis = (System.nanoTime() - copyStarted) / 1_000_000;
         long quarantined = st.executeUpdate(MergeStatement.quarantine(batchRows, batch.id(), now));
         long mergeStarted = System.nanoTime();
@@ -97,7 +183,6 @@ public final class BatchLoader {
         }
         st.executeUpdate(MergeStatement.merge(source, dataColumns, batch.id(), now));
         long mergeMillis = (System.nanoTime() - mergeStarted) / 1_000_000;
-        Timestamp startedTs = Timestamp.valueOf(LocalDateTime.ofInstant(started, ZoneOffset.UTC));
         try (PreparedStatement ledger = c.prepareStatement(MergeStatement.LEDGER_INSERT)) {
           for (MicroBatch.FileRef f : batch.files()) {
             ledger.setString(1, f.key());
@@ -141,7 +226,7 @@ public final class BatchLoader {
           record.executeUpdate();
         }
         for (String statement : warehouse.afterBatch(batch.id())) {
-          st.execute(statement);
+          execute(st, statement);
         }
         c.commit();
         c.setAutoCommit(true);
@@ -157,7 +242,7 @@ public final class BatchLoader {
             quarantined,
             copyMillis,
             mergeMillis);
-        return result;
+        return Optional.of(result);
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -169,6 +254,70 @@ public final class BatchLoader {
       }
     } finally {
       warehouse.release(staged);
+    }
+  }
+
+  /**
+   * A statement inside the batch transaction. DDL there would commit the open transaction in
+   * Snowflake (half a batch made durable), so it is refused where DDL is not transactional.
+   */
+  private boolean execute(Statement st, String statement) throws SQLException {
+    if (!warehouse.transactionalDdl() && DDL.matcher(statement).lookingAt()) {
+      throw new IllegalStateException(
+          "refusing DDL inside the batch transaction ("
+              + warehouse.dialect()
+              + " would commit it implicitly): "
+              + statement);
+    }
+    return st.execute(statement);
+  }
+
+  /**
+   * RAW must hold exactly the manifest's row count of every file of the batch: a file COPY read
+   * partly, twice or not at all fails the batch before anything is merged. Returns the rows.
+   */
+  private static long checkRowsPerFile(Statement st, String batchRows, MicroBatch batch)
+      throws SQLException {
+    Map<String, Long> copied = new HashMap<>();
+    try (ResultSet rs =
+        st.executeQuery("SELECT _file_key, COUNT(*) FROM " + batchRows + " GROUP BY _file_key")) {
+      while (rs.next()) {
+        copied.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    long total = 0;
+    for (MicroBatch.FileRef f : batch.files()) {
+      long rows = copied.getOrDefault(f.key(), 0L);
+      total += rows;
+      if (rows != f.file().getRowCount()) {
+        problems.add(
+            f.key()
+                + ": "
+                + rows
+                + " rows copied, manifest "
+                + f.manifestId()
+                + " says "
+                + f.file().getRowCount());
+      }
+    }
+    if (copied.size() != batch.files().size() && problems.isEmpty()) {
+      problems.add("rows tagged with files the batch does not name: " + copied.keySet());
+    }
+    if (!problems.isEmpty()) {
+      throw new SQLException(
+          "the batch's rows in RAW do not match its manifests (rolled back): "
+              + String.join("; ", problems));
+    }
+    return total;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the load lock", e);
     }
   }
 

@@ -96,6 +96,10 @@ public final class MergeStatement {
         + "')";
   }
 
+  /** The first statement of every batch transaction (see BatchLoader: one loader at a time). */
+  public static final String TAKE_LOAD_LOCK =
+      "UPDATE load_lock SET holder = ?, acquired_at = ? WHERE name = 'loader'";
+
   public static final String LEDGER_INSERT =
       "INSERT INTO load_ledger (file_key, batch_id, manifest_id, kafka_topic, kafka_partition,"
           + " start_offset, end_offset, row_count, size_bytes, checksum, status, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'MERGED', ?)";

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.duckdb.DuckDBConnection;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -41,12 +42,20 @@ public final class DuckDbWarehouse implements Warehouse {
 
   public DuckDbWarehouse(Path database, S3Client s3, String bucket, Path stagingDir)
       throws SQLException, IOException {
+    this(open(database), s3, bucket, stagingDir);
+  }
+
+  private static Connection open(Path database) throws SQLException, IOException {
     Files.createDirectories(database.toAbsolutePath().getParent());
-    this.connection = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
+    return DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
+  }
+
+  private DuckDbWarehouse(Connection connection, S3Client s3, String bucket, Path stagingDir)
+      throws SQLException {
+    this.connection = connection;
     try (Statement st = connection.createStatement()) {
-      st.execute(
-          "SET TimeZone = 'UTC'"); // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times
-      // convert with no offset
+      // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times convert with no offset.
+      st.execute("SET TimeZone = 'UTC'");
     }
     this.s3 = s3;
     this.bucket = bucket;
@@ -180,6 +189,27 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public String timestampLiteral(Instant instant) {
     return "TIMESTAMP '" + TS.format(instant) + "'";
+  }
+
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
+
+  /** DuckDB does not wait for a row another transaction changed: it fails with a conflict. */
+  @Override
+  public boolean isContention(SQLException failure) {
+    String message = String.valueOf(failure.getMessage());
+    return message.contains("Conflict") || message.contains("conflict");
+  }
+
+  /**
+   * A second session on the same database (DuckDB allows one process to open a file; sessions
+   * within it share it), staging into its own directory: what a second loader looks like to the
+   * warehouse.
+   */
+  public DuckDbWarehouse anotherSession(Path stagingDir) throws SQLException {
+    return new DuckDbWarehouse(((DuckDBConnection) connection).duplicate(), s3, bucket, stagingDir);
   }
 
   @Override

@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -26,6 +29,14 @@ import java.util.stream.Collectors;
 public final class SnowflakeWarehouse implements Warehouse {
   private static final DateTimeFormatter TS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  /**
+   * How Bronze Parquet is read, the same in COPY and in the named format {@code lms_parquet}
+   * (db/snowflake/V4): logical types on, so a timestamp-millis column is a timestamp and not its
+   * epoch number, and binary is never read as text.
+   */
+  public static final String FILE_FORMAT_OPTIONS =
+      "TYPE = PARQUET USE_LOGICAL_TYPE = TRUE BINARY_AS_TEXT = FALSE";
 
   private final String stage;
   private final ConnectionFactory factory;
@@ -117,7 +128,7 @@ public final class SnowflakeWarehouse implements Warehouse {
     try (Statement st = connection().createStatement();
         ResultSet rs = st.executeQuery(inferSchemaQuery(staged))) {
       while (rs.next()) {
-        columns.add(new Column(rs.getString(1), rs.getString(2)));
+        columns.add(new Column(rs.getString(1), SnowflakeTypes.columnFor(rs.getString(2))));
       }
     }
     return columns;
@@ -135,7 +146,9 @@ public final class SnowflakeWarehouse implements Warehouse {
             + " FILES = ("
             + files(staged)
             + ")"
-            + " FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE"
+            + " FILE_FORMAT = ("
+            + FILE_FORMAT_OPTIONS
+            + ") MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE"
             + " INCLUDE_METADATA = (_file_key = METADATA$FILENAME) FORCE = TRUE ON_ERROR = ABORT_STATEMENT",
         "UPDATE raw_learner_activity SET _batch_id = '"
             + id
@@ -173,6 +186,58 @@ public final class SnowflakeWarehouse implements Warehouse {
   @Override
   public String timestampLiteral(Instant instant) {
     return "TO_TIMESTAMP_NTZ('" + TS.format(instant) + "')";
+  }
+
+  /**
+   * COPY answers one row per file (file, status, rows_parsed, rows_loaded, …): every file of the
+   * batch must be there, LOADED, with exactly the manifest's row count.
+   */
+  @Override
+  public void checkCopyResult(ResultSet result, Staged staged) throws SQLException {
+    Map<String, Long> expected = new LinkedHashMap<>();
+    for (MicroBatch.FileRef f : staged.batch().files()) {
+      expected.put(f.key(), f.file().getRowCount());
+    }
+    List<String> problems = new ArrayList<>();
+    while (result.next()) {
+      String file = result.getString("file");
+      String key =
+          expected.keySet().stream()
+              .filter(k -> file != null && (file.equals(k) || file.endsWith("/" + k)))
+              .findFirst()
+              .orElse(null);
+      if (key == null) {
+        problems.add("COPY reported a file the batch does not name: " + file);
+        continue;
+      }
+      long wanted = expected.remove(key);
+      String status = result.getString("status");
+      long loaded = result.getLong("rows_loaded");
+      if (!"LOADED".equalsIgnoreCase(status) || loaded != wanted) {
+        problems.add(
+            key + ": status " + status + ", " + loaded + " rows loaded, manifest says " + wanted);
+      }
+    }
+    for (String missing : expected.keySet()) {
+      problems.add(missing + ": not in COPY's result (not loaded)");
+    }
+    if (!problems.isEmpty()) {
+      throw new SQLException(
+          "COPY did not load the batch's files whole (the batch is rolled back): "
+              + String.join("; ", problems));
+    }
+  }
+
+  @Override
+  public boolean transactionalDdl() {
+    return false;
+  }
+
+  /** A lock wait Snowflake gave up on (too many waiters, or LOCK_TIMEOUT reached). */
+  @Override
+  public boolean isContention(SQLException failure) {
+    String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("waiters for this lock") || message.contains("lock wait");
   }
 
   @Override

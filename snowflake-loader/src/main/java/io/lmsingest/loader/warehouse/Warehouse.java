@@ -3,6 +3,7 @@ package io.lmsingest.loader.warehouse;
 import io.lmsingest.loader.manifest.MicroBatch;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,25 @@ public interface Warehouse extends AutoCloseable {
 
   /** A SQL literal of a UTC timestamp. */
   String timestampLiteral(Instant instant);
+
+  /**
+   * Checks the result set a copy statement returned (Snowflake: one row per file with its status
+   * and rows loaded) against the batch; throws if a file did not load whole. No-op where the copy
+   * returns no result.
+   */
+  default void checkCopyResult(ResultSet result, Staged staged) throws SQLException {}
+
+  /**
+   * Whether DDL may run inside the batch transaction. Snowflake commits an open transaction on any
+   * DDL, so there the loader refuses to send one inside it.
+   */
+  boolean transactionalDdl();
+
+  /**
+   * Whether the failure is another session holding the load lock (the batch is retried after a
+   * short wait, not counted as a failure).
+   */
+  boolean isContention(SQLException failure);
 
   /** Removes what {@link #stage} left behind. */
   void release(Staged staged) throws IOException;

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -22,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,88 +74,194 @@ class SnowflakeWarehouseTest {
                 .build()));
   }
 
+  static final String K1 =
+      "bronze/learner_activity/dt=2026-11-24/lms.learner-activity.v1+0+00000000000000000000.parquet";
+  static final String K2 =
+      "bronze/learner_activity/dt=2026-11-24/lms.learner-activity.v1+1+00000000000000000000.parquet";
+
+  /** A warehouse where every statement works: COPY loads each file whole. */
+  static List<Object[]> healthy(String sql, List<String> keys) {
+    if (sql.startsWith("SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA")) {
+      return List.of(
+          new Object[] {"activity_id", "TEXT"},
+          new Object[] {"grade_band", "TEXT"},
+          new Object[] {"graded_at", "TIMESTAMP_LTZ"});
+    }
+    if (sql.startsWith("SELECT COUNT(*) FROM load_ledger WHERE batch_id")) {
+      return List.<Object[]>of(new Object[] {(long) keys.size()});
+    }
+    if (sql.startsWith("SELECT _file_key, COUNT(*)")) {
+      return keys.stream().map(k -> new Object[] {k, 10L}).toList();
+    }
+    if (sql.startsWith("SELECT COUNT(*)")) {
+      return List.<Object[]>of(new Object[] {20L, 5L, 3L, null});
+    }
+    return List.of(); // the ledger holds none of the files yet
+  }
+
+  /** COPY's own answer: one row per file, as Snowflake returns it for an external stage. */
+  static RecordingConnection.Rows copyResult(Object[]... rows) {
+    return RecordingConnection.Rows.named(
+        List.of("file", "status", "rows_parsed", "rows_loaded", "errors_seen"), rows);
+  }
+
+  /** Answers queries by position from {@code answers}, and COPY with {@code copy}. */
+  static RecordingConnection answering(
+      Function<String, List<Object[]>> answers, RecordingConnection.Rows copy) {
+    return RecordingConnection.answering(
+        RAW,
+        sql ->
+            sql.startsWith("COPY INTO")
+                ? copy
+                : new RecordingConnection.Rows(List.of(), answers.apply(sql)));
+  }
+
+  /** Snowflake with one DDL statement appended to the batch transaction. */
+  private record DdlAfterBatch(SnowflakeWarehouse delegate) implements Warehouse {
+    @Override
+    public String dialect() {
+      return delegate.dialect();
+    }
+
+    @Override
+    public Connection connection() {
+      return delegate.connection();
+    }
+
+    @Override
+    public Staged stage(MicroBatch batch) {
+      return delegate.stage(batch);
+    }
+
+    @Override
+    public List<Column> fileColumns(Staged staged) throws SQLException {
+      return delegate.fileColumns(staged);
+    }
+
+    @Override
+    public List<String> copyStatements(Staged staged, List<Column> columns) {
+      return delegate.copyStatements(staged, columns);
+    }
+
+    @Override
+    public void checkCopyResult(ResultSet result, Staged staged) throws SQLException {
+      delegate.checkCopyResult(result, staged);
+    }
+
+    @Override
+    public String batchRows(String batchId) {
+      return delegate.batchRows(batchId);
+    }
+
+    @Override
+    public List<String> afterBatch(String batchId) {
+      return List.of("CREATE TEMPORARY TABLE t_" + batchId + " (x INTEGER)");
+    }
+
+    @Override
+    public String addColumn(String table, Column column) {
+      return delegate.addColumn(table, column);
+    }
+
+    @Override
+    public String timestampLiteral(Instant instant) {
+      return delegate.timestampLiteral(instant);
+    }
+
+    @Override
+    public boolean transactionalDdl() {
+      return delegate.transactionalDdl();
+    }
+
+    @Override
+    public boolean isContention(SQLException failure) {
+      return delegate.isContention(failure);
+    }
+
+    @Override
+    public void release(Staged staged) {}
+
+    @Override
+    public void close() {}
+  }
+
   @Test
-  void oneBatchIsLedgerCheckInferSchemaThenOneTransactionOfCopyMergeAndLedger() throws Exception {
-    String k1 =
-        "bronze/learner_activity/dt=2026-11-24/lms.learner-activity.v1+0+00000000000000000000.parquet";
-    String k2 =
-        "bronze/learner_activity/dt=2026-11-24/lms.learner-activity.v1+1+00000000000000000000.parquet";
-    MicroBatch batch = batch(k1, k2);
+  void oneBatchIsLedgerCheckInferSchemaThenOneTransactionOfLockCopyMergeAndLedger()
+      throws Exception {
+    MicroBatch batch = batch(K1, K2);
     RecordingConnection recording =
-        new RecordingConnection(
-            sql -> {
-              if (sql.startsWith("SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA")) {
-                return List.of(
-                    new Object[] {"activity_id", "TEXT"}, new Object[] {"grade_band", "TEXT"});
-              }
-              if (sql.startsWith("SELECT COUNT(*) FROM load_ledger WHERE batch_id")) {
-                return List.<Object[]>of(new Object[] {2L});
-              }
-              if (sql.startsWith("SELECT COUNT(*)")) {
-                return List.<Object[]>of(new Object[] {20L, 5L, 3L, null});
-              }
-              return List.of(); // the ledger holds none of the files yet
-            },
-            RAW);
+        answering(
+            sql -> healthy(sql, batch.keys()),
+            copyResult(
+                new Object[] {"s3://bronze-bucket/" + K1, "LOADED", 10L, 10L, 0L},
+                new Object[] {"s3://bronze-bucket/" + K2, "LOADED", 10L, 10L, 0L}));
     SnowflakeWarehouse warehouse =
         new SnowflakeWarehouse("lms.bronze.lms_bronze_stage", recording::connection);
     Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:15:30.123Z"), ZoneOffset.UTC);
 
-    var result = new BatchLoader(warehouse, clock).load(batch, false);
+    var result = new BatchLoader(warehouse, clock, "loader@host/1").load(batch, false);
 
     List<String> log = recording.log;
     int i = 0;
+    String ledgerCheck =
+        "SELECT file_key FROM load_ledger WHERE file_key IN ('" + K1 + "', '" + K2 + "')";
     assertThat(log.get(i++)).isEqualTo("AUTOCOMMIT true");
-    assertThat(log.get(i++))
-        .isEqualTo(
-            "SELECT file_key FROM load_ledger WHERE file_key IN ('" + k1 + "', '" + k2 + "')");
+    assertThat(log.get(i++)).isEqualTo(ledgerCheck);
     assertThat(log.get(i++))
         .isEqualTo(
             "SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA(LOCATION => '@lms.bronze.lms_bronze_stage',"
                 + " FILES => ('"
-                + k1
+                + K1
                 + "', '"
-                + k2
+                + K2
                 + "'), FILE_FORMAT => 'lms_parquet', IGNORE_CASE => TRUE))");
-    // Schema evolution: DDL before the transaction (in Snowflake DDL commits an open transaction).
-    assertThat(log.subList(i, i + 6))
+    // Schema evolution: DDL before the transaction (in Snowflake DDL commits an open transaction);
+    // a new UTC timestamp becomes TIMESTAMP_NTZ like the others.
+    int begin = log.indexOf("AUTOCOMMIT false");
+    assertThat(log.subList(i, begin))
         .contains(
             "ALTER TABLE raw_learner_activity ADD COLUMN IF NOT EXISTS grade_band TEXT",
-            "ALTER TABLE analytics_ready ADD COLUMN IF NOT EXISTS grade_band TEXT");
-    int begin = log.indexOf("AUTOCOMMIT false");
+            "ALTER TABLE analytics_ready ADD COLUMN IF NOT EXISTS grade_band TEXT",
+            "ALTER TABLE analytics_ready ADD COLUMN IF NOT EXISTS graded_at TIMESTAMP_NTZ");
     assertThat(log.subList(0, begin)).noneMatch(s -> s.startsWith("COPY") || s.startsWith("MERGE"));
     List<String> tx = log.subList(begin + 1, log.indexOf("COMMIT"));
+    assertThat(tx).noneMatch(s -> s.matches("(?is)\\s*(CREATE|ALTER|DROP|TRUNCATE)\\b.*"));
     String id = batch.id();
-    assertThat(tx.get(0))
+    int t = 0;
+    // One loader at a time: the lock first, then the ledger checked again under it.
+    assertThat(tx.get(t++)).isEqualTo(MergeStatement.TAKE_LOAD_LOCK);
+    assertThat(tx.get(t++)).isEqualTo(ledgerCheck);
+    assertThat(tx.get(t++))
         .isEqualTo("DELETE FROM raw_learner_activity WHERE _batch_id = '" + id + "'");
-    assertThat(tx.get(1))
+    assertThat(tx.get(t++))
         .isEqualTo(
             "COPY INTO raw_learner_activity FROM @lms.bronze.lms_bronze_stage FILES = ('"
-                + k1
+                + K1
                 + "', '"
-                + k2
+                + K2
                 + "')"
-                + " FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE"
+                + " FILE_FORMAT = (TYPE = PARQUET USE_LOGICAL_TYPE = TRUE BINARY_AS_TEXT = FALSE)"
+                + " MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE"
                 + " INCLUDE_METADATA = (_file_key = METADATA$FILENAME) FORCE = TRUE ON_ERROR = ABORT_STATEMENT");
-    assertThat(tx.get(2))
+    assertThat(tx.get(t++))
         .isEqualTo(
             "UPDATE raw_learner_activity SET _batch_id = '"
                 + id
                 + "' WHERE _batch_id IS NULL AND _file_key IN ('"
-                + k1
+                + K1
                 + "', '"
-                + k2
+                + K2
                 + "')");
-    assertThat(tx.get(3))
+    assertThat(tx.get(t++))
         .isEqualTo(
-            "SELECT COUNT(*) FROM (SELECT * FROM raw_learner_activity WHERE _batch_id = '"
+            "SELECT _file_key, COUNT(*) FROM (SELECT * FROM raw_learner_activity WHERE _batch_id = '"
                 + id
-                + "') b");
-    assertThat(tx.get(4))
+                + "') b GROUP BY _file_key");
+    assertThat(tx.get(t++))
         .startsWith("INSERT INTO load_quarantine")
         .contains("TO_TIMESTAMP_NTZ('2026-11-24 10:15:30.123')");
-    assertThat(tx.get(5)).startsWith("SELECT COUNT(*), COUNT(t.activity_id)");
-    String merge = tx.get(6);
+    assertThat(tx.get(t++)).startsWith("SELECT COUNT(*), COUNT(t.activity_id)");
+    String merge = tx.get(t++);
     assertThat(merge)
         .startsWith(
             "MERGE INTO analytics_ready t USING (SELECT activity_id, learner_id, updated_at")
@@ -161,29 +271,160 @@ class SnowflakeWarehouseTest {
             "WHEN MATCHED AND (s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND (s._kafka_partition > t._kafka_partition")
         .contains("batch_id = '" + id + "'")
         .doesNotContain("_file_key, _batch_id");
-    assertThat(tx.get(7)).isEqualTo("BATCH " + MergeStatement.LEDGER_INSERT);
-    assertThat(tx.get(8)).isEqualTo(MergeStatement.BATCH_INSERT);
+    assertThat(tx.get(t++)).isEqualTo("BATCH " + MergeStatement.LEDGER_INSERT);
+    assertThat(tx.get(t++)).isEqualTo(MergeStatement.BATCH_INSERT);
+    assertThat(tx).hasSize(t);
     assertThat(log.get(log.indexOf("COMMIT") + 2))
         .startsWith("SELECT COUNT(*) FROM load_ledger WHERE batch_id = ?");
+    assertThat(result.rowsCopied()).isEqualTo(20);
     assertThat(result.rowsInserted()).isEqualTo(15);
     assertThat(result.rowsUpdated()).isEqualTo(3);
     assertThat(result.rowsUnchanged()).isEqualTo(2);
+    assertThat(literalsIn(log)).allSatisfy(SnowflakeWarehouseTest::isValidatedValue);
+  }
+
+  /**
+   * Every value spliced into the loader's SQL passed validation: Bronze keys (checked against the
+   * key alphabet), batch ids (hex of a hash), timestamps formatted from an Instant, or constants of
+   * the loader's own text.
+   */
+  static boolean isValidatedValue(String literal) {
+    return literal.matches("bronze/[A-Za-z0-9=+._/-]+\\.parquet")
+        || literal.matches("[0-9a-f]{32}")
+        || literal.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}")
+        || literal.matches("@[A-Za-z0-9_.$]+")
+        || List.of("lms_parquet", "loader", "MERGED").contains(literal)
+        || List.of(
+                "empty_activity_id",
+                "missing_updated_at",
+                "missing_activity_timestamp",
+                "updated_before_activity",
+                "score_out_of_range",
+                "")
+            .contains(literal);
+  }
+
+  static List<String> literalsIn(List<String> statements) {
+    List<String> literals = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("'([^']*)'").matcher(String.join("\n", statements));
+    while (m.find()) {
+      literals.add(m.group(1));
+    }
+    return literals;
+  }
+
+  @Test
+  void aFileCopyDidNotLoadWholeFailsTheBatchBeforeAnyMerge() throws Exception {
+    MicroBatch batch = batch(K1, K2);
+    RecordingConnection recording =
+        answering(
+            sql -> healthy(sql, batch.keys()),
+            copyResult(
+                new Object[] {"s3://bronze-bucket/" + K1, "LOADED", 10L, 10L, 0L},
+                new Object[] {"s3://bronze-bucket/" + K2, "PARTIALLY_LOADED", 10L, 7L, 3L}));
+    SnowflakeWarehouse warehouse = new SnowflakeWarehouse("stage", recording::connection);
+
+    assertThatThrownBy(() -> new BatchLoader(warehouse, Clock.systemUTC()).load(batch, false))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining(K2 + ": status PARTIALLY_LOADED, 7 rows loaded, manifest says 10")
+        .hasMessageNotContaining(K1 + ":");
+    assertThat(recording.log).contains("ROLLBACK").doesNotContain("COMMIT");
+    assertThat(recording.log).noneMatch(s -> s.startsWith("MERGE"));
+  }
+
+  @Test
+  void aFileMissingFromCopysResultFailsTheBatch() throws Exception {
+    MicroBatch batch = batch(K1, K2);
+    RecordingConnection recording =
+        answering(
+            sql -> healthy(sql, batch.keys()),
+            copyResult(new Object[] {"s3://bronze-bucket/" + K1, "LOADED", 10L, 10L, 0L}));
+    assertThatThrownBy(
+            () ->
+                new BatchLoader(
+                        new SnowflakeWarehouse("stage", recording::connection), Clock.systemUTC())
+                    .load(batch, false))
+        .hasMessageContaining(K2 + ": not in COPY's result");
+    assertThat(recording.log).contains("ROLLBACK").doesNotContain("COMMIT");
+  }
+
+  @Test
+  void rowsInRawThatDoNotMatchTheManifestFailTheBatch() throws Exception {
+    MicroBatch batch = batch(K1, K2);
+    RecordingConnection recording =
+        answering(
+            sql ->
+                sql.startsWith("SELECT _file_key, COUNT(*)")
+                    ? List.<Object[]>of(new Object[] {K1, 10L}, new Object[] {K2, 20L})
+                    : healthy(sql, batch.keys()),
+            copyResult(
+                new Object[] {K1, "LOADED", 10L, 10L, 0L},
+                new Object[] {K2, "LOADED", 10L, 10L, 0L}));
+    assertThatThrownBy(
+            () ->
+                new BatchLoader(
+                        new SnowflakeWarehouse("stage", recording::connection), Clock.systemUTC())
+                    .load(batch, false))
+        .hasMessageContaining(K2 + ": 20 rows copied, manifest m1 says 10");
+    assertThat(recording.log).contains("ROLLBACK").doesNotContain("COMMIT");
+  }
+
+  @Test
+  void aFileAnotherLoaderCommittedMeanwhileIsLeftOutUnderTheLock() throws Exception {
+    MicroBatch batch = batch(K1, K2);
+    int[] ledgerChecks = {0};
+    RecordingConnection recording =
+        answering(
+            sql -> {
+              if (sql.startsWith("SELECT file_key FROM load_ledger")) {
+                // Free before the lock; under the lock, another loader has committed K1.
+                return ++ledgerChecks[0] == 1 || !sql.contains(K1)
+                    ? List.of()
+                    : List.<Object[]>of(new Object[] {K1});
+              }
+              return healthy(sql, List.of(K2));
+            },
+            copyResult(new Object[] {K2, "LOADED", 10L, 10L, 0L}));
+    var result =
+        new BatchLoader(new SnowflakeWarehouse("stage", recording::connection), Clock.systemUTC())
+            .load(batch, false);
+
+    assertThat(result.files()).isEqualTo(1);
+    List<String> log = recording.log;
+    int firstLock = log.indexOf(MergeStatement.TAKE_LOAD_LOCK);
+    assertThat(log.get(firstLock + 2)).as("raced: nothing written").isEqualTo("ROLLBACK");
+    List<String> copies = log.stream().filter(s -> s.startsWith("COPY INTO")).toList();
+    assertThat(copies).hasSize(1);
+    assertThat(copies.get(0)).contains("FILES = ('" + K2 + "')").doesNotContain(K1);
+  }
+
+  @Test
+  void ddlInsideTheBatchTransactionIsRefusedForSnowflake() {
+    MicroBatch batch = batch(K1);
+    RecordingConnection recording =
+        answering(
+            sql -> healthy(sql, batch.keys()),
+            copyResult(new Object[] {K1, "LOADED", 10L, 10L, 0L}));
+    SnowflakeWarehouse snowflake = new SnowflakeWarehouse("stage", recording::connection);
+    Warehouse withDdl = new DdlAfterBatch(snowflake);
+    assertThatThrownBy(() -> new BatchLoader(withDdl, Clock.systemUTC()).load(batch, false))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("refusing DDL inside the batch transaction (snowflake");
+    assertThat(recording.log).doesNotContain("COMMIT").contains("ROLLBACK");
+    assertThat(recording.log).noneMatch(s -> s.startsWith("CREATE"));
   }
 
   @Test
   void aForcedReloadSkipsNoFileAndReplacesTheLedgerRows() throws Exception {
     String k1 = "bronze/learner_activity/dt=2026-11-24/t+0+00000000000000000000.parquet";
     RecordingConnection recording =
-        new RecordingConnection(
+        answering(
             sql ->
-                sql.startsWith("SELECT COUNT(*) FROM load_ledger")
-                    ? List.<Object[]>of(new Object[] {1L})
-                    : sql.startsWith("SELECT COUNT(*)")
-                        ? List.<Object[]>of(new Object[] {0L, 0L, 0L, null})
-                        : sql.startsWith("SELECT file_key")
-                            ? List.<Object[]>of(new Object[] {k1})
-                            : List.of(),
-            RAW);
+                sql.startsWith("SELECT file_key")
+                    ? List.<Object[]>of(new Object[] {k1})
+                    : healthy(sql, List.of(k1)),
+            copyResult(new Object[] {k1, "LOADED", 10L, 10L, 0L}));
     new BatchLoader(new SnowflakeWarehouse("stage", recording::connection), Clock.systemUTC())
         .load(batch(k1), true);
     assertThat(recording.log).noneMatch(s -> s.startsWith("SELECT file_key FROM load_ledger"));
