@@ -36,6 +36,7 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String STAGING_DIR = "staging.dir";
   public static final String MAX_FILES = "batch.max.files";
   public static final String MAX_BYTES = "batch.max.bytes";
+  public static final String MIN_INTERVAL_MS = "batch.min.interval.ms";
   public static final String SNOWFLAKE_URL = "snowflake.url";
   public static final String SNOWFLAKE_USER = "snowflake.user";
   public static final String SNOWFLAKE_ROLE = "snowflake.role";
@@ -106,6 +107,15 @@ public final class LoaderConfig extends ServiceConfig {
               Range.atLeast(1),
               Importance.MEDIUM,
               "About the most bytes in one micro-batch.")
+          .define(
+              MIN_INTERVAL_MS,
+              Type.LONG,
+              0L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Least time between the starts of two batches that are not full: manifests arriving"
+                  + " meanwhile are coalesced, so a Snowflake warehouse can auto-suspend (0 = load"
+                  + " as soon as the topic is drained; see docs/snowflake.md).")
           .define(
               SNOWFLAKE_URL,
               Type.STRING,

@@ -7,6 +7,7 @@ import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.manifest.BatchCoalescer;
+import io.lmsingest.loader.source.BatchCadence;
 import io.lmsingest.loader.source.ManifestFollower;
 import io.lmsingest.loader.warehouse.Warehouse;
 import io.lmsingest.schemas.BronzeManifest;
@@ -68,7 +69,10 @@ final class LoaderService implements Service {
             loader,
             new BatchCoalescer(
                 config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES)),
-            config.getInt(LoaderConfig.MAX_FILES),
+            new BatchCadence(
+                Duration.ofMillis(config.getLong(LoaderConfig.MIN_INTERVAL_MS)),
+                config.getInt(LoaderConfig.MAX_FILES),
+                clock),
             result -> {
               lastFailure = null;
               failuresInARow = 0;

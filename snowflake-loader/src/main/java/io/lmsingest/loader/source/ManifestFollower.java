@@ -39,7 +39,7 @@ public final class ManifestFollower implements Runnable {
   private final String topic;
   private final BatchLoader loader;
   private final BatchCoalescer coalescer;
-  private final int maxFiles;
+  private final BatchCadence cadence;
   private final Consumer<BatchResult> onBatch;
   private final Consumer<Exception> onFailure;
   private volatile boolean stopping;
@@ -49,14 +49,14 @@ public final class ManifestFollower implements Runnable {
       String topic,
       BatchLoader loader,
       BatchCoalescer coalescer,
-      int maxFiles,
+      BatchCadence cadence,
       Consumer<BatchResult> onBatch,
       Consumer<Exception> onFailure) {
     this.consumer = consumer;
     this.topic = topic;
     this.loader = loader;
     this.coalescer = coalescer;
-    this.maxFiles = maxFiles;
+    this.cadence = cadence;
     this.onBatch = onBatch;
     this.onFailure = onFailure;
   }
@@ -95,8 +95,10 @@ public final class ManifestFollower implements Runnable {
               new TopicPartition(record.topic(), record.partition()),
               new OffsetAndMetadata(record.offset() + 1));
         }
-        // Load once the topic is drained for now, or enough has gathered for a full batch.
-        if (!pending.isEmpty() && (records.isEmpty() || pendingFiles >= maxFiles)) {
+        // Load a full batch at once; a smaller one once the topic is drained for now and the
+        // minimum interval between batches has passed.
+        if (cadence.due(pendingFiles, records.isEmpty())) {
+          cadence.started();
           for (List<BronzeManifest> batch : coalescer.coalesce(pending)) {
             loadUntilDone(MicroBatch.of(batch));
           }
