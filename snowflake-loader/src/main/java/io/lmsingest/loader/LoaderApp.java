@@ -9,6 +9,8 @@ import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.check.CheckReport;
+import io.lmsingest.loader.check.SnowflakeCheck;
 import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.source.ManifestReplay;
@@ -17,9 +19,11 @@ import io.lmsingest.loader.warehouse.Migrations;
 import io.lmsingest.loader.warehouse.SnowflakePrivateKey;
 import io.lmsingest.loader.warehouse.SnowflakeWarehouse;
 import io.lmsingest.loader.warehouse.Warehouse;
+import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -145,6 +149,70 @@ public final class LoaderApp {
       }
       return results;
     }
+  }
+
+  /**
+   * {@code loader check}: checks, read-only, that the configured Snowflake account has everything
+   * the loader needs, prints each check with its fix, and returns the exit code (0 ready, 1 a check
+   * failed, 2 not a Snowflake config).
+   */
+  public static int check(LoaderConfig config, PrintWriter out) throws Exception {
+    if (!config.getString(LoaderConfig.DIALECT).equals("snowflake")) {
+      out.println(
+          "loader check: warehouse.dialect is "
+              + config.getString(LoaderConfig.DIALECT)
+              + "; the check is for a Snowflake account (warehouse.dialect=snowflake)");
+      return 2;
+    }
+    ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
+    PrivateKey key = snowflakeKey(config, secrets);
+    Optional<String> bronzeKey = Optional.empty();
+    try (S3Client s3 = S3Clients.create(config, secrets)) {
+      bronzeKey =
+          s3
+              .listObjectsV2(
+                  b ->
+                      b.bucket(config.getString(LoaderConfig.BUCKET))
+                          .prefix(BronzeLayout.BRONZE_PREFIX + "/")
+                          .maxKeys(1))
+              .contents()
+              .stream()
+              .map(o -> o.key())
+              .findFirst();
+    } catch (RuntimeException e) {
+      out.println(
+          "loader check: cannot list Bronze in s3://"
+              + config.getString(LoaderConfig.BUCKET)
+              + " ("
+              + e.getMessage()
+              + "); the checks that read a file are skipped");
+    }
+    SnowflakeCheck.Target target =
+        new SnowflakeCheck.Target(
+            config.getString(LoaderConfig.SNOWFLAKE_USER),
+            config.getString(LoaderConfig.SNOWFLAKE_ROLE),
+            config.getString(LoaderConfig.SNOWFLAKE_WAREHOUSE),
+            config.getString(LoaderConfig.SNOWFLAKE_DATABASE),
+            config.getString(LoaderConfig.SNOWFLAKE_SCHEMA),
+            config.getString(LoaderConfig.SNOWFLAKE_STAGE),
+            config.getString(LoaderConfig.BUCKET));
+    CheckReport report =
+        new SnowflakeCheck(
+                target,
+                SnowflakeWarehouse.keyPair(
+                    config.getString(LoaderConfig.SNOWFLAKE_URL),
+                    SnowflakeWarehouse.connectionProperties(
+                        target.user(),
+                        target.role(),
+                        target.warehouse(),
+                        target.database(),
+                        target.schema(),
+                        key)),
+                bronzeKey,
+                SnowflakePrivateKey.publicKeyFingerprint(key))
+            .run();
+    report.print(out);
+    return report.exitCode();
   }
 
   static KafkaConsumer<String, BronzeManifest> consumer(LoaderConfig config) {

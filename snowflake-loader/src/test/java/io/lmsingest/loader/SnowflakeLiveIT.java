@@ -3,6 +3,8 @@ package io.lmsingest.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lmsingest.loader.batch.BatchResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,11 @@ class SnowflakeLiveIT {
     }
     LoaderConfig config =
         LoaderConfig.load(values, env); // LMS_S3_BUCKET etc. come from the environment
+    // The account is checked first, as an operator would before going live.
+    StringWriter checkOutput = new StringWriter();
+    assertThat(LoaderApp.check(config, new PrintWriter(checkOutput, true)))
+        .as("loader check:%n%s", checkOutput)
+        .isZero();
     List<BatchResult> first = LoaderApp.replay(config, Optional.empty(), false);
     List<BatchResult> second = LoaderApp.replay(config, Optional.empty(), false);
     assertThat(second).allMatch(r -> r.files() == 0);

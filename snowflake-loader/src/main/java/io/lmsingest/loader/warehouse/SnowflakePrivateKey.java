@@ -3,8 +3,12 @@ package io.lmsingest.loader.warehouse;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.Cipher;
@@ -56,6 +60,27 @@ public final class SnowflakePrivateKey {
           "the Snowflake private key cannot be read ("
               + e.getClass().getSimpleName()
               + "); check the PEM and its passphrase");
+    }
+  }
+
+  /**
+   * The fingerprint Snowflake shows as {@code RSA_PUBLIC_KEY_FP} in {@code DESC USER} for the
+   * public half of this key: {@code SHA256:} + base64 of the SHA-256 of the DER public key. Not a
+   * secret; it lets an operator see whether the user holds the matching public key.
+   */
+  public static String publicKeyFingerprint(PrivateKey key) {
+    try {
+      if (!(key instanceof RSAPrivateCrtKey rsa)) {
+        return "(unknown: not an RSA CRT key)";
+      }
+      PublicKey pub =
+          KeyFactory.getInstance("RSA")
+              .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+      return "SHA256:"
+          + Base64.getEncoder()
+              .encodeToString(MessageDigest.getInstance("SHA-256").digest(pub.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("RSA or SHA-256 is missing from this JVM", e);
     }
   }
 }

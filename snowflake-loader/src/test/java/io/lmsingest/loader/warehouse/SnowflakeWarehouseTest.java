@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -460,6 +461,14 @@ class SnowflakeWarehouseTest {
         SnowflakeWarehouse.connectionProperties(
             "LOADER", "LMS_LOADER", "LOAD_WH", "LMS", "BRONZE", parsed);
     assertThat(props.get("privateKey")).isSameAs(parsed);
+    // What DESC USER shows as RSA_PUBLIC_KEY_FP for the matching public key.
+    assertThat(SnowflakePrivateKey.publicKeyFingerprint(parsed))
+        .isEqualTo(
+            "SHA256:"
+                + Base64.getEncoder()
+                    .encodeToString(
+                        MessageDigest.getInstance("SHA-256")
+                            .digest(pair.getPublic().getEncoded())));
     assertThat(props).doesNotContainKey("password");
     assertThat(Class.forName("net.snowflake.client.jdbc.SnowflakeDriver")).isNotNull();
   }
