@@ -77,4 +77,20 @@ class PollerConfigTest {
         .doesNotContain("hunter2")
         .contains("kafka.sasl.jaas.config=[redacted]");
   }
+
+  @Test
+  void aRawApiKeyFailsAtStartBeforeAnythingIsPrintedAndIsNeverEchoed() {
+    String canary = "sk_live_canary_7c0ffee";
+    Map<String, String> values = minimal();
+    values.put(PollerConfig.API_KEY, canary);
+    assertThatThrownBy(() -> PollerConfig.load(values, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("lms.api.key")
+        .hasMessageNotContaining(canary);
+    // The same from the environment: LMS_API_KEY overrides lms.api.key, so it must hold a reference
+    // too (a raw key there used to reach the start-up log).
+    assertThatThrownBy(() -> PollerConfig.load(minimal(), Map.of("LMS_API_KEY", canary)))
+        .hasMessageContaining("lms.api.key")
+        .hasMessageNotContaining(canary);
+  }
 }

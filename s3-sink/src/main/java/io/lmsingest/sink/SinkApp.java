@@ -7,6 +7,7 @@ import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
@@ -126,7 +127,7 @@ public final class SinkApp {
     BronzeWriter writer =
         new BronzeWriter(
             config.getString(SinkConfig.TOPIC),
-            Path.of(config.getString(SinkConfig.STAGING_DIR)),
+            ProcessWorkDir.claim(Path.of(config.getString(SinkConfig.STAGING_DIR))),
             config.getString(SinkConfig.BRONZE_PREFIX),
             config.getLong(SinkConfig.ROW_GROUP_BYTES),
             committer,

@@ -107,6 +107,12 @@ class SinkCrashIT {
         RECORDS, kills, filesDuringKills, millis, adoptions);
     assertThat(kills).as("killed mid-run").isGreaterThanOrEqualTo(10);
     assertThat(logText).doesNotContain("OutOfMemoryError");
+    // Half-written Parquet files of killed processes are removed when the next one starts: only the
+    // last (stopped) process's own directory is left.
+    assertThat(logText).contains("which is gone");
+    try (var left = Files.list(dir.resolve("staging"))) {
+      assertThat(left.toList()).hasSizeLessThanOrEqualTo(1);
+    }
 
     Set<String> expected = BronzeAudit.offsetsOf(kafka, topic, RECORDS);
     BronzeAudit.assertExactlyOnce(s3, warehouse, bucket, expected, dir);

@@ -5,6 +5,7 @@ import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.loader.batch.BatchLoader;
@@ -99,7 +100,7 @@ public final class LoaderApp {
               Path.of(config.getString(LoaderConfig.DUCKDB_PATH)),
               s3,
               config.getString(LoaderConfig.BUCKET),
-              Path.of(config.getString(LoaderConfig.STAGING_DIR)));
+              ProcessWorkDir.claim(Path.of(config.getString(LoaderConfig.STAGING_DIR))));
     }
     Migrations.apply(warehouse.connection(), warehouse.dialect());
     return warehouse;

@@ -142,12 +142,14 @@ public final class LoaderConfig extends ServiceConfig {
               SNOWFLAKE_PRIVATE_KEY,
               Type.STRING,
               "",
+              CommonKeys.SECRET_REFERENCE,
               Importance.HIGH,
               "Secret reference (aws-secretsmanager:/env:/file:) of the PKCS#8 PEM private key.")
           .define(
               SNOWFLAKE_PRIVATE_KEY_PASSPHRASE,
               Type.STRING,
               "",
+              CommonKeys.SECRET_REFERENCE,
               Importance.LOW,
               "Secret reference of the key's passphrase, if encrypted.");
 

@@ -78,6 +78,7 @@ public final class ValidatorConfig extends ServiceConfig {
               PSEUDONYMISE_KEY,
               Type.STRING,
               "",
+              CommonKeys.SECRET_REFERENCE,
               Importance.MEDIUM,
               "Secret reference (aws-secretsmanager:/env:/file:) of a key (16+ characters) that turns every learner_id into"
                   + " p_<HMAC-SHA256> before v1, stable across runs and replays; empty = learner ids pass unchanged.")

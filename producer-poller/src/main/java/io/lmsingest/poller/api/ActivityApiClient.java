@@ -8,6 +8,7 @@ import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.secrets.Secret;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -61,35 +63,43 @@ public final class ActivityApiClient {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // Redirects are followed here, not by the client: the JDK re-sends every header,
+            // the API key too, to wherever a redirect points.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
-  /** Fetches the page {@code request} names, streaming its activities into {@code sink}. */
+  /** Most redirects followed for one page. */
+  static final int MAX_REDIRECTS = 5;
+
+  /**
+   * Fetches the page {@code request} names, streaming its activities into {@code sink}. The API key
+   * is only ever sent to the configured API's origin (scheme, host and port): a next-page link or a
+   * redirect to another origin is refused, not followed.
+   */
   public PageResult fetch(PageRequest request, ActivitySink sink) throws ApiFailure {
     URI uri = uriOf(request);
-    HttpRequest httpRequest =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeout)
-            .header(keyHeader, apiKey.get().reveal())
-            .header("Accept", "application/json")
-            .GET()
-            .build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
-      throw new ApiFailure(
-          ApiFailure.Kind.TRANSIENT,
-          "timeout after " + timeout.toMillis() + " ms on " + request,
-          Optional.empty(),
-          e);
-    } catch (IOException e) {
-      throw new ApiFailure(
-          ApiFailure.Kind.TRANSIENT, "I/O error on " + request + ": " + e, Optional.empty(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "interrupted", Optional.empty(), e);
+    requireApiOrigin(uri, "the next-page link of " + request);
+    HttpResponse<InputStream> response = send(uri, request);
+    for (int hops = 0; isRedirect(response.statusCode()); hops++) {
+      String location = response.headers().firstValue("Location").orElse(null);
+      close(response);
+      if (location == null || hops >= MAX_REDIRECTS) {
+        throw new ApiFailure(
+            ApiFailure.Kind.TRANSIENT,
+            "HTTP "
+                + response.statusCode()
+                + " on "
+                + request
+                + (location == null
+                    ? " without a Location"
+                    : " after " + MAX_REDIRECTS + " redirects"),
+            Optional.empty(),
+            null);
+      }
+      uri = uri.resolve(location);
+      requireApiOrigin(uri, "a redirect (HTTP " + response.statusCode() + ") of " + request);
+      response = send(uri, request);
     }
     try (InputStream body = response.body()) {
       int status = response.statusCode();
@@ -105,6 +115,68 @@ public final class ActivityApiClient {
           Optional.empty(),
           e);
     }
+  }
+
+  private HttpResponse<InputStream> send(URI uri, PageRequest request) throws ApiFailure {
+    HttpRequest httpRequest =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header(keyHeader, apiKey.get().reveal())
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    try {
+      return http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      throw new ApiFailure(
+          ApiFailure.Kind.TRANSIENT,
+          "timeout after " + timeout.toMillis() + " ms on " + request,
+          Optional.empty(),
+          e);
+    } catch (IOException e) {
+      throw new ApiFailure(
+          ApiFailure.Kind.TRANSIENT, "I/O error on " + request + ": " + e, Optional.empty(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "interrupted", Optional.empty(), e);
+    }
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private static void close(HttpResponse<InputStream> response) {
+    try (InputStream body = response.body()) {
+      body.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // the redirect's body is of no interest; the connection is not reused then
+    }
+  }
+
+  /** A URI the key may be sent to: the configured API's scheme, host and port. */
+  private void requireApiOrigin(URI uri, String what) throws ApiFailure {
+    if (!origin(uri).equals(origin(activitiesUrl))) {
+      throw new ApiFailure(
+          ApiFailure.Kind.REJECTED,
+          what
+              + " points to "
+              + origin(uri)
+              + ", not the configured API "
+              + origin(activitiesUrl)
+              + ": not followed, the API key is sent only to the configured origin",
+          Optional.empty(),
+          null);
+    }
+  }
+
+  static String origin(URI uri) {
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+    int port =
+        uri.getPort() != -1
+            ? uri.getPort()
+            : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+    return scheme + "://" + String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
   }
 
   private PageResult readPage(

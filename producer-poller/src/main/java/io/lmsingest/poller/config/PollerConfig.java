@@ -66,7 +66,8 @@ public final class PollerConfig extends ServiceConfig {
               API_KEY,
               Type.STRING,
               ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
+              ConfigDef.CompositeValidator.of(
+                  new ConfigDef.NonEmptyString(), CommonKeys.SECRET_REFERENCE),
               Importance.HIGH,
               "Where the API key lives: aws-secretsmanager:<id>[#json-key], env:NAME or file:PATH. Never the key itself.")
           .define(

@@ -1,11 +1,13 @@
 package io.lmsingest.kit.config;
 
+import io.lmsingest.secrets.SecretReference;
 import java.util.Collection;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The keys every service shares — Kafka, schema registry, S3, metrics endpoint, secrets — declared
@@ -13,6 +15,30 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * groups it needs: {@code CommonKeys.secrets(CommonKeys.kafka(new ConfigDef(), true))...}.
  */
 public final class CommonKeys {
+  /**
+   * Checks, when the config is read and so before it is ever printed, that a secret key holds a
+   * reference ({@code aws-secretsmanager:}, {@code env:}, {@code file:}) and not the secret itself;
+   * the message names the key and never echoes the value. Empty passes (the key is optional).
+   */
+  public static final ConfigDef.Validator SECRET_REFERENCE =
+      new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+          if (value instanceof String s && !s.isEmpty()) {
+            try {
+              SecretReference.parse(name, s);
+            } catch (IllegalArgumentException e) {
+              throw new ConfigException(e.getMessage());
+            }
+          }
+        }
+
+        @Override
+        public String toString() {
+          return "a secret reference: aws-secretsmanager:<id>[#json-key], env:NAME or file:PATH";
+        }
+      };
+
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String CREATE_TOPICS = "topics.create";
   public static final String REGISTRY_URL = "schema.registry.url";
@@ -102,6 +128,7 @@ public final class CommonKeys {
             S3_ACCESS_KEY_ID,
             Type.STRING,
             "",
+            SECRET_REFERENCE,
             Importance.LOW,
             "Secret reference (aws-secretsmanager:<id>[#json-key], env:NAME, file:PATH) of an access key id;"
                 + " empty = the default AWS credential chain (instance profile, IRSA, environment).")
@@ -109,6 +136,7 @@ public final class CommonKeys {
             S3_SECRET_ACCESS_KEY,
             Type.STRING,
             "",
+            SECRET_REFERENCE,
             Importance.LOW,
             "Secret reference of the matching secret access key; set together with "
                 + S3_ACCESS_KEY_ID
@@ -163,6 +191,7 @@ public final class CommonKeys {
             ALERT_SLACK_WEBHOOK,
             Type.STRING,
             "",
+            SECRET_REFERENCE,
             Importance.MEDIUM,
             "Secret reference (aws-secretsmanager:/env:/file:) of a Slack incoming-webhook URL (its path is the credential);"
                 + " empty = no Slack.")

@@ -64,11 +64,15 @@ public abstract class ServiceConfig extends AbstractConfig {
   }
 
   /**
-   * Every effective setting for the start-up log. Secret keys hold references, not values; Kafka
-   * passwords and JAAS configs given under {@code kafka.} are redacted.
+   * Every effective setting for the start-up log. Secret keys hold references, not values (checked
+   * when the config was read); credentials in URLs, Kafka passwords and JAAS configs given under
+   * {@code kafka.} are redacted.
    */
   public Map<String, Object> printable() {
-    Map<String, Object> all = new TreeMap<>(values());
+    Map<String, Object> all = new TreeMap<>();
+    // Secret keys passed CommonKeys.SECRET_REFERENCE when the config was read: they hold
+    // references. Credentials inside URLs (user-info, password= parameters) are taken out.
+    values().forEach((k, v) -> all.put(k, v instanceof String s ? UrlCredentials.redact(s) : v));
     kafkaOverrides()
         .forEach(
             (k, v) ->
@@ -79,7 +83,7 @@ public abstract class ServiceConfig extends AbstractConfig {
                             || k.contains("secret")
                             || k.contains("key")
                         ? "[redacted]"
-                        : v));
+                        : v instanceof String s ? UrlCredentials.redact(s) : v));
     return all;
   }
 }

@@ -57,6 +57,45 @@ class ServiceConfigTest {
   }
 
   @Test
+  void aSecretPastedInsteadOfItsReferenceFailsAtStartNamingTheKeyNeverTheValue() {
+    String canary = "AKIAcanary0123456789";
+    for (String key : new String[] {CommonKeys.S3_ACCESS_KEY_ID, CommonKeys.S3_SECRET_ACCESS_KEY}) {
+      Map<String, String> values = minimal();
+      values.put(key, canary);
+      assertThatThrownBy(() -> new ExampleConfig(values))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key)
+          .hasMessageNotContaining(canary);
+    }
+    Map<String, String> references = minimal();
+    references.put(CommonKeys.S3_ACCESS_KEY_ID, "env:AWS_KEY");
+    references.put(CommonKeys.S3_SECRET_ACCESS_KEY, "aws-secretsmanager:lms/s3#secret");
+    assertThat(new ExampleConfig(references).printable().toString())
+        .contains("s3.secret.access.key=aws-secretsmanager:lms/s3#secret");
+  }
+
+  @Test
+  void credentialsInUrlsAreRedactedWhenPrinted() {
+    Map<String, String> values = minimal();
+    values.put(
+        CommonKeys.REGISTRY_URL, "https://svc-user:hunter2@registry.example.com/apis/ccompat/v7");
+    values.put(CommonKeys.S3_ENDPOINT, "https://s3.example.com/?X-Amz-Signature=abc123&region=eu");
+    values.put(
+        "kafka.sasl.oauthbearer.token.endpoint.url", "https://idp/token?client_secret=s3cr3t");
+    String printed = new ExampleConfig(values).printable().toString();
+    assertThat(printed)
+        .doesNotContain("hunter2", "svc-user", "abc123", "s3cr3t")
+        .contains("schema.registry.url=https://[redacted]@registry.example.com/apis/ccompat/v7")
+        .contains("s3.endpoint=https://s3.example.com/?X-Amz-Signature=[redacted]&region=eu")
+        .contains("client_secret=[redacted]");
+    assertThat(
+            UrlCredentials.redact(
+                "jdbc:snowflake://acme.snowflakecomputing.com/?user=LOADER&password=p%40ss&db=LMS"))
+        .isEqualTo(
+            "jdbc:snowflake://acme.snowflakecomputing.com/?user=LOADER&password=[redacted]&db=LMS");
+  }
+
+  @Test
   void anUnknownKeyFailsAtStartNamingItAndTheNearestKeyButNotTheValue() {
     Map<String, String> values = minimal();
     values.put("aws.secretsmanager.endpiont", "http://canary-value");

@@ -41,11 +41,11 @@ public record MicroBatch(String id, String topic, List<FileRef> files) {
     for (BronzeManifest manifest : manifests) {
       topic = manifest.getTopic();
       for (BronzeFile file : manifest.getFiles()) {
-        if (!SAFE_KEY.matcher(file.getKey()).matches()) {
+        if (!isSafeKey(file.getKey())) {
           throw new IllegalArgumentException(
               "manifest "
                   + manifest.getBatchId()
-                  + " names an object key with characters a"
+                  + " names an object key with characters or path segments (/, ., ..) a"
                   + " Bronze key never has: "
                   + file.getKey());
         }
@@ -53,6 +53,22 @@ public record MicroBatch(String id, String topic, List<FileRef> files) {
       }
     }
     return of(topic, new ArrayList<>(byKey.values()));
+  }
+
+  /**
+   * A key a Bronze object can have: its alphabet only, relative, no empty, "." or ".." segment (the
+   * DuckDB dialect downloads to a path made from it, which must stay in its staging directory).
+   */
+  public static boolean isSafeKey(String key) {
+    if (!SAFE_KEY.matcher(key).matches() || key.startsWith("/")) {
+      return false;
+    }
+    for (String segment : key.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static MicroBatch of(String topic, List<FileRef> files) {

@@ -77,7 +77,10 @@ public final class DuckDbWarehouse implements Warehouse {
     Path dir = stagingDir.resolve(batch.id());
     List<String> locations = new ArrayList<>();
     for (MicroBatch.FileRef f : batch.files()) {
-      Path local = dir.resolve(f.key());
+      Path local = dir.resolve(f.key()).normalize();
+      if (!local.startsWith(dir)) { // MicroBatch refuses such keys; never write outside anyway
+        throw new IOException("object key " + f.key() + " leads outside the staging directory");
+      }
       Files.createDirectories(local.getParent());
       MessageDigest sha = sha256();
       try (InputStream in =
