@@ -3,6 +3,7 @@ package io.lmsingest.poller;
 import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Backoff;
+import io.lmsingest.kit.runtime.Heartbeat;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
@@ -34,9 +35,14 @@ public final class Poller implements Runnable {
 
   /** What the loop needs besides its parts. */
   public record Settings(
-      String source, Duration idleInterval, Backoff backoff, Duration outageAlertAfter) {}
+      String source,
+      Duration idleInterval,
+      Backoff backoff,
+      Duration outageAlertAfter,
+      Duration stallAfter) {}
 
   private final Settings settings;
+  private final Heartbeat heartbeat;
   private final ActivityApiClient api;
   private final PageWriter writer;
   private final RateLimiter rateLimiter;
@@ -62,6 +68,7 @@ public final class Poller implements Runnable {
       Clock clock,
       ServiceMetrics metrics) {
     this.settings = settings;
+    this.heartbeat = new Heartbeat(clock, settings.stallAfter());
     this.api = api;
     this.writer = writer;
     this.mark = start;
@@ -92,8 +99,20 @@ public final class Poller implements Runnable {
 
   /** Ready while pages succeed; not ready, with since when and why, while they fail. */
   public Readiness readiness() {
+    if (!heartbeat.alive()) {
+      return Readiness.notReady(
+          "the poll loop has not turned for " + heartbeat.silence().toSeconds() + " s (stuck)");
+    }
     String reason = failing;
     return reason == null ? Readiness.READY : Readiness.notReady(reason);
+  }
+
+  /**
+   * False when the loop has not turned for {@code stallAfter}: every page is bounded by the API
+   * timeout and every wait by the backoff, so only a hung call gets here.
+   */
+  public boolean alive() {
+    return heartbeat.alive();
   }
 
   /** Asks the loop to stop after the current page. */
@@ -114,6 +133,7 @@ public final class Poller implements Runnable {
     Instant failingSince = null;
     boolean alerted = false;
     while (!stopping) {
+      heartbeat.beat();
       pause(rateLimiter.reserve(System.nanoTime()));
       long started = System.nanoTime();
       final PageRequest current = request;

@@ -162,7 +162,14 @@ public final class PollerApp implements Service {
                 new Backoff(
                     Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_INITIAL_MS)),
                     Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_MAX_MS))),
-                Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS))),
+                Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS)),
+                // A turn is at most a page (API timeout), a Kafka commit and the longest wait.
+                Duration.ofMillis(
+                    2
+                            * (config.getLong(PollerConfig.API_TIMEOUT_MS)
+                                + config.getLong(PollerConfig.BACKOFF_MAX_MS)
+                                + config.getLong(PollerConfig.IDLE_INTERVAL_MS))
+                        + 120_000)),
             api,
             writer,
             start,
@@ -206,6 +213,11 @@ public final class PollerApp implements Service {
   @Override
   public Readiness readiness() {
     return poller.readiness();
+  }
+
+  @Override
+  public boolean alive() {
+    return poller.alive();
   }
 
   @Override

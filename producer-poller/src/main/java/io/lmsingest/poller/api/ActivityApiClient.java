@@ -19,6 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +36,16 @@ import java.util.regex.Pattern;
  */
 public final class ActivityApiClient {
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** Closes the body of a page whose read outlasts the timeout (one daemon thread for all). */
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "lms-api-page-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
   /** Receives the page's activities in order. */
@@ -106,7 +121,35 @@ public final class ActivityApiClient {
       if (status != 200) {
         throw failureFor(status, response, request);
       }
-      return readPage(uri, body, response, sink);
+      // The client's timeout ends when the headers arrive; a connection that goes silent in the
+      // middle of the body (half-open) would block the read forever. A watchdog closes the body
+      // when the whole page has taken longer than the timeout.
+      AtomicBoolean stalled = new AtomicBoolean();
+      ScheduledFuture<?> watchdog =
+          WATCHDOG.schedule(
+              () -> {
+                stalled.set(true);
+                closeQuietly(body);
+              },
+              timeout.toMillis(),
+              TimeUnit.MILLISECONDS);
+      try {
+        return readPage(uri, body, response, sink);
+      } catch (ApiFailure e) {
+        if (stalled.get()) {
+          throw new ApiFailure(
+              ApiFailure.Kind.TRANSIENT,
+              "page read did not finish within "
+                  + timeout.toMillis()
+                  + " ms (the connection stalled mid-body) on "
+                  + request,
+              Optional.empty(),
+              e);
+        }
+        throw e;
+      } finally {
+        watchdog.cancel(false);
+      }
     } catch (IOException e) {
       // Closing a broken stream; the page itself has already succeeded or failed.
       throw new ApiFailure(
@@ -139,6 +182,14 @@ public final class ActivityApiClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiFailure(ApiFailure.Kind.TRANSIENT, "interrupted", Optional.empty(), e);
+    }
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // the read it unblocks reports the failure
     }
   }
 

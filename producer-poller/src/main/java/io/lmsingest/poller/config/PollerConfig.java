@@ -96,7 +96,8 @@ public final class PollerConfig extends ServiceConfig {
               30_000L,
               Range.atLeast(100),
               Importance.MEDIUM,
-              "Connect and whole-response timeout per page.")
+              "Timeout of one page: connecting, and the whole response, body included (a connection"
+                  + " that stalls mid-body fails the page like a 5xx).")
           .define(
               RATE_LIMIT,
               Type.DOUBLE,

@@ -21,4 +21,12 @@ public interface Service extends AutoCloseable {
 
   /** Whether the service is doing its job right now, and if not, why (for {@code GET /ready}). */
   Readiness readiness();
+
+  /**
+   * Liveness beyond "has not failed": false when the service is stuck (a loop that stopped turning,
+   * see {@link Heartbeat}); {@code GET /health} then answers 503.
+   */
+  default boolean alive() {
+    return true;
+  }
 }

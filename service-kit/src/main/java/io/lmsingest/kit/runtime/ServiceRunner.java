@@ -106,7 +106,7 @@ public final class ServiceRunner {
             host,
             port,
             () -> current.get() == null ? "" : current.get().metrics().scrape(),
-            () -> !failed.get(),
+            () -> !failed.get() && (current.get() == null || current.get().alive()),
             () -> {
               Service service = current.get();
               if (stop.isRequested()) {

@@ -14,15 +14,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API key goes to the configured API's origin only: over real HTTP, a next-page link or a
- * redirect to another origin is refused before anything is sent there.
+ * The API client over real HTTP: the key goes to the configured origin only (a next-page link or a
+ * redirect to another origin is refused before anything is sent there), and a page whose body
+ * stalls fails within the timeout.
  */
-class ActivityApiClientOriginTest {
+class ActivityApiClientHttpTest {
   static final String KEY = "canary-api-key-5f1e";
   static final String EMPTY_PAGE = "{\"data\":[],\"has_more\":false}";
 
@@ -79,8 +82,12 @@ class ActivityApiClientOriginTest {
         pagination);
   }
 
+  /** Lets a stalling handler go when the test ends (the server's stop waits for its handler). */
+  final CountDownLatch release = new CountDownLatch(1);
+
   @AfterEach
   void stop() {
+    release.countDown();
     servers.forEach(s -> s.stop(0));
   }
 
@@ -150,5 +157,36 @@ class ActivityApiClientOriginTest {
         .isNotEqualTo(ActivityApiClient.origin(URI.create("https://lms.example.com/a")));
     assertThat(ActivityApiClient.origin(URI.create("https://lms.example.com.evil.io/a")))
         .isNotEqualTo(ActivityApiClient.origin(URI.create("https://lms.example.com/a")));
+  }
+
+  /** Headers and the start of a page, then silence with the connection kept open (half-open). */
+  @Test
+  void aPageThatStallsMidBodyFailsWithinTheTimeoutLikeA5xx() throws Exception {
+    HttpServer api =
+        server(
+            e -> {
+              try {
+                e.sendResponseHeaders(200, 0); // chunked: the body has no announced length
+                e.getResponseBody().write("{\"data\":[".getBytes(StandardCharsets.UTF_8));
+                e.getResponseBody().flush();
+                release.await(30, TimeUnit.SECONDS);
+              } catch (IOException | InterruptedException ignored) {
+                // the test is over; the client went away
+              }
+            });
+    ActivityApiClient client =
+        new ActivityApiClient(
+            URI.create(base(api) + "/activities"),
+            "X-Api-Key",
+            () -> Secret.of(KEY),
+            100,
+            Duration.ofMillis(1_500),
+            Pagination.CURSOR);
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> client.fetch(PageRequest.since(Instant.EPOCH), a -> {}))
+        .isInstanceOf(ApiFailure.class)
+        .hasMessageContaining("page read did not finish within 1500 ms")
+        .satisfies(f -> assertThat(((ApiFailure) f).kind()).isEqualTo(ApiFailure.Kind.TRANSIENT));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
   }
 }
