@@ -2,36 +2,16 @@ package io.lmsingest.kit.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lmsingest.kit.ManualClock;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AlertsTest {
-  static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-11-26T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   final ManualClock clock = new ManualClock();
   final List<Alert> sent = new ArrayList<>();
@@ -46,7 +26,7 @@ class AlertsTest {
         "files cannot be made durable in S3",
         "5 failures; last: SdkClientException",
         "check S3");
-    clock.now = clock.now.plusSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
     alerts.raise("s3-not-durable", "files cannot be made durable in S3", "6 failures", "check S3");
     assertThat(sent)
         .singleElement()
@@ -62,7 +42,7 @@ class AlertsTest {
             });
     assertThat(alerts.firing()).containsExactly("s3-not-durable");
 
-    clock.now = clock.now.plusSeconds(90);
+    clock.advance(Duration.ofSeconds(90));
     alerts.resolve("s3-not-durable");
     alerts.resolve("s3-not-durable");
     assertThat(sent).hasSize(2);
@@ -77,11 +57,11 @@ class AlertsTest {
   void aFlappingIncidentIsNotSentAgainWithinTheMinimumInterval() {
     alerts.raise("api-down", "LMS API down", "HTTP 503", "wait");
     alerts.resolve("api-down");
-    clock.now = clock.now.plus(Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(5));
     alerts.raise("api-down", "LMS API down", "HTTP 503", "wait");
     alerts.resolve("api-down");
     assertThat(sent).hasSize(2);
-    clock.now = clock.now.plus(Duration.ofMinutes(10));
+    clock.advance(Duration.ofMinutes(10));
     alerts.raise("api-down", "LMS API down", "HTTP 503", "wait");
     assertThat(sent).hasSize(3);
     assertThat(sent.get(2).state()).isEqualTo(Alert.State.FIRING);

@@ -2,37 +2,15 @@ package io.lmsingest.loader.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.lmsingest.testkit.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class BatchCadenceTest {
   /** A clock the test moves. */
-  static final class TestClock extends Clock {
-    Instant now = Instant.parse("2026-11-26T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void withoutAMinimumIntervalADrainedTopicLoadsAtOnce() {
-    BatchCadence cadence = new BatchCadence(Duration.ZERO, 1000, new TestClock());
+    BatchCadence cadence = new BatchCadence(Duration.ZERO, 1000, new ManualClock());
     assertThat(cadence.due(0, true)).as("nothing gathered").isFalse();
     assertThat(cadence.due(3, false)).as("more may be coming in this poll").isFalse();
     assertThat(cadence.due(3, true)).isTrue();
@@ -42,19 +20,19 @@ class BatchCadenceTest {
 
   @Test
   void aMinimumIntervalGathersSmallBatchesUntilItHasPassed() {
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock();
     BatchCadence cadence = new BatchCadence(Duration.ofMinutes(15), 1000, clock);
     assertThat(cadence.due(2, true)).as("the first batch does not wait").isTrue();
     cadence.started();
-    clock.now = clock.now.plus(Duration.ofMinutes(14));
+    clock.advance(Duration.ofMinutes(14));
     assertThat(cadence.due(40, true)).as("14 min after the last batch began").isFalse();
-    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     assertThat(cadence.due(40, true)).as("15 min after").isTrue();
   }
 
   @Test
   void aFullBatchLoadsAtOnceWhateverTheInterval() {
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock();
     BatchCadence cadence = new BatchCadence(Duration.ofHours(1), 1000, clock);
     cadence.started();
     assertThat(cadence.due(999, true)).isFalse();
