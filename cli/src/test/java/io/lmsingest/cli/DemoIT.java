@@ -153,6 +153,7 @@ class DemoIT {
           List.of(
               "lms_poller_pages_total",
               "lms_poller_records_total",
+              "lms_poller_records_rejected_total",
               "lms_poller_api_seconds_total",
               "lms_poller_retries_total",
               "lms_poller_cursor_lag_seconds",

@@ -11,6 +11,7 @@ import io.lmsingest.poller.api.PageRequest;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.poller.retry.RateLimiter;
+import io.lmsingest.schemas.DlqHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +82,9 @@ public final class Poller implements Runnable {
             .counter(
                 "lms_poller_pages_total", "API pages committed to the raw topic with their cursor.")
             .counter("lms_poller_records_total", "Records committed to the raw topic.")
+            .counter(
+                "lms_poller_records_rejected_total",
+                "API records that could not be read as an activity, sent to the DLQ.")
             .counter("lms_poller_api_seconds_total", "Time spent fetching pages from the LMS API.")
             .counter(
                 "lms_poller_retries_total",
@@ -91,6 +95,7 @@ public final class Poller implements Runnable {
       metrics.known("lms_poller_retries_total{cause=" + kind.name().toLowerCase() + "}");
     }
     metrics.known("lms_poller_retries_total{cause=kafka}");
+    metrics.known("lms_poller_records_rejected_total"); // at 0 from the first scrape
   }
 
   public HighWaterMark mark() {
@@ -143,6 +148,15 @@ public final class Poller implements Runnable {
             "lms_poller_api_seconds_total", Duration.ofNanos(System.nanoTime() - started));
         metrics.increment("lms_poller_pages_total");
         metrics.add("lms_poller_records_total", page.written());
+        if (page.rejected() > 0) {
+          metrics.add("lms_poller_records_rejected_total", page.rejected());
+          LOG.warn(
+              "poller source={} sent {} unparsable record(s) of a page to the DLQ (lms.dlq.rule={})"
+                  + " and went on",
+              settings.source(),
+              page.rejected(),
+              DlqHeaders.UNPARSABLE_RECORD);
+        }
         mark = page.mark();
         metrics.set(
             "lms_poller_cursor_lag_seconds",

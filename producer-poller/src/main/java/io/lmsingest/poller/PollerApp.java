@@ -15,6 +15,7 @@ import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
+import io.lmsingest.poller.kafka.PollerValueSerializer;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;
 import io.lmsingest.serde.RegistryAvroDeserializer;
@@ -81,7 +82,9 @@ public final class PollerApp implements Service {
                   Optional.of(config.getInt(PollerConfig.RAW_PARTITIONS)),
                   Optional.empty()),
               new NewTopic(cursorTopic, Optional.of(1), Optional.empty())
-                  .configs(Map.of("cleanup.policy", "compact"))));
+                  .configs(Map.of("cleanup.policy", "compact")),
+              new NewTopic(
+                  config.getString(PollerConfig.DLQ_TOPIC), Optional.empty(), Optional.empty())));
     }
     Map<String, Object> serde =
         Map.of(
@@ -99,8 +102,9 @@ public final class PollerApp implements Service {
     producerConfig.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     RegistryAvroSerializer<IndexedRecord> valueSerializer = new RegistryAvroSerializer<>();
     valueSerializer.configure(serde, false);
-    KafkaProducer<String, IndexedRecord> producer =
-        new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
+    KafkaProducer<String, Object> producer =
+        new KafkaProducer<>(
+            producerConfig, new StringSerializer(), new PollerValueSerializer(valueSerializer));
     // Fences an older poller with the same transactional.id and aborts its open page, so the cursor
     // read next is the last one really committed.
     producer.initTransactions();
@@ -141,6 +145,7 @@ public final class PollerApp implements Service {
             producer,
             rawTopic,
             cursorTopic,
+            config.getString(PollerConfig.DLQ_TOPIC),
             config.getString(PollerConfig.SOURCE),
             clock,
             cursor.orElse(null));

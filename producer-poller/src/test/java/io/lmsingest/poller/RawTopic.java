@@ -31,10 +31,6 @@ final class RawTopic {
 
   /** Streams every committed record of {@code topic} to {@code visitor}, holding none of them. */
   static void scan(String bootstrap, String registryUrl, String topic, Consumer<Entry> visitor) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     RegistryAvroDeserializer<LearnerActivity> values = new RegistryAvroDeserializer<>();
     values.configure(
         Map.of(
@@ -43,6 +39,31 @@ final class RawTopic {
             RegistrySerdeConfig.SPECIFIC_AVRO_READER,
             "true"),
         false);
+    scanBytes(
+        bootstrap,
+        topic,
+        r ->
+            visitor.accept(
+                new Entry(
+                    r.key(),
+                    values.deserialize(topic, r.value()),
+                    r.value(),
+                    List.of(r.headers().toArray()))));
+  }
+
+  /** Every committed record of a topic of plain bytes (the DLQ), partition by partition. */
+  static List<ConsumerRecord<String, byte[]>> readBytes(String bootstrap, String topic) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    scanBytes(bootstrap, topic, out::add);
+    return out;
+  }
+
+  private static void scanBytes(
+      String bootstrap, String topic, Consumer<ConsumerRecord<String, byte[]>> visitor) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
@@ -57,14 +78,7 @@ final class RawTopic {
         if (System.nanoTime() > deadline) {
           throw new AssertionError("could not read " + topic + " to its end");
         }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          visitor.accept(
-              new Entry(
-                  r.key(),
-                  values.deserialize(topic, r.value()),
-                  r.value(),
-                  List.of(r.headers().toArray())));
-        }
+        consumer.poll(Duration.ofMillis(200)).forEach(visitor);
       }
     }
   }

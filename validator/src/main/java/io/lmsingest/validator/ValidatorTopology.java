@@ -1,6 +1,7 @@
 package io.lmsingest.validator;
 
 import io.lmsingest.kit.metrics.ServiceMetrics;
+import io.lmsingest.schemas.DlqHeaders;
 import io.lmsingest.schemas.LearnerActivity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,11 +27,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * service and the TopologyTestDriver test call.
  */
 public final class ValidatorTopology {
-  public static final String HEADER_RULE = "lms.dlq.rule";
-  public static final String HEADER_DETAIL = "lms.dlq.detail";
-  public static final String HEADER_TOPIC = "lms.dlq.source.topic";
-  public static final String HEADER_PARTITION = "lms.dlq.source.partition";
-  public static final String HEADER_OFFSET = "lms.dlq.source.offset";
+  public static final String HEADER_RULE = DlqHeaders.RULE;
+  public static final String HEADER_DETAIL = DlqHeaders.DETAIL;
+  public static final String HEADER_TOPIC = DlqHeaders.SOURCE_TOPIC;
+  public static final String HEADER_PARTITION = DlqHeaders.SOURCE_PARTITION;
+  public static final String HEADER_OFFSET = DlqHeaders.SOURCE_OFFSET;
 
   private static final String SOURCE = "raw";
   private static final String VALIDATE = "validate";

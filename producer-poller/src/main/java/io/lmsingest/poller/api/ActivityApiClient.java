@@ -52,6 +52,12 @@ public final class ActivityApiClient {
   @FunctionalInterface
   public interface ActivitySink {
     void accept(LearnerActivity activity) throws ApiFailure;
+
+    /** An element that is not a valid activity; a sink that cannot keep it must fail the page. */
+    default void reject(UnparsableRecord record) {
+      throw new IllegalStateException(
+          "this page sink cannot keep an unparsable record: " + record.reason());
+    }
   }
 
   private final URI activitiesUrl;
@@ -246,8 +252,13 @@ public final class ActivityApiClient {
           case "data" -> {
             expect(value, JsonToken.START_ARRAY);
             while (json.nextToken() != JsonToken.END_ARRAY) {
-              sink.accept(ActivityJsonReader.read(json));
-              records++;
+              ActivityJsonReader.Parsed element = ActivityJsonReader.read(json);
+              if (element instanceof ActivityJsonReader.Parsed.Activity a) {
+                sink.accept(a.activity());
+              } else {
+                sink.reject((UnparsableRecord) element);
+              }
+              records++; // a rejected element still holds its place (offset pagination)
             }
           }
           case "has_more" -> hasMore = json.getValueAsBoolean();

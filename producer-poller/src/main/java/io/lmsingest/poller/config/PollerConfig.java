@@ -41,6 +41,7 @@ public final class PollerConfig extends ServiceConfig {
   public static final String REGISTRY_URL = CommonKeys.REGISTRY_URL;
   public static final String RAW_TOPIC = "topic.raw";
   public static final String CURSOR_TOPIC = "topic.cursor";
+  public static final String DLQ_TOPIC = "topic.dlq";
   public static final String RAW_PARTITIONS = "topic.raw.partitions";
   public static final String CREATE_TOPICS = CommonKeys.CREATE_TOPICS;
   public static final String TRANSACTIONAL_ID = "transactional.id";
@@ -159,6 +160,13 @@ public final class PollerConfig extends ServiceConfig {
               Topics.CURSOR,
               Importance.MEDIUM,
               "Compacted topic of the pollers' cursors (key = source).")
+          .define(
+              DLQ_TOPIC,
+              Type.STRING,
+              Topics.DLQ,
+              Importance.LOW,
+              "Where API records that cannot be read as an activity go (their JSON, with the reason"
+                  + " in lms.dlq.* headers), in the page's transaction.")
           .define(
               RAW_PARTITIONS,
               Type.INT,

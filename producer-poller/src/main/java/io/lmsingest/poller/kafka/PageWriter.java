@@ -3,10 +3,14 @@ package io.lmsingest.poller.kafka;
 import io.lmsingest.poller.api.ActivityApiClient;
 import io.lmsingest.poller.api.ApiFailure;
 import io.lmsingest.poller.api.PageResult;
+import io.lmsingest.poller.api.UnparsableRecord;
+import io.lmsingest.schemas.DlqHeaders;
+import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.schemas.PollerCursor;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.avro.generic.IndexedRecord;
+import java.util.List;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -14,11 +18,14 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Writes one API page to Kafka as ONE transaction: the page's new records to the raw topic and the
- * advanced cursor to the cursor topic, committed together or not at all. This class owns the
- * producer's transactions; nothing else begins, commits or aborts one.
+ * Writes one API page to Kafka as ONE transaction: the page's new records to the raw topic, its
+ * unparsable elements to the DLQ, and the advanced cursor to the cursor topic, committed together
+ * or not at all. This class owns the producer's transactions; nothing else begins, commits or
+ * aborts one.
  */
 public final class PageWriter implements AutoCloseable {
   /** Fetches a page, handing its records to the given sink as they arrive. */
@@ -27,8 +34,10 @@ public final class PageWriter implements AutoCloseable {
     PageResult fetchInto(ActivityApiClient.ActivitySink sink) throws ApiFailure;
   }
 
-  /** A committed page: its result and the mark after it. */
-  public record Committed(PageResult page, HighWaterMark mark, int written) {}
+  /**
+   * A committed page: its result, the mark after it, records written and records sent to the DLQ.
+   */
+  public record Committed(PageResult page, HighWaterMark mark, int written, int rejected) {}
 
   /**
    * The producer was fenced by a newer poller with the same transactional.id, or is otherwise
@@ -40,24 +49,27 @@ public final class PageWriter implements AutoCloseable {
     }
   }
 
-  private final Producer<String, IndexedRecord> producer;
+  private final Producer<String, Object> producer;
   private final String rawTopic;
   private final String cursorTopic;
+  private final String dlqTopic;
   private final String source;
   private final Clock clock;
   private long pages;
   private long records;
 
   public PageWriter(
-      Producer<String, IndexedRecord> producer,
+      Producer<String, Object> producer,
       String rawTopic,
       String cursorTopic,
+      String dlqTopic,
       String source,
       Clock clock,
       PollerCursor resumedFrom) {
     this.producer = producer;
     this.rawTopic = rawTopic;
     this.cursorTopic = cursorTopic;
+    this.dlqTopic = dlqTopic;
     this.source = source;
     this.clock = clock;
     this.pages = resumedFrom == null ? 0 : resumedFrom.getPages();
@@ -80,14 +92,26 @@ public final class PageWriter implements AutoCloseable {
     }
     HighWaterMark[] mark = {from};
     int[] written = {0};
+    int[] rejected = {0};
     try {
       PageResult result =
           page.fetchInto(
-              activity -> {
-                if (mark[0].precedes(activity)) {
-                  producer.send(new ProducerRecord<>(rawTopic, activity.getActivityId(), activity));
-                  mark[0] = HighWaterMark.of(activity);
-                  written[0]++;
+              new ActivityApiClient.ActivitySink() {
+                @Override
+                public void accept(LearnerActivity activity) {
+                  if (mark[0].precedes(activity)) {
+                    producer.send(
+                        new ProducerRecord<>(rawTopic, activity.getActivityId(), activity));
+                    mark[0] = HighWaterMark.of(activity);
+                    written[0]++;
+                  }
+                }
+
+                /** In the page's transaction: committed with it, or not at all. */
+                @Override
+                public void reject(UnparsableRecord record) {
+                  producer.send(dlqRecord(record));
+                  rejected[0]++;
                 }
               });
       if (written[0] > 0) {
@@ -98,7 +122,7 @@ public final class PageWriter implements AutoCloseable {
         pages++;
         records += written[0];
       }
-      return new Committed(result, mark[0], written[0]);
+      return new Committed(result, mark[0], written[0], rejected[0]);
     } catch (ProducerFencedException
         | OutOfOrderSequenceException
         | AuthorizationException
@@ -111,6 +135,27 @@ public final class PageWriter implements AutoCloseable {
       abort();
       throw e;
     }
+  }
+
+  /** The API's JSON of the element as the value; why and from where in the lms.dlq.* headers. */
+  private ProducerRecord<String, Object> dlqRecord(UnparsableRecord record) {
+    List<Header> headers =
+        List.of(
+            header(DlqHeaders.RULE, DlqHeaders.UNPARSABLE_RECORD),
+            header(DlqHeaders.DETAIL, record.reason()),
+            header(DlqHeaders.SOURCE_TOPIC, "lms-api:" + source),
+            header(DlqHeaders.SOURCE_PARTITION, "-1"),
+            header(DlqHeaders.SOURCE_OFFSET, "-1"));
+    return new ProducerRecord<>(
+        dlqTopic,
+        null,
+        record.activityId().orElse(null),
+        record.json().getBytes(StandardCharsets.UTF_8),
+        headers);
+  }
+
+  private static Header header(String name, String value) {
+    return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
   }
 
   private PollerCursor cursor(HighWaterMark mark, int written) {
