@@ -129,25 +129,27 @@ public final class LoaderApp {
     ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
     try (S3Client s3 = S3Clients.create(config, secrets);
         Warehouse warehouse = openWarehouse(config, secrets, s3)) {
-      List<BronzeManifest> manifests =
-          ManifestReplay.read(
-              s3,
-              config.getString(LoaderConfig.BUCKET),
-              config.getString(LoaderConfig.MANIFEST_PREFIX),
-              from);
       LOG.info(
-          "replay loader: {} manifests{}{}",
-          manifests.size(),
+          "replay loader: manifests{}{}, streamed from s3://{}/{}",
           from.map(f -> " created at or after " + f).orElse(""),
-          force ? " (forced: files in the ledger are loaded again)" : "");
+          force ? " (forced: files in the ledger are loaded again)" : "",
+          config.getString(LoaderConfig.BUCKET),
+          config.getString(LoaderConfig.MANIFEST_PREFIX));
       BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
       List<BatchResult> results = new ArrayList<>();
-      for (List<BronzeManifest> batch :
-          new BatchCoalescer(
-                  config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES))
-              .coalesce(manifests)) {
-        results.add(loader.load(MicroBatch.of(batch), force));
-      }
+      new BatchCoalescer(
+              config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES))
+          .coalesce(
+              ManifestReplay.manifests(
+                  s3,
+                  config.getString(LoaderConfig.BUCKET),
+                  config.getString(LoaderConfig.MANIFEST_PREFIX),
+                  from),
+              batch -> results.add(loader.load(MicroBatch.of(batch), force)));
+      LOG.info(
+          "replay loader: {} batches, {} files loaded",
+          results.size(),
+          results.stream().mapToLong(BatchResult::files).sum());
       return results;
     }
   }

@@ -2,6 +2,7 @@ package io.lmsingest.loader.manifest;
 
 import io.lmsingest.schemas.BronzeManifest;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -11,6 +12,12 @@ import java.util.List;
 public final class BatchCoalescer {
   private final int maxFiles;
   private final long maxBytes;
+
+  /** Takes one batch; it may fail, and then the coalescing stops with that failure. */
+  @FunctionalInterface
+  public interface BatchHandler {
+    void accept(List<BronzeManifest> batch) throws Exception;
+  }
 
   public BatchCoalescer(int maxFiles, long maxBytes) {
     if (maxFiles < 1 || maxBytes < 1) {
@@ -22,14 +29,28 @@ public final class BatchCoalescer {
 
   public List<List<BronzeManifest>> coalesce(List<BronzeManifest> manifests) {
     List<List<BronzeManifest>> batches = new ArrayList<>();
+    try {
+      coalesce(manifests.iterator(), batches::add);
+    } catch (Exception e) {
+      throw new IllegalStateException("adding to a list failed", e); // cannot happen
+    }
+    return batches;
+  }
+
+  /**
+   * Hands each batch to {@code handler} as soon as it is full, holding no more than one batch of
+   * manifests: a replay over a whole bucket streams.
+   */
+  public void coalesce(Iterator<BronzeManifest> manifests, BatchHandler handler) throws Exception {
     List<BronzeManifest> current = new ArrayList<>();
     int files = 0;
     long bytes = 0;
-    for (BronzeManifest m : manifests) {
+    while (manifests.hasNext()) {
+      BronzeManifest m = manifests.next();
       int mFiles = m.getFiles().size();
       long mBytes = m.getFiles().stream().mapToLong(f -> f.getSizeBytes()).sum();
       if (!current.isEmpty() && (files + mFiles > maxFiles || bytes + mBytes > maxBytes)) {
-        batches.add(current);
+        handler.accept(current);
         current = new ArrayList<>();
         files = 0;
         bytes = 0;
@@ -39,8 +60,7 @@ public final class BatchCoalescer {
       bytes += mBytes;
     }
     if (!current.isEmpty()) {
-      batches.add(current);
+      handler.accept(current);
     }
-    return batches;
   }
 }
