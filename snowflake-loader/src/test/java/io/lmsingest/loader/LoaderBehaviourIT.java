@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
-import io.lmsingest.loader.warehouse.Column;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
+import io.lmsingest.loader.warehouse.ForwardingWarehouse;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.loader.warehouse.Warehouse;
 import io.lmsingest.schemas.BronzeManifest;
@@ -17,7 +17,6 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.S3Fixture;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -230,65 +229,13 @@ class LoaderBehaviourIT {
    * The DuckDB warehouse, with one failing statement at the end of the batch's transaction while
    * {@code fail} is set.
    */
-  private record FailingAfterBatch(DuckDbWarehouse delegate, AtomicBoolean fail)
-      implements Warehouse {
-    @Override
-    public String dialect() {
-      return delegate.dialect();
-    }
+  private static final class FailingAfterBatch extends ForwardingWarehouse {
+    private final AtomicBoolean fail;
 
-    @Override
-    public Connection connection() {
-      return delegate.connection();
+    FailingAfterBatch(DuckDbWarehouse delegate, AtomicBoolean fail) {
+      super(delegate);
+      this.fail = fail;
     }
-
-    @Override
-    public Staged stage(MicroBatch batch) throws IOException {
-      return delegate.stage(batch);
-    }
-
-    @Override
-    public List<Column> fileColumns(Staged staged) throws SQLException {
-      return delegate.fileColumns(staged);
-    }
-
-    @Override
-    public List<String> copyStatements(Staged staged, List<Column> columns) {
-      return delegate.copyStatements(staged, columns);
-    }
-
-    @Override
-    public String batchRows(String batchId) {
-      return delegate.batchRows(batchId);
-    }
-
-    @Override
-    public String addColumn(String table, Column column) {
-      return delegate.addColumn(table, column);
-    }
-
-    @Override
-    public String timestampLiteral(Instant instant) {
-      return delegate.timestampLiteral(instant);
-    }
-
-    @Override
-    public void release(Staged staged) throws IOException {
-      delegate.release(staged);
-    }
-
-    @Override
-    public boolean transactionalDdl() {
-      return delegate.transactionalDdl();
-    }
-
-    @Override
-    public boolean isContention(SQLException failure) {
-      return delegate.isContention(failure);
-    }
-
-    @Override
-    public void close() {}
 
     @Override
     public List<String> afterBatch(String batchId) {

@@ -15,8 +15,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -118,72 +116,15 @@ class SnowflakeWarehouseTest {
   }
 
   /** Snowflake with one DDL statement appended to the batch transaction. */
-  private record DdlAfterBatch(SnowflakeWarehouse delegate) implements Warehouse {
-    @Override
-    public String dialect() {
-      return delegate.dialect();
-    }
-
-    @Override
-    public Connection connection() {
-      return delegate.connection();
-    }
-
-    @Override
-    public Staged stage(MicroBatch batch) {
-      return delegate.stage(batch);
-    }
-
-    @Override
-    public List<Column> fileColumns(Staged staged) throws SQLException {
-      return delegate.fileColumns(staged);
-    }
-
-    @Override
-    public List<String> copyStatements(Staged staged, List<Column> columns) {
-      return delegate.copyStatements(staged, columns);
-    }
-
-    @Override
-    public void checkCopyResult(ResultSet result, Staged staged) throws SQLException {
-      delegate.checkCopyResult(result, staged);
-    }
-
-    @Override
-    public String batchRows(String batchId) {
-      return delegate.batchRows(batchId);
+  private static final class DdlAfterBatch extends ForwardingWarehouse {
+    DdlAfterBatch(SnowflakeWarehouse delegate) {
+      super(delegate);
     }
 
     @Override
     public List<String> afterBatch(String batchId) {
       return List.of("CREATE TEMPORARY TABLE t_" + batchId + " (x INTEGER)");
     }
-
-    @Override
-    public String addColumn(String table, Column column) {
-      return delegate.addColumn(table, column);
-    }
-
-    @Override
-    public String timestampLiteral(Instant instant) {
-      return delegate.timestampLiteral(instant);
-    }
-
-    @Override
-    public boolean transactionalDdl() {
-      return delegate.transactionalDdl();
-    }
-
-    @Override
-    public boolean isContention(SQLException failure) {
-      return delegate.isContention(failure);
-    }
-
-    @Override
-    public void release(Staged staged) {}
-
-    @Override
-    public void close() {}
   }
 
   @Test
