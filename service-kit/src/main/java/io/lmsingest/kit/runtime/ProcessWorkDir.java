@@ -50,7 +50,7 @@ public final class ProcessWorkDir {
   }
 
   /** Deletes a directory tree; returns how many regular files it held. */
-  static long deleteTree(Path dir) throws IOException {
+  public static long deleteTree(Path dir) throws IOException {
     long files = 0;
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(dir)) {

@@ -53,6 +53,7 @@ public final class SnowflakeCheck {
       String bucket) {}
 
   private final Target target;
+  private final String stage;
   private final SnowflakeWarehouse.ConnectionFactory factory;
   private final Optional<String> bronzeKey;
   private final String keyFingerprint;
@@ -78,6 +79,7 @@ public final class SnowflakeCheck {
       Optional<String> bronzeKey,
       String keyFingerprint) {
     this.target = target;
+    this.stage = Identifier.qualified(target.stage(), "snowflake.stage");
     this.factory = factory;
     this.bronzeKey = bronzeKey.filter(k -> BRONZE_KEY.matcher(k).matches());
     this.keyFingerprint = keyFingerprint;
@@ -352,7 +354,6 @@ public final class SnowflakeCheck {
 
   CheckResult stage(Connection c) {
     String check = "stage";
-    String stage = Identifier.qualified(target.stage(), "snowflake.stage");
     String root = "s3://" + (target.bucket().isEmpty() ? "<bronze-bucket>" : target.bucket()) + "/";
     Map<String, String> properties = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
@@ -361,7 +362,7 @@ public final class SnowflakeCheck {
         properties.put(rs.getString("property"), rs.getString("property_value"));
       }
     } catch (SQLException e) {
-      return CheckResult.fail(check, stage + ": " + e.getMessage(), createStage(stage, root));
+      return CheckResult.fail(check, stage + ": " + e.getMessage(), createStage(root));
     }
     String url = properties.getOrDefault("URL", "").replaceAll("[\\[\\]\"]", "");
     String storageIntegration = properties.getOrDefault("STORAGE_INTEGRATION", "");
@@ -382,11 +383,10 @@ public final class SnowflakeCheck {
     }
     return problems.isEmpty()
         ? CheckResult.pass(check, stage + " → " + url + " through " + storageIntegration)
-        : CheckResult.fail(
-            check, stage + ": " + String.join("; ", problems), createStage(stage, root));
+        : CheckResult.fail(check, stage + ": " + String.join("; ", problems), createStage(root));
   }
 
-  private String createStage(String stage, String root) {
+  private String createStage(String root) {
     return "CREATE OR REPLACE STAGE "
         + stage
         + " URL = '"
@@ -434,7 +434,6 @@ public final class SnowflakeCheck {
 
   CheckResult stageReadsTheBucket(Connection c, String key) {
     String check = "stage reads the bucket";
-    String stage = Identifier.qualified(target.stage(), "snowflake.stage");
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("LIST @" + stage + "/" + key)) {
       if (rs.next()) {
@@ -463,7 +462,6 @@ public final class SnowflakeCheck {
     if (!tablesExist) {
       return CheckResult.skipped(check, "raw_learner_activity does not exist yet");
     }
-    String stage = Identifier.qualified(target.stage(), "snowflake.stage");
     String copy =
         "COPY INTO raw_learner_activity FROM @"
             + stage
@@ -491,16 +489,9 @@ public final class SnowflakeCheck {
 
   CheckResult fileColumnsVsTables(Connection c, String key) {
     String check = "file columns vs tables";
-    String stage = Identifier.qualified(target.stage(), "snowflake.stage");
     Map<String, String> inferred = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA(LOCATION => '@"
-                    + stage
-                    + "', FILES => ('"
-                    + key
-                    + "'), FILE_FORMAT => 'lms_parquet', IGNORE_CASE => TRUE))")) {
+        ResultSet rs = st.executeQuery(SnowflakeWarehouse.inferSchemaQuery(stage, List.of(key)))) {
       while (rs.next()) {
         inferred.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
       }
@@ -570,7 +561,6 @@ public final class SnowflakeCheck {
 
   CheckResult attributesAsObject(Connection c, String key) {
     String check = "attributes as OBJECT";
-    String stage = Identifier.qualified(target.stage(), "snowflake.stage");
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(

@@ -1,5 +1,6 @@
 package io.lmsingest.loader.warehouse;
 
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.loader.manifest.MicroBatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -219,11 +219,7 @@ public final class DuckDbWarehouse implements Warehouse {
   public void release(Staged staged) throws IOException {
     Path dir = stagingDir.resolve(staged.batch().id());
     if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      ProcessWorkDir.deleteTree(dir);
     }
   }
 

@@ -115,10 +115,18 @@ public final class SnowflakeWarehouse implements Warehouse {
   }
 
   public String inferSchemaQuery(Staged staged) {
+    return inferSchemaQuery(stage, staged.locations());
+  }
+
+  /**
+   * INFER_SCHEMA of some files on a stage, typed with the named format (also what {@code loader
+   * check} compares with the tables). The stage and keys must have passed validation.
+   */
+  public static String inferSchemaQuery(String stage, List<String> keys) {
     return "SELECT COLUMN_NAME, TYPE FROM TABLE(INFER_SCHEMA(LOCATION => '@"
         + stage
         + "', FILES => ("
-        + files(staged)
+        + quoted(keys)
         + "), FILE_FORMAT => 'lms_parquet', IGNORE_CASE => TRUE))";
   }
 
@@ -158,7 +166,11 @@ public final class SnowflakeWarehouse implements Warehouse {
   }
 
   private static String files(Staged staged) {
-    return staged.locations().stream().map(k -> "'" + k + "'").collect(Collectors.joining(", "));
+    return quoted(staged.locations());
+  }
+
+  private static String quoted(List<String> keys) {
+    return keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(", "));
   }
 
   @Override
