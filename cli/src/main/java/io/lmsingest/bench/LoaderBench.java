@@ -3,6 +3,7 @@ package io.lmsingest.bench;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
+import io.lmsingest.loader.warehouse.DuckDbSettings;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.Migrations;
 import io.lmsingest.localstack.LocalS3Server;
@@ -53,7 +54,11 @@ public final class LoaderBench {
         List<String> staged;
         try (DuckDbWarehouse warehouse =
             new DuckDbWarehouse(
-                dir.resolve("loader.duckdb"), s3, "bench", dir.resolve("staging"))) {
+                dir.resolve("loader.duckdb"),
+                DuckDbSettings.defaults(dir.resolve("spill")),
+                s3,
+                "bench",
+                dir.resolve("staging"))) {
           Migrations.apply(warehouse.connection(), warehouse.dialect());
           BatchLoader batchLoader = new BatchLoader(warehouse, Clock.systemUTC());
           long t0 = System.nanoTime();

@@ -122,6 +122,8 @@ public final class PipelineServices {
       case "poller" -> {
         values.put("lms.api.url", stack.simulatorUrl() + "/v1/activities");
         values.put("lms.api.key", "file:" + layout.secretFile("lms-api-key"));
+        // The client-side limit spares a shared LMS; the local simulator is ours alone.
+        values.put("lms.api.rate.limit.per.second", "200");
         values.put("metrics.port", Integer.toString(metrics));
       }
       case "validator" -> {

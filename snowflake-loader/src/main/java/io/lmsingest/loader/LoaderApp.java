@@ -95,12 +95,14 @@ public final class LoaderApp {
                       config.getString(LoaderConfig.SNOWFLAKE_SCHEMA),
                       snowflakeKey(config, secrets))));
     } else {
+      Path staging = ProcessWorkDir.claim(Path.of(config.getString(LoaderConfig.STAGING_DIR)));
       warehouse =
           new DuckDbWarehouse(
               Path.of(config.getString(LoaderConfig.DUCKDB_PATH)),
+              config.duckDbSettings(staging.resolve("duckdb-spill")),
               s3,
               config.getString(LoaderConfig.BUCKET),
-              ProcessWorkDir.claim(Path.of(config.getString(LoaderConfig.STAGING_DIR))));
+              staging);
     }
     Migrations.apply(warehouse.connection(), warehouse.dialect());
     return warehouse;

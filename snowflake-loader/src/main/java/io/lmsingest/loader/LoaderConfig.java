@@ -4,9 +4,11 @@ import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.kit.config.ServiceConfig;
 import io.lmsingest.kit.config.ServiceConfigFile;
+import io.lmsingest.loader.warehouse.DuckDbSettings;
 import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.schemas.ConsumerGroups;
 import io.lmsingest.schemas.Topics;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -26,6 +28,9 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String MANIFEST_TOPIC = "topic.manifests";
   public static final String DIALECT = "warehouse.dialect";
   public static final String DUCKDB_PATH = "duckdb.path";
+  public static final String DUCKDB_MEMORY_LIMIT = "duckdb.memory.limit";
+  public static final String DUCKDB_THREADS = "duckdb.threads";
+  public static final String DUCKDB_CHECKPOINT_THRESHOLD = "duckdb.checkpoint.threshold";
   public static final String BUCKET = CommonKeys.S3_BUCKET;
   public static final String REGION = CommonKeys.S3_REGION;
   public static final String ENDPOINT = CommonKeys.S3_ENDPOINT;
@@ -81,6 +86,27 @@ public final class LoaderConfig extends ServiceConfig {
               "warehouse.duckdb",
               Importance.MEDIUM,
               "DuckDB database file (dialect duckdb).")
+          .define(
+              DUCKDB_MEMORY_LIMIT,
+              Type.STRING,
+              DuckDbSettings.DEFAULT_MEMORY_LIMIT,
+              Importance.MEDIUM,
+              "Most memory DuckDB's buffer manager may hold (e.g. 256MB, 2GB; empty = DuckDB's 80 % of"
+                  + " RAM); larger joins spill to the staging directory.")
+          .define(
+              DUCKDB_THREADS,
+              Type.INT,
+              DuckDbSettings.DEFAULT_THREADS,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "DuckDB worker threads (0 = one per core).")
+          .define(
+              DUCKDB_CHECKPOINT_THRESHOLD,
+              Type.STRING,
+              DuckDbSettings.DEFAULT_CHECKPOINT_THRESHOLD,
+              Importance.LOW,
+              "Write-ahead log size at which a COMMIT also checkpoints (a checkpoint rewrites what"
+                  + " the batches changed; larger = fewer rewrites, a longer WAL replay after a crash).")
           .define(
               MANIFEST_PREFIX,
               Type.STRING,
@@ -156,6 +182,14 @@ public final class LoaderConfig extends ServiceConfig {
   public LoaderConfig(Map<String, ?> values) {
     super("loader", DEFINITION, values);
     S3Clients.checkKeyPair(this);
+    for (String key : new String[] {DUCKDB_MEMORY_LIMIT, DUCKDB_CHECKPOINT_THRESHOLD}) {
+      if (!DuckDbSettings.isSize(getString(key).trim())) {
+        throw new ConfigException(
+            key,
+            getString(key),
+            "not a size DuckDB reads, such as 256MB or 2GB (empty = DuckDB's default)");
+      }
+    }
     if (getString(DIALECT).equals("snowflake")) {
       for (String key : new String[] {SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY}) {
         if (getString(key).isEmpty()) {
@@ -167,6 +201,17 @@ public final class LoaderConfig extends ServiceConfig {
 
   public static LoaderConfig load(Map<String, String> fileValues, Map<String, String> environment) {
     return new LoaderConfig(ServiceConfigFile.withEnvironment(DEFINITION, fileValues, environment));
+  }
+
+  /**
+   * The embedded warehouse's resource settings; its spill files go under {@code spillDirectory}.
+   */
+  public DuckDbSettings duckDbSettings(Path spillDirectory) {
+    return new DuckDbSettings(
+        getString(DUCKDB_MEMORY_LIMIT).trim(),
+        getInt(DUCKDB_THREADS),
+        getString(DUCKDB_CHECKPOINT_THRESHOLD).trim(),
+        spillDirectory);
   }
 
   /** Kafka is needed to follow the manifest topic, not to replay from S3. */

@@ -6,6 +6,7 @@ import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
 import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
+import io.lmsingest.loader.warehouse.DuckDbSettings;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.loader.warehouse.Migrations;
@@ -107,7 +108,11 @@ class DuckDbLoaderIT {
   static DuckDbWarehouse warehouse(S3Fixture s3, String bucket, Path dir) throws Exception {
     DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
-            dir.resolve("warehouse.duckdb"), s3.client(), bucket, dir.resolve("staging"));
+            dir.resolve("warehouse.duckdb"),
+            DuckDbSettings.defaults(dir.resolve("spill")),
+            s3.client(),
+            bucket,
+            dir.resolve("staging"));
     Migrations.apply(warehouse.connection(), warehouse.dialect());
     return warehouse;
   }

@@ -3,7 +3,9 @@ package io.lmsingest.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lmsingest.loader.warehouse.DuckDbSettings;
 import io.lmsingest.schemas.ConsumerGroups;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -36,5 +38,23 @@ class LoaderConfigTest {
     snowflake.put(LoaderConfig.DIALECT, "snowflake");
     assertThatThrownBy(() -> LoaderConfig.load(snowflake, Map.of()))
         .hasMessageContaining(LoaderConfig.SNOWFLAKE_URL);
+  }
+
+  @Test
+  void duckDbIsBoundedByDefaultAndABadSizeNamesItsKey() {
+    LoaderConfig config = LoaderConfig.load(minimal(), Map.of());
+    assertThat(config.duckDbSettings(Path.of("/tmp/spill")))
+        .isEqualTo(new DuckDbSettings("256MB", 1, "256MB", Path.of("/tmp/spill")));
+    Map<String, String> bad = minimal();
+    bad.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "lots");
+    assertThatThrownBy(() -> LoaderConfig.load(bad, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("duckdb.memory.limit")
+        .hasMessageContaining("lots");
+    Map<String, String> unbounded = minimal();
+    unbounded.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "");
+    unbounded.put(LoaderConfig.DUCKDB_THREADS, "0");
+    assertThat(LoaderConfig.load(unbounded, Map.of()).duckDbSettings(Path.of("s")).statements())
+        .containsExactly("SET checkpoint_threshold = '256MB'", "SET temp_directory = 's'");
   }
 }

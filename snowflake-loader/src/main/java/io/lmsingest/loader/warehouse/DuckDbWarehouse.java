@@ -40,9 +40,15 @@ public final class DuckDbWarehouse implements Warehouse {
   private final String bucket;
   private final Path stagingDir;
 
-  public DuckDbWarehouse(Path database, S3Client s3, String bucket, Path stagingDir)
+  public DuckDbWarehouse(
+      Path database, DuckDbSettings settings, S3Client s3, String bucket, Path stagingDir)
       throws SQLException, IOException {
     this(open(database), s3, bucket, stagingDir);
+    try (Statement st = connection.createStatement()) {
+      for (String set : settings.statements()) {
+        st.execute(set);
+      }
+    }
   }
 
   private static Connection open(Path database) throws SQLException, IOException {

@@ -1,0 +1,67 @@
+package io.lmsingest.loader.warehouse;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * How much of the machine the embedded warehouse may take. DuckDB's defaults are 80 % of RAM and
+ * one thread per core: next to a broker and three other services that is neither flat nor fair.
+ * {@code checkpointThreshold} is the write-ahead log size at which a COMMIT also checkpoints; every
+ * checkpoint rewrites the row groups the batches changed, so a small threshold makes a backlog of
+ * small batches rewrite the growing target table again and again.
+ */
+public record DuckDbSettings(
+    String memoryLimit, int threads, String checkpointThreshold, Path spillDirectory) {
+  private static final Pattern SIZE =
+      Pattern.compile(
+          "\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
+
+  public static final String DEFAULT_MEMORY_LIMIT = "256MB";
+  public static final int DEFAULT_THREADS = 1;
+  public static final String DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
+
+  /** The loader's defaults (its config's). */
+  public static DuckDbSettings defaults(Path spillDirectory) {
+    return new DuckDbSettings(
+        DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, DEFAULT_CHECKPOINT_THRESHOLD, spillDirectory);
+  }
+
+  /** DuckDB's own defaults, for tests and tools that open a throw-away database. */
+  public static DuckDbSettings unbounded(Path spillDirectory) {
+    return new DuckDbSettings("", 0, "", spillDirectory);
+  }
+
+  /** Empty (DuckDB's default) or a size DuckDB reads, such as 512MB or 2GB. */
+  public static boolean isSize(String value) {
+    return value.isEmpty() || SIZE.matcher(value).matches();
+  }
+
+  public DuckDbSettings {
+    if (!isSize(memoryLimit) || !isSize(checkpointThreshold)) {
+      throw new IllegalArgumentException(
+          "not a size such as 512MB or 2GB: " + memoryLimit + ", " + checkpointThreshold);
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("duckdb threads must be 0 (one per core) or more");
+    }
+  }
+
+  /** The SET statements a new session runs; empty values keep DuckDB's default. */
+  public List<String> statements() {
+    List<String> sets = new java.util.ArrayList<>();
+    if (!memoryLimit.isEmpty()) {
+      sets.add("SET memory_limit = '" + memoryLimit.toUpperCase(Locale.ROOT) + "'");
+    }
+    if (threads > 0) {
+      sets.add("SET threads = " + threads);
+    }
+    if (!checkpointThreshold.isEmpty()) {
+      sets.add("SET checkpoint_threshold = '" + checkpointThreshold.toUpperCase(Locale.ROOT) + "'");
+    }
+    // Joins and sorts over the limit spill here instead of failing.
+    sets.add("SET temp_directory = '" + spillDirectory.toString().replace("'", "''") + "'");
+    return sets;
+  }
+}
