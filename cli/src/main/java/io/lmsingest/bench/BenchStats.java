@@ -1,10 +1,12 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.localstack.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 
 /** Medians of benchmark runs and clean-up of their temporary directories. */
 final class BenchStats {
@@ -14,6 +16,17 @@ final class BenchStats {
     List<Double> sorted = results.stream().map(r -> r[column]).sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Stack settings on free ports, so a benchmark never meets a running demo's services. */
+  static Properties freePorts() {
+    Properties settings = new Properties();
+    for (String port :
+        List.of(
+            "kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port")) {
+      settings.setProperty(port, Integer.toString(Ports.free()));
+    }
+    return settings;
   }
 
   static void deleteTree(Path root) throws IOException {

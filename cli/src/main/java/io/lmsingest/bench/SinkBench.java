@@ -1,7 +1,6 @@
 package io.lmsingest.bench;
 
 import io.lmsingest.kit.kafka.GroupLag;
-import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.schemas.LearnerActivity;
@@ -57,12 +56,7 @@ public final class SinkBench {
   public int run() throws Exception {
     Path root = Files.createTempDirectory("lms-bench-");
     StackLayout layout = new StackLayout(root);
-    Properties settings = new Properties();
-    for (String port :
-        List.of(
-            "kafka.port", "kafka.controller.port", "registry.port", "s3.port", "simulator.port")) {
-      settings.setProperty(port, Integer.toString(Ports.free()));
-    }
+    Properties settings = BenchStats.freePorts();
     layout.saveSettings(settings);
     LocalStack stack = new LocalStack(layout, settings);
     String bootstrap = stack.kafka().bootstrapServers();

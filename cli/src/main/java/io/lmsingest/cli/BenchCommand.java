@@ -1,9 +1,11 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.bench.EndToEndBench;
 import io.lmsingest.bench.LoaderBench;
 import io.lmsingest.bench.SinkBench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -16,8 +18,65 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Benchmarks on a fresh local stack in a temporary directory (nothing else is touched).",
-    subcommands = {BenchCommand.Sink.class, BenchCommand.Loader.class})
+    subcommands = {BenchCommand.EndToEnd.class, BenchCommand.Sink.class, BenchCommand.Loader.class})
 final class BenchCommand {
+  /** How many times a benchmark runs; medians are reported. */
+  static final class RunsOption {
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Runs; medians are reported (default ${DEFAULT-VALUE}).")
+    int runs;
+  }
+
+  @Command(
+      name = "e2e",
+      mixinStandardHelpOptions = true,
+      description = {
+        "One LMS day API -> ANALYTICS_READY on the embedded default, as `demo --records N --until-drained` runs it, in a",
+        "fresh directory per run: wall time (stack start included), changes/s, each process's peak RSS (VmHWM: native",
+        "memory included) and CPU seconds, freshness (ingested_at - the poller's Kafka timestamp) p50/p95/p99, then",
+        "`replay loader` of the same day from S3 into an empty warehouse. Prints a table and the medians."
+      })
+  static final class EndToEnd implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--records",
+        defaultValue = "5000000",
+        description = "Changes the simulator serves (default ${DEFAULT-VALUE}: one LMS day).")
+    long records;
+
+    @Mixin RunsOption runs;
+
+    @Option(
+        names = "--keep",
+        description = "Keep each run's directory (data, logs) instead of deleting it.")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+      return new EndToEndBench(
+              spec.commandLine().getOut(),
+              records,
+              runs.runs,
+              keep,
+              (dataDir, out) ->
+                  new picocli.CommandLine(new LmsIngest())
+                      .setOut(out)
+                      .setErr(out)
+                      .execute(
+                          "demo",
+                          "--records",
+                          Long.toString(records),
+                          "--until-drained",
+                          "--data-dir",
+                          dataDir.toString(),
+                          "--progress-interval",
+                          "2"))
+          .run();
+    }
+  }
 
   @Command(
       name = "loader",
@@ -36,11 +95,7 @@ final class BenchCommand {
         description = "Changes in Bronze (default ${DEFAULT-VALUE}).")
     int records;
 
-    @Option(
-        names = "--runs",
-        defaultValue = "3",
-        description = "Runs; medians are reported (default ${DEFAULT-VALUE}).")
-    int runs;
+    @Mixin RunsOption runs;
 
     @Option(
         names = "--naive-rows",
@@ -50,7 +105,7 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      return new LoaderBench(spec.commandLine().getOut(), records, runs, naiveRows).run();
+      return new LoaderBench(spec.commandLine().getOut(), records, runs.runs, naiveRows).run();
     }
   }
 
@@ -77,11 +132,7 @@ final class BenchCommand {
         description = "Partitions (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(
-        names = "--runs",
-        defaultValue = "3",
-        description = "Runs; medians are reported (default ${DEFAULT-VALUE}).")
-    int runs;
+    @Mixin RunsOption runs;
 
     @Option(
         names = "--heap",
@@ -91,7 +142,7 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      return new SinkBench(spec.commandLine().getOut(), records, partitions, runs, heap).run();
+      return new SinkBench(spec.commandLine().getOut(), records, partitions, runs.runs, heap).run();
     }
   }
 }

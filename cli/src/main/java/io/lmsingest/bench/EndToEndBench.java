@@ -1,0 +1,227 @@
+package io.lmsingest.bench;
+
+import io.lmsingest.loader.LoaderApp;
+import io.lmsingest.loader.LoaderConfig;
+import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.stack.LocalStack;
+import io.lmsingest.stack.PipelineServices;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+
+/**
+ * {@code bench e2e}: the whole pipeline on the embedded default, run by the demo itself (so the
+ * bench measures what a user gets), with every process sampled from /proc, then the same day
+ * replayed from S3 into an empty warehouse. See BENCHMARKS.md.
+ */
+public final class EndToEndBench {
+  /** Runs {@code demo --records N --until-drained} on a data directory; returns its exit code. */
+  @FunctionalInterface
+  public interface Demo {
+    int run(Path dataDir, PrintWriter out) throws Exception;
+  }
+
+  private final PrintWriter out;
+  private final long records;
+  private final int runs;
+  private final boolean keep;
+  private final Demo demo;
+
+  public EndToEndBench(PrintWriter out, long records, int runs, boolean keep, Demo demo) {
+    this.out = out;
+    this.records = records;
+    this.runs = runs;
+    this.keep = keep;
+    this.demo = demo;
+  }
+
+  public int run() throws Exception {
+    if (!ProcessSampler.supported()) {
+      out.println("bench e2e: /proc is not readable here: peak RSS and CPU need Linux");
+      return 2;
+    }
+    List<EndToEndRun> results = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      Path root = Files.createTempDirectory("lms-bench-e2e-");
+      StackLayout layout = new StackLayout(root);
+      Properties settings = BenchStats.freePorts();
+      layout.saveSettings(settings);
+      out.printf("%n== run %d of %d: %,d changes in %s ==%n", run, runs, records, root);
+      out.flush();
+      int exit;
+      double wall;
+      Map<String, ProcessSampler.Usage> usage;
+      LocalStack view = new LocalStack(layout, settings);
+      PipelineServices services = new PipelineServices(view, layout);
+      try (ProcessSampler sampler =
+          new ProcessSampler(
+              process ->
+                  (LocalStack.SERVICES.contains(process)
+                          ? view.running(process)
+                          : services.running(process))
+                      .map(p -> OptionalLong.of(p.pid()))
+                      .orElse(OptionalLong.empty()),
+              EndToEndRun.PROCESSES)) {
+        long started = System.nanoTime();
+        exit = demo.run(root, out);
+        wall = (System.nanoTime() - started) / 1e9;
+        usage = sampler.usage();
+      }
+      if (exit != 0) {
+        out.printf(
+            "run %d: the demo did not drain to the ground truth (exit %d); its data and logs are"
+                + " kept in %s%n",
+            run, exit, root);
+        return 1;
+      }
+      EndToEndRun result = measure(layout, wall, usage, replay(layout));
+      results.add(result);
+      print(List.of(result), "run " + run);
+      if (!keep) {
+        BenchStats.deleteTree(root);
+      }
+    }
+    out.printf("%n== %d runs: median [min .. max] ==%n", results.size());
+    printMedians(results);
+    out.flush();
+    return 0;
+  }
+
+  private EndToEndRun measure(
+      StackLayout layout, double wall, Map<String, ProcessSampler.Usage> usage, double replay)
+      throws Exception {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath());
+        Statement st = c.createStatement()) {
+      st.execute("SET memory_limit = '256MB'");
+      double[] freshness = new double[3];
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT quantile_cont(epoch_ms(ingested_at) - epoch_ms(_kafka_timestamp), 0.5),"
+                  + " quantile_cont(epoch_ms(ingested_at) - epoch_ms(_kafka_timestamp), 0.95),"
+                  + " quantile_cont(epoch_ms(ingested_at) - epoch_ms(_kafka_timestamp), 0.99),"
+                  + " COUNT(*) FROM analytics_ready")) {
+        rs.next();
+        for (int i = 0; i < 3; i++) {
+          freshness[i] = rs.getDouble(i + 1);
+        }
+        long activities = rs.getLong(4);
+        try (ResultSet ledger =
+            st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT batch_id) FROM load_ledger")) {
+          ledger.next();
+          return new EndToEndRun(
+              records,
+              activities,
+              wall,
+              usage,
+              freshness,
+              ledger.getLong(1),
+              ledger.getLong(2),
+              replay);
+        }
+      }
+    }
+  }
+
+  /** {@code replay loader} of the whole day from the run's S3 into an empty warehouse: seconds. */
+  private double replay(StackLayout layout) throws Exception {
+    LocalStack stack = new LocalStack(layout, layout.loadSettings());
+    stack.up(out, List.of("s3"));
+    try {
+      Path dir = layout.root().resolve("replay");
+      LoaderConfig config =
+          LoaderConfig.load(
+              Map.of(
+                  LoaderConfig.DUCKDB_PATH,
+                  dir.resolve("warehouse.duckdb").toString(),
+                  LoaderConfig.STAGING_DIR,
+                  dir.resolve("staging").toString(),
+                  LoaderConfig.BUCKET,
+                  StackLayout.BUCKET,
+                  LoaderConfig.ENDPOINT,
+                  stack.s3().uri().toString(),
+                  LoaderConfig.PATH_STYLE,
+                  "true",
+                  LoaderConfig.ACCESS_KEY_ID,
+                  "file:" + layout.secretFile("s3-access-key-id"),
+                  LoaderConfig.SECRET_ACCESS_KEY,
+                  "file:" + layout.secretFile("s3-secret-access-key")),
+              Map.of());
+      long started = System.nanoTime();
+      List<BatchResult> batches = LoaderApp.replay(config, Optional.empty(), false);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      long copied = batches.stream().mapToLong(BatchResult::rowsCopied).sum();
+      if (copied != records) {
+        throw new IllegalStateException(
+            "replay loader copied " + copied + " rows of the " + records + " changes in Bronze");
+      }
+      out.printf(
+          "replay loader: %,d rows in %d batches from S3 into an empty warehouse in %.1f s%n",
+          copied, batches.size(), seconds);
+      return seconds;
+    } finally {
+      stack.down(out);
+    }
+  }
+
+  private void print(List<EndToEndRun> rows, String label) {
+    EndToEndRun r = rows.get(0);
+    out.printf(
+        "%s: %.1f s wall, %,.0f changes/s end to end, %,d activities, %d Bronze files, %d loader"
+            + " batches, freshness p50/p95/p99 %.1f/%.1f/%.1f s, replay loader %.1f s%n",
+        label,
+        r.wallSeconds(),
+        r.changesPerSecond(),
+        r.activities(),
+        r.bronzeFiles(),
+        r.loaderBatches(),
+        r.freshnessMs()[0] / 1000,
+        r.freshnessMs()[1] / 1000,
+        r.freshnessMs()[2] / 1000,
+        r.replaySeconds());
+    out.printf("  %-10s %12s %10s%n", "process", "peak RSS MB", "CPU s");
+    for (String process : EndToEndRun.PROCESSES) {
+      ProcessSampler.Usage u = r.usage().get(process);
+      if (u != null) {
+        out.printf("  %-10s %12d %10.1f%n", process, u.peakRssBytes() >> 20, u.cpuSeconds());
+      }
+    }
+    out.flush();
+  }
+
+  private void printMedians(List<EndToEndRun> results) {
+    out.printf("  wall s              %s%n", spread(results, r -> r.wallSeconds()));
+    out.printf("  changes/s           %s%n", spread(results, EndToEndRun::changesPerSecond));
+    out.printf("  freshness p95 s     %s%n", spread(results, r -> r.freshnessMs()[1] / 1000));
+    out.printf("  replay loader s     %s%n", spread(results, EndToEndRun::replaySeconds));
+    for (String process : EndToEndRun.PROCESSES) {
+      if (results.stream().allMatch(r -> r.usage().containsKey(process))) {
+        out.printf(
+            "  %-10s RSS MB %s   CPU s %s%n",
+            process,
+            spread(results, r -> r.usage().get(process).peakRssBytes() / 1048576.0),
+            spread(results, r -> r.usage().get(process).cpuSeconds()));
+      }
+    }
+  }
+
+  private static String spread(
+      List<EndToEndRun> results, java.util.function.ToDoubleFunction<EndToEndRun> metric) {
+    List<double[]> values =
+        results.stream().map(r -> new double[] {metric.applyAsDouble(r)}).toList();
+    double min = values.stream().mapToDouble(v -> v[0]).min().orElse(0);
+    double max = values.stream().mapToDouble(v -> v[0]).max().orElse(0);
+    return String.format("%,.1f [%,.1f .. %,.1f]", BenchStats.median(values, 0), min, max);
+  }
+}

@@ -1,0 +1,50 @@
+package io.lmsingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class ProcessSamplerTest {
+  @Test
+  void readsPeakRssAndCpuOfALiveProcessAndAddsUpRestartsOfAService() throws Exception {
+    assumeTrue(ProcessSampler.supported(), "needs Linux /proc");
+    long self = ProcessHandle.current().pid();
+    long[] now = ProcessSampler.read(self);
+    assertThat(now).isNotNull();
+    assertThat(now[0]).as("VmHWM bytes").isGreaterThan(10L << 20);
+    assertThat(now[1]).as("CPU ticks").isGreaterThan(0);
+
+    Process child = new ProcessBuilder("sleep", "30").start();
+    try {
+      long[] pid = {self};
+      try (ProcessSampler sampler =
+          new ProcessSampler(
+              service -> service.equals("loader") ? OptionalLong.of(pid[0]) : OptionalLong.empty(),
+              List.of("loader", "sink"))) {
+        sampler.sampleOnce();
+        pid[0] = child.pid(); // the service restarted: a second process counts too
+        sampler.sampleOnce();
+        Map<String, ProcessSampler.Usage> usage = sampler.usage();
+        assertThat(usage).containsOnlyKeys("loader");
+        // The larger of the two peaks (ours, which may still grow, is far above sleep's).
+        assertThat(usage.get("loader").peakRssBytes())
+            .isBetween(now[0], ProcessSampler.read(self)[0])
+            .isGreaterThan(ProcessSampler.read(child.pid())[0]);
+        assertThat(usage.get("loader").cpuSeconds()).isGreaterThanOrEqualTo(now[1] / 100.0);
+      }
+    } finally {
+      child.destroy();
+    }
+  }
+
+  @Test
+  void aProcessThatIsGoneReadsAsNothing() throws Exception {
+    Process child = new ProcessBuilder("true").start();
+    child.waitFor();
+    assertThat(ProcessSampler.read(child.pid())).isNull();
+  }
+}
