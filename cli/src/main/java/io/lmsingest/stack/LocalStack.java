@@ -240,7 +240,8 @@ public final class LocalStack {
 
   public List<String> jvm(String service) {
     return List.of(
-        "-Xmx256m",
+        // The loader's data lives in DuckDB's native memory (duckdb.memory.limit), not the heap.
+        service.equals("loader") ? "-Xmx128m" : "-Xmx256m",
         "-XX:+UseSerialGC",
         "-Dlms.log.format=json",
         "-Dlms.service=" + service,

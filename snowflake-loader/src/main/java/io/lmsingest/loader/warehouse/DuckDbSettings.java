@@ -18,7 +18,7 @@ public record DuckDbSettings(
       Pattern.compile(
           "\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
 
-  public static final String DEFAULT_MEMORY_LIMIT = "256MB";
+  public static final String DEFAULT_MEMORY_LIMIT = "192MB";
   public static final int DEFAULT_THREADS = 1;
   public static final String DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
 
