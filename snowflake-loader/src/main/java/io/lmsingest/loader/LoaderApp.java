@@ -12,7 +12,6 @@ import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
 import io.lmsingest.loader.check.CheckReport;
 import io.lmsingest.loader.check.SnowflakeCheck;
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.source.ManifestReplay;
 import io.lmsingest.loader.warehouse.DuckDbWarehouse;
@@ -139,8 +138,8 @@ public final class LoaderApp {
           config.getString(LoaderConfig.MANIFEST_PREFIX));
       BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
       List<BatchResult> results = new ArrayList<>();
-      new BatchCoalescer(
-              config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES))
+      config
+          .coalescer()
           .coalesce(
               ManifestReplay.manifests(
                   s3,

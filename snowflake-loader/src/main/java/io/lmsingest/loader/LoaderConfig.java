@@ -4,6 +4,7 @@ import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.config.CommonKeys;
 import io.lmsingest.kit.config.ServiceConfig;
 import io.lmsingest.kit.config.ServiceConfigFile;
+import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.warehouse.DuckDbSettings;
 import io.lmsingest.schemas.BronzeLayout;
 import io.lmsingest.schemas.ConsumerGroups;
@@ -41,6 +42,7 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String STAGING_DIR = "staging.dir";
   public static final String MAX_FILES = "batch.max.files";
   public static final String MAX_BYTES = "batch.max.bytes";
+  public static final String MAX_ROWS = "batch.max.rows";
   public static final String MIN_INTERVAL_MS = "batch.min.interval.ms";
   public static final String SNOWFLAKE_URL = "snowflake.url";
   public static final String SNOWFLAKE_USER = "snowflake.user";
@@ -134,6 +136,16 @@ public final class LoaderConfig extends ServiceConfig {
               Importance.MEDIUM,
               "About the most bytes in one micro-batch.")
           .define(
+              MAX_ROWS,
+              Type.LONG,
+              400_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "About the most rows in one micro-batch (from the manifests' row counts). DuckDB holds a"
+                  + " batch's uncommitted rows in memory: at duckdb.memory.limit=192MB a batch of"
+                  + " ~700,000 rows merged into a 3M-row table still fit, a larger one failed with Out"
+                  + " of Memory.")
+          .define(
               MIN_INTERVAL_MS,
               Type.LONG,
               0L,
@@ -212,6 +224,11 @@ public final class LoaderConfig extends ServiceConfig {
         getInt(DUCKDB_THREADS),
         getString(DUCKDB_CHECKPOINT_THRESHOLD).trim(),
         spillDirectory);
+  }
+
+  /** Micro-batches bounded by this config's files, bytes and rows caps. */
+  public BatchCoalescer coalescer() {
+    return new BatchCoalescer(getInt(MAX_FILES), getLong(MAX_BYTES), getLong(MAX_ROWS));
   }
 
   /** Kafka is needed to follow the manifest topic, not to replay from S3. */

@@ -6,7 +6,6 @@ import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.loader.batch.BatchLoader;
-import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.source.BatchCadence;
 import io.lmsingest.loader.source.ManifestFollower;
 import io.lmsingest.loader.warehouse.Warehouse;
@@ -67,8 +66,7 @@ final class LoaderService implements Service {
             consumer,
             config.getString(LoaderConfig.MANIFEST_TOPIC),
             loader,
-            new BatchCoalescer(
-                config.getInt(LoaderConfig.MAX_FILES), config.getLong(LoaderConfig.MAX_BYTES)),
+            config.coalescer(),
             new BatchCadence(
                 Duration.ofMillis(config.getLong(LoaderConfig.MIN_INTERVAL_MS)),
                 config.getInt(LoaderConfig.MAX_FILES),

@@ -55,6 +55,9 @@ class LoaderConfigTest {
     unbounded.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "");
     unbounded.put(LoaderConfig.DUCKDB_THREADS, "0");
     assertThat(LoaderConfig.load(unbounded, Map.of()).duckDbSettings(Path.of("s")).statements())
-        .containsExactly("SET checkpoint_threshold = '256MB'", "SET temp_directory = 's'");
+        .containsExactly(
+            "SET checkpoint_threshold = '256MB'",
+            "SET preserve_insertion_order = false",
+            "SET temp_directory = 's'");
   }
 }
