@@ -246,9 +246,12 @@ public final class Poller implements Runnable {
         Duration wait =
             settings.backoff().delay(++attempt, ThreadLocalRandom.current()::nextDouble);
         LOG.warn(
-            "poller source={} Kafka write failed: {}; page aborted, retrying in {} ms",
+            "poller source={} Kafka write failed: {}; {}, retrying in {} ms",
             settings.source(),
             e.toString(),
+            e instanceof PageWriter.CommitTimedOutException
+                ? "the page's commit is pending (its outcome unknown)"
+                : "page aborted",
             wait.toMillis());
         failing =
             "Kafka writes failing since "

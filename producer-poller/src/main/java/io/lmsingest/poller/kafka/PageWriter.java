@@ -17,6 +17,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -49,6 +50,18 @@ public final class PageWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * The page's commit timed out (the broker did not answer within {@code max.block.ms}): whether it
+   * committed is unknown, and Kafka allows one next step only, the same commit again (an abort
+   * would throw IllegalStateException). The next {@link #write} retries it before anything else.
+   */
+  public static final class CommitTimedOutException extends KafkaException {
+    CommitTimedOutException(TimeoutException cause) {
+      super(
+          "commit of the page's transaction timed out; it is retried before the next page", cause);
+    }
+  }
+
   private final Producer<String, Object> producer;
   private final String rawTopic;
   private final String cursorTopic;
@@ -57,6 +70,8 @@ public final class PageWriter implements AutoCloseable {
   private final Clock clock;
   private long pages;
   private long records;
+  private Committed pendingCommit;
+  private boolean abortPending;
 
   public PageWriter(
       Producer<String, Object> producer,
@@ -82,6 +97,28 @@ public final class PageWriter implements AutoCloseable {
    * stays where it was.
    */
   public Committed write(HighWaterMark from, PageSource page) throws ApiFailure {
+    if (pendingCommit != null) {
+      // The page whose commit timed out: commit it again, nothing else (no new page, no abort).
+      Committed pending = pendingCommit;
+      try {
+        commit(pending);
+      } catch (ProducerFencedException
+          | OutOfOrderSequenceException
+          | AuthorizationException
+          | UnsupportedVersionException e) {
+        throw fatal(e);
+      }
+      return pending;
+    }
+    if (abortPending) {
+      // A failed page's abort timed out: Kafka allows only the same abort again before a new page.
+      try {
+        producer.abortTransaction();
+      } catch (ProducerFencedException e) {
+        throw fatal(e);
+      }
+      abortPending = false;
+    }
     try {
       producer.beginTransaction();
     } catch (ProducerFencedException
@@ -117,23 +154,36 @@ public final class PageWriter implements AutoCloseable {
       if (written[0] > 0) {
         producer.send(new ProducerRecord<>(cursorTopic, source, cursor(mark[0], written[0])));
       }
-      producer.commitTransaction();
-      if (written[0] > 0) {
-        pages++;
-        records += written[0];
-      }
-      return new Committed(result, mark[0], written[0], rejected[0]);
+      Committed done = new Committed(result, mark[0], written[0], rejected[0]);
+      commit(done);
+      return done;
+    } catch (CommitTimedOutException e) {
+      throw e; // not aborted: the transaction waits for its commit to be retried
     } catch (ProducerFencedException
         | OutOfOrderSequenceException
         | AuthorizationException
         | UnsupportedVersionException e) {
       throw fatal(e);
     } catch (ApiFailure | KafkaException e) {
-      abort();
+      abort(e);
       throw e;
     } catch (RuntimeException e) {
-      abort();
+      abort(e);
       throw e;
+    }
+  }
+
+  private void commit(Committed page) {
+    try {
+      producer.commitTransaction();
+    } catch (TimeoutException e) {
+      pendingCommit = page;
+      throw new CommitTimedOutException(e);
+    }
+    pendingCommit = null;
+    if (page.written() > 0) {
+      pages++;
+      records += page.written();
     }
   }
 
@@ -169,11 +219,18 @@ public final class PageWriter implements AutoCloseable {
         .build();
   }
 
-  private void abort() {
+  /**
+   * Aborts the failed page. An abort that times out (the broker not answering) is retried by the
+   * next {@link #write} before it begins anything: Kafka forbids any other call until then.
+   */
+  private void abort(Exception failure) {
     try {
       producer.abortTransaction();
     } catch (ProducerFencedException e) {
       throw fatal(e);
+    } catch (TimeoutException e) {
+      abortPending = true;
+      failure.addSuppressed(e);
     }
   }
 

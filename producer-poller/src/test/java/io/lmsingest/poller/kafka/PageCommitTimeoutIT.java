@@ -1,0 +1,204 @@
+package io.lmsingest.poller.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lmsingest.localstack.KafkaBroker;
+import io.lmsingest.localstack.Ports;
+import io.lmsingest.localstack.ServiceProcess;
+import io.lmsingest.poller.api.ApiFailure;
+import io.lmsingest.poller.api.PageResult;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.serde.RegistryAvroDeserializer;
+import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
+import io.lmsingest.testkit.IntegrationTest;
+import io.lmsingest.testkit.RegistryFixture;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A broker that stops answering while a page commits (frozen with SIGSTOP: a long GC pause, a
+ * network partition) makes {@code commitTransaction} time out with its outcome unknown. The page is
+ * neither aborted (Kafka forbids it then) nor fetched again: the same commit is retried until the
+ * broker answers, and the page's records are in the topic once.
+ */
+@IntegrationTest
+class PageCommitTimeoutIT {
+  static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+  @Test
+  void aCommitThatTimesOutIsRetriedNotAbortedAndThePageLandsOnce(
+      RegistryFixture registry, @TempDir Path dir) throws Exception {
+    KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), Ports.free(), Ports.free());
+    ServiceProcess process = broker.start(Duration.ofMinutes(2));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("raw", 3, (short) 1),
+                  new NewTopic("cursor", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                  new NewTopic("dlq", 1, (short) 1)))
+          .all()
+          .get();
+      Map<String, Object> config = new HashMap<>();
+      config.put("bootstrap.servers", broker.bootstrapServers());
+      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "poller-commit-timeout");
+      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+      RegistryAvroSerializer<IndexedRecord> avro = new RegistryAvroSerializer<>();
+      avro.configure(Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
+      KafkaProducer<String, Object> producer =
+          new KafkaProducer<>(config, new StringSerializer(), new PollerValueSerializer(avro));
+      try {
+        producer.initTransactions();
+        PageWriter writer =
+            new PageWriter(producer, "raw", "cursor", "dlq", "lms", Clock.systemUTC(), null);
+        // A first page while all is well: the topics' metadata is known from here on, so the
+        // sends below never wait for the broker; only the commit and the abort do.
+        PageWriter.Committed first = writer.write(HighWaterMark.before(T0), page("a0"));
+        PageWriter.PageSource mustNotFetch =
+            sink -> {
+              throw new AssertionError("a page was fetched while a commit or abort was pending");
+            };
+
+        // 1. The broker freezes after the page's records were sent, before the commit.
+        assertThatThrownBy(
+                () ->
+                    writer.write(
+                        first.mark(),
+                        sink -> {
+                          sink.accept(activity("a1", 1));
+                          sink.accept(activity("a2", 2));
+                          signal(process, "STOP");
+                          return new PageResult(2, Optional.empty());
+                        }))
+            .isInstanceOf(PageWriter.CommitTimedOutException.class);
+        // Still frozen: the retry times out too; nothing aborted, nothing fetched.
+        assertThatThrownBy(() -> writer.write(first.mark(), mustNotFetch))
+            .isInstanceOf(PageWriter.CommitTimedOutException.class);
+        signal(process, "CONT");
+        PageWriter.Committed committed = writer.write(first.mark(), mustNotFetch);
+        assertThat(committed.written()).isEqualTo(2);
+        assertThat(committed.mark().activityId()).isEqualTo("a2");
+
+        // 2. A page fails mid-way (the API) while the broker is frozen: its abort times out.
+        assertThatThrownBy(
+                () ->
+                    writer.write(
+                        committed.mark(),
+                        sink -> {
+                          sink.accept(activity("x9", 9));
+                          signal(process, "STOP");
+                          throw new ApiFailure(
+                              ApiFailure.Kind.TRANSIENT,
+                              "API failed mid-page",
+                              Optional.empty(),
+                              null);
+                        }))
+            .isInstanceOf(ApiFailure.class);
+        // The next page first retries the abort; still frozen, so it fails before fetching.
+        assertThatThrownBy(() -> writer.write(committed.mark(), mustNotFetch))
+            .isInstanceOf(TimeoutException.class);
+        signal(process, "CONT");
+        PageWriter.Committed next = writer.write(committed.mark(), page("a3"));
+        assertThat(next.written()).isEqualTo(1);
+      } finally {
+        signal(process, "CONT");
+        producer.close(Duration.ofSeconds(10));
+      }
+      assertThat(readCommitted(broker.bootstrapServers(), registry.url()))
+          .as("each committed record once, none lost, none doubled, the aborted page's never")
+          .containsExactlyInAnyOrder("a0", "a1", "a2", "a3");
+    } finally {
+      signal(process, "CONT");
+      process.stop(Duration.ofSeconds(20));
+    }
+  }
+
+  private static PageWriter.PageSource page(String id) {
+    int second = Integer.parseInt(id.substring(1));
+    return sink -> {
+      sink.accept(activity(id, second));
+      return new PageResult(1, Optional.empty());
+    };
+  }
+
+  private static LearnerActivity activity(String id, int second) {
+    Instant at = T0.plusSeconds(second);
+    return LearnerActivity.newBuilder()
+        .setActivityId(id)
+        .setLearnerId("l1")
+        .setCourseId("c1")
+        .setActivityType("quiz")
+        .setActivityTimestamp(at)
+        .setUpdatedAt(at)
+        .build();
+  }
+
+  private static void signal(ServiceProcess process, String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+              .inheritIO()
+              .start();
+      assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> readCommitted(String bootstrap, String registryUrl) {
+    RegistryAvroDeserializer<LearnerActivity> values = new RegistryAvroDeserializer<>();
+    values.configure(
+        Map.of(
+            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+            registryUrl,
+            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
+            "true"),
+        false);
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + System.nanoTime());
+    List<String> ids = new ArrayList<>();
+    try (KafkaConsumer<String, LearnerActivity> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+      consumer.subscribe(List.of("raw"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline && ids.size() < 4) {
+        for (ConsumerRecord<String, LearnerActivity> r : consumer.poll(Duration.ofMillis(500))) {
+          ids.add(r.value().getActivityId());
+        }
+      }
+      // One more poll: a duplicate would show up here.
+      consumer.poll(Duration.ofSeconds(2)).forEach(r -> ids.add(r.value().getActivityId()));
+    }
+    return ids;
+  }
+}
