@@ -50,6 +50,14 @@ final class BenchCommand {
     @Mixin RunsOption runs;
 
     @Option(
+        names = "--timeout",
+        paramLabel = "MINUTES",
+        defaultValue = "15",
+        description =
+            "A run that has not drained after this long fails (default ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Option(
         names = "--keep",
         description = "Keep each run's directory (data, logs) instead of deleting it.")
     boolean keep;
@@ -73,7 +81,9 @@ final class BenchCommand {
                           "--data-dir",
                           dataDir.toString(),
                           "--progress-interval",
-                          "2"))
+                          "2",
+                          "--timeout",
+                          Integer.toString(timeoutMinutes)))
           .run();
     }
   }
