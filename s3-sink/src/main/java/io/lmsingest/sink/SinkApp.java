@@ -21,6 +21,7 @@ import io.lmsingest.sink.rotation.FlushPlan;
 import io.lmsingest.sink.rotation.RotationPolicy;
 import io.lmsingest.sink.upload.BronzeUploader;
 import io.lmsingest.sink.upload.Encryption;
+import io.lmsingest.sink.upload.TopicIncarnation;
 import io.lmsingest.sink.write.BronzeWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -119,7 +120,8 @@ public final class SinkApp {
                 bucket,
                 encryption,
                 config.getLong(SinkConfig.MULTIPART_THRESHOLD),
-                config.getInt(SinkConfig.PART_BYTES)),
+                config.getInt(SinkConfig.PART_BYTES),
+                new TopicIncarnation(kafka, config.getString(SinkConfig.TOPIC))),
             new ManifestPublisher(
                 s3, bucket, config.getString(SinkConfig.MANIFEST_PREFIX), encryption),
             ManifestAnnouncer.kafka(producer, config.getString(SinkConfig.MANIFEST_TOPIC)),

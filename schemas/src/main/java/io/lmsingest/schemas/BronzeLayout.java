@@ -24,5 +24,8 @@ public final class BronzeLayout {
   public static final String META_MIN_UPDATED_AT = "lms-min-updated-at";
   public static final String META_MAX_UPDATED_AT = "lms-max-updated-at";
 
+  /** Kafka topic id of the topic the object's records came from: which incarnation of it. */
+  public static final String META_TOPIC_ID = "lms-topic-id";
+
   private BronzeLayout() {}
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -31,9 +32,25 @@ public final class BronzeUploader {
   private final Encryption encryption;
   private final long multipartThreshold;
   private final int partSize;
+  private final Supplier<String> topicId;
 
+  /** An uploader that records no topic identity (tools and fixtures writing one-off Bronze). */
   public BronzeUploader(
       S3Client s3, String bucket, Encryption encryption, long multipartThreshold, int partSize) {
+    this(s3, bucket, encryption, multipartThreshold, partSize, () -> "");
+  }
+
+  /**
+   * {@code topicId}: the Kafka topic id of the input topic (asked for at the first upload, when the
+   * topic surely exists), written on every object and compared on adoption.
+   */
+  public BronzeUploader(
+      S3Client s3,
+      String bucket,
+      Encryption encryption,
+      long multipartThreshold,
+      int partSize,
+      Supplier<String> topicId) {
     if (partSize < 5 * 1024 * 1024) {
       throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
     }
@@ -42,6 +59,7 @@ public final class BronzeUploader {
     this.encryption = encryption;
     this.multipartThreshold = multipartThreshold;
     this.partSize = partSize;
+    this.topicId = topicId;
   }
 
   /** Makes {@code file} durable under its key, or adopts the object already there. */
@@ -54,6 +72,10 @@ public final class BronzeUploader {
                 BronzeLayout.META_ROWS, Long.toString(file.rows()),
                 BronzeLayout.META_SHA256, file.sha256(),
                 BronzeLayout.META_SCHEMA, file.schemaFingerprint()));
+    String incarnation = topicId.get();
+    if (!incarnation.isEmpty()) {
+      metadata.put(BronzeLayout.META_TOPIC_ID, incarnation);
+    }
     file.minUpdatedAt()
         .ifPresent(
             t -> metadata.put(BronzeLayout.META_MIN_UPDATED_AT, Long.toString(t.toEpochMilli())));
@@ -79,14 +101,18 @@ public final class BronzeUploader {
       return new Uploaded(file, false);
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
-        return adopt(file);
+        return adopt(file, incarnation);
       }
       throw e;
     }
   }
 
-  /** Reads what the existing object at {@code local}'s key covers from its metadata. */
-  private Uploaded adopt(WrittenFile local) {
+  /**
+   * Reads what the existing object at {@code local}'s key covers from its metadata. An object from
+   * another incarnation of the topic (deleted and recreated, or the broker's storage wiped) holds
+   * other records under the same offsets: adopting it would skip the new ones, so the sink stops.
+   */
+  private Uploaded adopt(WrittenFile local, String incarnation) {
     String key = local.key();
     HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
     Map<String, String> meta = head.metadata();
@@ -94,6 +120,12 @@ public final class BronzeUploader {
         || !meta.containsKey(BronzeLayout.META_ROWS)) {
       throw new IllegalStateException(
           "object " + key + " exists but has no lms-* metadata; it was not written by this sink");
+    }
+    String storedIncarnation = meta.getOrDefault(BronzeLayout.META_TOPIC_ID, "");
+    if (!incarnation.isEmpty()
+        && !storedIncarnation.isEmpty()
+        && !storedIncarnation.equals(incarnation)) {
+      throw new ForeignIncarnationException(key, storedIncarnation, incarnation);
     }
     WrittenFile stored =
         new WrittenFile(

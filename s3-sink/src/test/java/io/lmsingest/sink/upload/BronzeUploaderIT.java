@@ -1,6 +1,7 @@
 package io.lmsingest.sink.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.kit.aws.WithoutExpectContinue;
 import io.lmsingest.sink.bronze.WrittenFile;
@@ -121,6 +122,47 @@ class BronzeUploaderIT {
       byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(first.key())).asByteArray();
       assertThat(stored).isEqualTo(Files.readAllBytes(first.localFile()));
       assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(1);
+    }
+  }
+
+  @Test
+  void anObjectFromAnotherIncarnationOfTheTopicIsNeverAdopted(S3Fixture s3, @TempDir Path dir)
+      throws Exception {
+    String bucket = s3.newBucket();
+    String key = "bronze/t+0+00000000000000000000.parquet";
+    try (S3Client client = client(s3, new SeenHeaders())) {
+      new BronzeUploader(client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20, () -> "topic-A")
+          .upload(file(dir, key, 10_000, 0, 999));
+      assertThat(client.headObject(b -> b.bucket(bucket).key(key)).metadata())
+          .containsEntry("lms-topic-id", "topic-A");
+
+      // The same incarnation after a crash: adopted as always.
+      assertThat(
+              new BronzeUploader(
+                      client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20, () -> "topic-A")
+                  .upload(file(dir, key, 5_000, 0, 420))
+                  .adopted())
+          .isTrue();
+
+      // The topic was recreated: offset 0 is another record now, and the old object is refused.
+      BronzeUploader recreated =
+          new BronzeUploader(
+              client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20, () -> "topic-B");
+      assertThatThrownBy(() -> recreated.upload(file(dir, key, 5_000, 0, 420)))
+          .isInstanceOf(ForeignIncarnationException.class)
+          .hasMessageContaining(key)
+          .hasMessageContaining("topic id topic-A")
+          .hasMessageContaining("now has id topic-B")
+          .hasMessageContaining("bronze.prefix");
+      assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength())
+          .as("the old object is left as it was")
+          .isEqualTo(10_000);
+
+      // An object written before topic ids were recorded is adopted (nothing to compare).
+      String older = "bronze/t+1+00000000000000000000.parquet";
+      new BronzeUploader(client, bucket, Encryption.sseS3(), 64L << 20, 8 << 20)
+          .upload(file(dir, older, 10_000, 0, 99));
+      assertThat(recreated.upload(file(dir, older, 5_000, 0, 50)).adopted()).isTrue();
     }
   }
 
