@@ -77,6 +77,10 @@ final class BenchCommand {
                           "demo",
                           "--records",
                           Long.toString(records),
+                          // All N changes as history at the default 5M/day: a backfill, not N - 5M
+                          // changes trickling in live.
+                          "--days",
+                          Double.toString(Math.max(1.0, records / 5_000_000.0)),
                           "--until-drained",
                           "--data-dir",
                           dataDir.toString(),
