@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code bench e2e}: the whole pipeline on the embedded default, run by the demo itself (so the
@@ -87,7 +88,7 @@ public final class EndToEndBench {
       }
       EndToEndRun result = measure(layout, wall, usage, replay(layout));
       results.add(result);
-      print(List.of(result), "run " + run);
+      print(result, "run " + run);
       if (!keep) {
         BenchStats.deleteTree(root);
       }
@@ -175,8 +176,7 @@ public final class EndToEndBench {
     }
   }
 
-  private void print(List<EndToEndRun> rows, String label) {
-    EndToEndRun r = rows.get(0);
+  private void print(EndToEndRun r, String label) {
     out.printf(
         "%s: %.1f s wall, %,.0f changes/s end to end, %,d activities, %d Bronze files, %d loader"
             + " batches, freshness p50/p95/p99 %.1f/%.1f/%.1f s, replay loader %.1f s%n",
@@ -216,8 +216,7 @@ public final class EndToEndBench {
     }
   }
 
-  private static String spread(
-      List<EndToEndRun> results, java.util.function.ToDoubleFunction<EndToEndRun> metric) {
+  private static String spread(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {
     List<double[]> values =
         results.stream().map(r -> new double[] {metric.applyAsDouble(r)}).toList();
     double min = values.stream().mapToDouble(v -> v[0]).min().orElse(0);

@@ -1,6 +1,7 @@
 package io.lmsingest.loader.warehouse;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -28,11 +29,6 @@ public record DuckDbSettings(
         DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, DEFAULT_CHECKPOINT_THRESHOLD, spillDirectory);
   }
 
-  /** DuckDB's own defaults, for tests and tools that open a throw-away database. */
-  public static DuckDbSettings unbounded(Path spillDirectory) {
-    return new DuckDbSettings("", 0, "", spillDirectory);
-  }
-
   /** Empty (DuckDB's default) or a size DuckDB reads, such as 512MB or 2GB. */
   public static boolean isSize(String value) {
     return value.isEmpty() || SIZE.matcher(value).matches();
@@ -50,7 +46,7 @@ public record DuckDbSettings(
 
   /** The SET statements a new session runs; empty values keep DuckDB's default. */
   public List<String> statements() {
-    List<String> sets = new java.util.ArrayList<>();
+    List<String> sets = new ArrayList<>();
     if (!memoryLimit.isEmpty()) {
       sets.add("SET memory_limit = '" + memoryLimit.toUpperCase(Locale.ROOT) + "'");
     }
