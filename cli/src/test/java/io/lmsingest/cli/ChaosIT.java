@@ -47,7 +47,8 @@ class ChaosIT {
     settings.setProperty("simulator.records", Integer.toString(RECORDS));
     settings.setProperty(
         "simulator.faults",
-        "--fault-5xx 0.05 --fault-429 0.02 --retry-after 1 --fault-truncated 0.03 --fault-repeat 0.05");
+        "--fault-5xx 0.05 --fault-429 0.02 --retry-after 1 --fault-truncated 0.03 --fault-repeat 0.05"
+            + " --fault-shuffled 0.05");
     new StackOptions().settle(settings);
     layout.saveSettings(settings);
     LocalStack stack = new LocalStack(layout, settings);

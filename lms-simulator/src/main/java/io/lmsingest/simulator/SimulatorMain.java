@@ -163,6 +163,25 @@ public final class SimulatorMain implements Callable<Integer> {
       description = "Share of cursor pages that repeat the previous page's last record.")
   double faultRepeat;
 
+  @Option(
+      names = "--fault-late",
+      defaultValue = "0",
+      description =
+          "Share of changes that become visible only up to --late-ms after their updated_at (clock skew, replica lag).")
+  double faultLate;
+
+  @Option(
+      names = "--late-ms",
+      defaultValue = "30000",
+      description = "Longest delay of those late changes (default ${DEFAULT-VALUE}).")
+  int lateMs;
+
+  @Option(
+      names = "--fault-shuffled",
+      defaultValue = "0",
+      description = "Share of pages served out of (updated_at, activity_id) order.")
+  double faultShuffled;
+
   @Override
   public Integer call() throws Exception {
     String apiKey = apiKey();
@@ -181,7 +200,16 @@ public final class SimulatorMain implements Callable<Integer> {
               maxLateDays);
       faults =
           new Faults(
-              fault429, retryAfter, fault5xx, faultSlow, slowMs, faultTruncated, faultRepeat);
+              fault429,
+              retryAfter,
+              fault5xx,
+              faultSlow,
+              slowMs,
+              faultTruncated,
+              faultRepeat,
+              faultLate,
+              faultLate > 0 ? lateMs : 0,
+              faultShuffled);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

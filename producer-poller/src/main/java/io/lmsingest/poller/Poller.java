@@ -31,6 +31,7 @@ public final class Poller implements Runnable {
 
   static final String REQUESTS_REJECTED = "lms-api-rejects-requests";
   static final String OUTAGE = "ingestion-outage";
+  static final String LATER_THAN_LOOK_BACK = "lms-api-changes-later-than-look-back";
 
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
 
@@ -40,7 +41,9 @@ public final class Poller implements Runnable {
       Duration idleInterval,
       Backoff backoff,
       Duration outageAlertAfter,
-      Duration stallAfter) {}
+      Duration stallAfter,
+      Duration lookBack,
+      Duration lookBackInterval) {}
 
   private final Settings settings;
   private final Heartbeat heartbeat;
@@ -58,11 +61,15 @@ public final class Poller implements Runnable {
 
   private HighWaterMark mark;
 
+  /** The look-back never reads before where a new source was told to start. */
+  private final Instant lookBackFloor;
+
   public Poller(
       Settings settings,
       ActivityApiClient api,
       PageWriter writer,
       HighWaterMark start,
+      Instant lookBackFloor,
       RateLimiter rateLimiter,
       Runnable refreshApiKey,
       Alerts alerts,
@@ -73,6 +80,7 @@ public final class Poller implements Runnable {
     this.api = api;
     this.writer = writer;
     this.mark = start;
+    this.lookBackFloor = lookBackFloor;
     this.rateLimiter = rateLimiter;
     this.refreshApiKey = refreshApiKey;
     this.alerts = alerts;
@@ -90,12 +98,28 @@ public final class Poller implements Runnable {
                 "lms_poller_retries_total",
                 "Pages that failed and were tried again, by cause.",
                 "cause")
+            .counter(
+                "lms_poller_records_behind_mark_total",
+                "Records at or before the committed mark and not written yet (late changes, ties"
+                    + " the API ordered another way), written when the look-back re-read them.")
+            .counter(
+                "lms_poller_records_later_than_look_back_total",
+                "Of those, records later than lms.api.lookback.ms: changes as late as these can be"
+                    + " missed.")
+            .gauge(
+                "lms_poller_late_max_seconds",
+                "The latest change seen behind the mark: how far behind it was, in seconds.")
+            .gauge(
+                "lms_poller_look_back_versions",
+                "Versions remembered for the look-back window (memory).")
             .gauge("lms_poller_cursor_lag_seconds", "Now minus the committed cursor's updated_at.");
     for (ApiFailure.Kind kind : ApiFailure.Kind.values()) {
       metrics.known("lms_poller_retries_total{cause=" + kind.name().toLowerCase() + "}");
     }
     metrics.known("lms_poller_retries_total{cause=kafka}");
     metrics.known("lms_poller_records_rejected_total"); // at 0 from the first scrape
+    metrics.known("lms_poller_records_behind_mark_total");
+    metrics.known("lms_poller_records_later_than_look_back_total");
   }
 
   public HighWaterMark mark() {
@@ -132,7 +156,8 @@ public final class Poller implements Runnable {
         settings.source(),
         mark.updatedAt(),
         mark.activityId());
-    PageRequest request = PageRequest.since(mark.updatedAt());
+    Instant lastLookBack = null;
+    PageRequest request = null;
     int attempt = 0;
     boolean keyRefreshed = false;
     Instant failingSince = null;
@@ -141,6 +166,23 @@ public final class Poller implements Runnable {
       heartbeat.beat();
       pause(rateLimiter.reserve(System.nanoTime()));
       long started = System.nanoTime();
+      if (request == null) {
+        // A fresh query: from the mark, or every look-back interval from the window before it, so
+        // changes that became visible late (clock skew, replica lag) are read too.
+        boolean lookBack =
+            !settings.lookBack().isZero()
+                && (lastLookBack == null
+                    || Duration.between(lastLookBack, clock.instant())
+                            .compareTo(settings.lookBackInterval())
+                        >= 0);
+        if (lookBack) {
+          lastLookBack = clock.instant();
+          Instant since = mark.updatedAt().minus(settings.lookBack());
+          request = PageRequest.since(since.isBefore(lookBackFloor) ? lookBackFloor : since);
+        } else {
+          request = PageRequest.since(mark.updatedAt());
+        }
+      }
       final PageRequest current = request;
       try {
         PageWriter.Committed page = writer.write(mark, sink -> api.fetch(current, sink));
@@ -158,6 +200,7 @@ public final class Poller implements Runnable {
               DlqHeaders.UNPARSABLE_RECORD);
         }
         mark = page.mark();
+        lateness(page.lateness(), writer.recentVersions());
         metrics.set(
             "lms_poller_cursor_lag_seconds",
             Duration.between(mark.updatedAt(), clock.instant()).toMillis() / 1000.0);
@@ -180,7 +223,7 @@ public final class Poller implements Runnable {
         if (page.page().hasMore()) {
           request = page.page().next().orElseThrow();
         } else {
-          request = PageRequest.since(mark.updatedAt());
+          request = null;
           pause(settings.idleInterval());
         }
       } catch (ApiFailure e) {
@@ -268,6 +311,49 @@ public final class Poller implements Runnable {
         settings.source(),
         mark.updatedAt(),
         mark.activityId());
+  }
+
+  /** Counts what a page found behind the mark; alerts if any of it was later than the window. */
+  private void lateness(PageWriter.Lateness lateness, int remembered) {
+    metrics.set("lms_poller_look_back_versions", remembered);
+    if (lateness.behindMark() == 0) {
+      return;
+    }
+    metrics.add("lms_poller_records_behind_mark_total", lateness.behindMark());
+    double latestSeconds = lateness.latest().toMillis() / 1000.0;
+    if (latestSeconds > metrics.value("lms_poller_late_max_seconds")) {
+      metrics.set("lms_poller_late_max_seconds", latestSeconds);
+    }
+    LOG.info(
+        "poller source={} wrote {} change(s) that came behind the committed mark (late, or tied"
+            + " and ordered another way), the latest {} ms behind",
+        settings.source(),
+        lateness.behindMark(),
+        lateness.latest().toMillis());
+    if (lateness.outsideLookBack() > 0) {
+      metrics.add("lms_poller_records_later_than_look_back_total", lateness.outsideLookBack());
+      LOG.warn(
+          "poller source={} {} change(s) came later than the look-back window ({} ms; the latest"
+              + " {} ms behind): these were caught by chance, changes as late can be missed",
+          settings.source(),
+          lateness.outsideLookBack(),
+          settings.lookBack().toMillis(),
+          lateness.latest().toMillis());
+      alerts.raise(
+          LATER_THAN_LOOK_BACK,
+          "LMS changes arrive later than the poller's look-back window (source "
+              + settings.source()
+              + ")",
+          (long) metrics.get("lms_poller_records_later_than_look_back_total")
+              + " change(s) so far came more than "
+              + settings.lookBack().toMillis()
+              + " ms behind the newest change read; the latest was "
+              + lateness.latest().toMillis()
+              + " ms behind",
+          "raise lms.api.lookback.ms above lms_poller_late_max_seconds (the window is re-read"
+              + " every lms.api.lookback.interval.ms); then replay the affected period with"
+              + " poller.start.from if changes are missing");
+    }
   }
 
   private boolean alertOnOutage(Instant failingSince, boolean alerted, String detail) {

@@ -16,6 +16,7 @@ import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.poller.kafka.PollerValueSerializer;
+import io.lmsingest.poller.kafka.RecentChanges;
 import io.lmsingest.poller.retry.RateLimiter;
 import io.lmsingest.schemas.PollerCursor;
 import io.lmsingest.serde.RegistryAvroDeserializer;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PollerApp implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(PollerApp.class);
+
+  /** Most raw records read back at start to rebuild the look-back window (about 1 s each 100k). */
+  private static final long RESTORE_MAX_RECORDS = 2_000_000;
 
   private final Poller poller;
   private final PageWriter writer;
@@ -110,6 +114,8 @@ public final class PollerApp implements Service {
     producer.initTransactions();
 
     Optional<PollerCursor> cursor;
+    RecentChanges recent;
+    Duration lookBack = Duration.ofMillis(config.getLong(PollerConfig.LOOK_BACK_MS));
     Map<String, Object> consumerConfig = new HashMap<>(kafka);
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -120,6 +126,18 @@ public final class PollerApp implements Service {
       cursor =
           CursorStore.latest(
               consumer, cursorTopic, config.getString(PollerConfig.SOURCE), Duration.ofSeconds(60));
+      // What the look-back window already wrote: a restart re-reads the window, writing it again
+      // would duplicate it in the raw topic.
+      recent =
+          cursor.isEmpty() || lookBack.isZero()
+              ? new RecentChanges()
+              : RecentChanges.restore(
+                  consumer,
+                  rawTopic,
+                  cursor.get().getUpdatedAt().minus(lookBack),
+                  lookBack,
+                  RESTORE_MAX_RECORDS,
+                  Duration.ofSeconds(120));
     }
     HighWaterMark start =
         cursor
@@ -148,7 +166,9 @@ public final class PollerApp implements Service {
             config.getString(PollerConfig.DLQ_TOPIC),
             config.getString(PollerConfig.SOURCE),
             clock,
-            cursor.orElse(null));
+            cursor.orElse(null),
+            recent,
+            lookBack);
     ActivityApiClient api =
         new ActivityApiClient(
             URI.create(config.getString(PollerConfig.API_URL)),
@@ -174,10 +194,14 @@ public final class PollerApp implements Service {
                             * (config.getLong(PollerConfig.API_TIMEOUT_MS)
                                 + config.getLong(PollerConfig.BACKOFF_MAX_MS)
                                 + config.getLong(PollerConfig.IDLE_INTERVAL_MS))
-                        + 120_000)),
+                        + 120_000),
+                lookBack,
+                Duration.ofMillis(config.getLong(PollerConfig.LOOK_BACK_INTERVAL_MS))),
             api,
             writer,
             start,
+            // A new source starts where it was told to (inclusive), not a window before.
+            cursor.isPresent() ? Instant.EPOCH : start.updatedAt().plusMillis(1),
             new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate))),
             () -> secrets.refresh(PollerConfig.API_KEY),
             alerts,

@@ -11,6 +11,7 @@ import io.lmsingest.poller.api.PageResult;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.poller.kafka.PollerValueSerializer;
+import io.lmsingest.poller.kafka.RecentChanges;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -71,7 +72,16 @@ class PageCommitTimeoutIT {
       try {
         producer.initTransactions();
         PageWriter writer =
-            new PageWriter(producer, "raw", "cursor", "dlq", "lms", Clock.systemUTC(), null);
+            new PageWriter(
+                producer,
+                "raw",
+                "cursor",
+                "dlq",
+                "lms",
+                Clock.systemUTC(),
+                null,
+                new RecentChanges(),
+                Duration.ofMinutes(5));
         // A first page while all is well: the topics' metadata is known from here on, so the
         // sends below never wait for the broker; only the commit and the abort do.
         PageWriter.Committed first = writer.write(HighWaterMark.before(T0), page("a0"));

@@ -30,6 +30,8 @@ class PollerConfigTest {
     assertThat(config.transactionalId()).isEqualTo("lms-poller-moodle-eu");
     assertThat(config.startFrom()).isEqualTo(Instant.EPOCH);
     assertThat(config.getString(PollerConfig.RAW_TOPIC)).isEqualTo(Topics.RAW);
+    assertThat(config.getLong(PollerConfig.LOOK_BACK_MS)).as("on by default").isEqualTo(300_000);
+    assertThat(config.getLong(PollerConfig.LOOK_BACK_INTERVAL_MS)).isEqualTo(60_000);
   }
 
   @Test
@@ -49,6 +51,14 @@ class PollerConfigTest {
         .hasMessageContaining("poller.start.from");
     assertThatThrownBy(() -> PollerConfig.load(minimal(), Map.of("LMS_API_PAGE_SIZE", "0")))
         .hasMessageContaining("lms.api.page.size");
+    Map<String, String> lookBack = minimal();
+    lookBack.put(PollerConfig.LOOK_BACK_MS, "60000");
+    lookBack.put(PollerConfig.LOOK_BACK_INTERVAL_MS, "60000");
+    assertThatThrownBy(() -> PollerConfig.load(lookBack, Map.of()))
+        .hasMessageContaining("lms.api.lookback.interval.ms")
+        .hasMessageContaining("must be < lms.api.lookback.ms");
+    lookBack.put(PollerConfig.LOOK_BACK_MS, "0"); // off: the interval does not matter
+    assertThat(PollerConfig.load(lookBack, Map.of()).getLong(PollerConfig.LOOK_BACK_MS)).isZero();
   }
 
   @Test

@@ -55,8 +55,13 @@ class PollerIT {
 
   static Map<String, String> config(
       KafkaFixture kafka, RegistryFixture registry, LmsApiServer api, Path keyFile, String source) {
+    return config(kafka, registry, api.baseUrl() + "/v1/activities", keyFile, source);
+  }
+
+  static Map<String, String> config(
+      KafkaFixture kafka, RegistryFixture registry, String apiUrl, Path keyFile, String source) {
     Map<String, String> config = new HashMap<>();
-    config.put(PollerConfig.API_URL, api.baseUrl() + "/v1/activities");
+    config.put(PollerConfig.API_URL, apiUrl);
     config.put(PollerConfig.API_KEY, "file:" + keyFile);
     config.put(PollerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     config.put(PollerConfig.REGISTRY_URL, registry.url());

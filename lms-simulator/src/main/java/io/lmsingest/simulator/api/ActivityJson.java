@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /** The API's JSON form of an activity: snake_case fields, ISO-8601 UTC timestamps. */
-final class ActivityJson {
+public final class ActivityJson {
   private ActivityJson() {}
 
-  static void write(JsonGenerator json, LearnerActivity a) throws IOException {
+  public static void write(JsonGenerator json, LearnerActivity a) throws IOException {
     json.writeStartObject();
     json.writeStringField("activity_id", a.getActivityId());
     json.writeStringField("learner_id", a.getLearnerId());

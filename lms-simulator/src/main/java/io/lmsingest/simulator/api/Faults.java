@@ -9,6 +9,10 @@ package io.lmsingest.simulator.api;
  * @param slow answer after {@code slowMillis}
  * @param truncated cut the JSON body off mid-page
  * @param repeatBoundary start a cursor page with the previous page's last record again
+ * @param late share of changes that become visible only some time after their updated_at (LMS clock
+ *     skew, replica lag), a property of the change (the same on every request)
+ * @param lateMillis the longest such delay; each late change's delay is in (0, lateMillis]
+ * @param shuffled serve a page's records out of (updated_at, activity_id) order
  */
 public record Faults(
     double tooManyRequests,
@@ -17,12 +21,39 @@ public record Faults(
     double slow,
     int slowMillis,
     double truncated,
-    double repeatBoundary) {
+    double repeatBoundary,
+    double late,
+    int lateMillis,
+    double shuffled) {
   public static final Faults NONE = new Faults(0, 1, 0, 0, 0, 0, 0);
+
+  /** Request faults only: every change visible at its updated_at, every page in order. */
+  public Faults(
+      double tooManyRequests,
+      int retryAfterSeconds,
+      double serverError,
+      double slow,
+      int slowMillis,
+      double truncated,
+      double repeatBoundary) {
+    this(
+        tooManyRequests,
+        retryAfterSeconds,
+        serverError,
+        slow,
+        slowMillis,
+        truncated,
+        repeatBoundary,
+        0,
+        0,
+        0);
+  }
 
   public Faults {
     for (double rate :
-        new double[] {tooManyRequests, serverError, slow, truncated, repeatBoundary}) {
+        new double[] {
+          tooManyRequests, serverError, slow, truncated, repeatBoundary, late, shuffled
+        }) {
       if (rate < 0 || rate > 1) {
         throw new IllegalArgumentException("fault rates must be between 0 and 1, got " + rate);
       }
@@ -31,12 +62,15 @@ public record Faults(
       throw new IllegalArgumentException(
           "429 + 5xx + truncated rates together must stay below 0.95 or nothing gets through");
     }
-    if (retryAfterSeconds < 0 || slowMillis < 0) {
-      throw new IllegalArgumentException("retry-after and slow-ms must be >= 0");
+    if (retryAfterSeconds < 0 || slowMillis < 0 || lateMillis < 0) {
+      throw new IllegalArgumentException("retry-after, slow-ms and late-ms must be >= 0");
+    }
+    if (late > 0 && lateMillis < 1) {
+      throw new IllegalArgumentException("late changes need late-ms >= 1");
     }
   }
 
   public boolean any() {
-    return tooManyRequests + serverError + slow + truncated + repeatBoundary > 0;
+    return tooManyRequests + serverError + slow + truncated + repeatBoundary + late + shuffled > 0;
   }
 }

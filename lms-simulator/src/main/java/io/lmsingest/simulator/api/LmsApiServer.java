@@ -18,16 +18,21 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +55,10 @@ public final class LmsApiServer implements AutoCloseable {
   private final ExecutorService executor;
   private final SplittableRandom random;
   private final AtomicLong servedSlots = new AtomicLong();
+  // Late changes skipped by a complete page and not served since: the ground truth stops before
+  // the first of them.
+  private final ConcurrentSkipListSet<Long> lateNotServed = new ConcurrentSkipListSet<>();
+  private final long lateSeed;
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   private volatile Optional<Path> groundTruthTarget = Optional.empty();
 
@@ -67,6 +76,7 @@ public final class LmsApiServer implements AutoCloseable {
     this.clock = clock;
     this.server = server;
     this.random = new SplittableRandom(timeline.settings().seed() ^ 0x5EED_FA17L);
+    this.lateSeed = timeline.settings().seed() ^ 0x1A7E_1A7EL;
     this.executor =
         Executors.newFixedThreadPool(
             4,
@@ -143,7 +153,15 @@ public final class LmsApiServer implements AutoCloseable {
    * latest version of every activity among them.
    */
   public long servedSlots() {
-    return servedSlots.get();
+    long served = servedSlots.get();
+    Long firstLate = lateNotServed.isEmpty() ? null : lateNotServed.first();
+    return firstLate == null ? served : Math.min(served, firstLate);
+  }
+
+  /** How long after its updated_at change {@code slot} becomes visible (0 for most). */
+  private long lateDelay(long slot) {
+    SplittableRandom r = new SplittableRandom(slot * 0x9E3779B97F4A7C15L ^ lateSeed);
+    return r.nextDouble() < faults.late() ? 1 + r.nextInt(faults.lateMillis()) : 0;
   }
 
   /** Slots visible now (their time has come). */
@@ -252,9 +270,49 @@ public final class LmsApiServer implements AutoCloseable {
         first--; // the previous page's last record, once more
       }
 
-      long visible = visibleSlots();
-      long end = Math.min(visible, first + limit);
-      long next = Math.max(end, first);
+      long now = clock.millis();
+      long visible = timeline.slotsUpTo(now);
+      long[] slots; // the page's slots, in the order served
+      long end;
+      List<Long> hidden = List.of();
+      if (faults.late() > 0) {
+        // Late changes are skipped until their delay has passed; a later re-read finds them.
+        long[] page = new long[limit];
+        int n = 0;
+        hidden = new ArrayList<>();
+        long slot = first;
+        for (; slot < visible && n < limit; slot++) {
+          long time = timeline.timeOf(slot);
+          if (now < time + faults.lateMillis() && now < time + lateDelay(slot)) {
+            hidden.add(slot);
+          } else {
+            page[n++] = slot;
+          }
+        }
+        slots = Arrays.copyOf(page, n);
+        end = Math.max(slot, first);
+        add("fault_late", hidden.size());
+      } else {
+        end = Math.max(Math.min(visible, first + limit), first);
+        slots = LongStream.range(first, end).toArray();
+      }
+      double third = 1;
+      if (faults.shuffled() > 0) {
+        synchronized (random) {
+          third = random.nextDouble();
+        }
+      }
+      if (third < faults.shuffled() && slots.length > 1) {
+        increment("fault_shuffled");
+        SplittableRandom order = new SplittableRandom(first ^ timeline.settings().seed());
+        for (int i = slots.length - 1; i > 0; i--) {
+          int j = order.nextInt(i + 1);
+          long t = slots[i];
+          slots[i] = slots[j];
+          slots[j] = t;
+        }
+      }
+      long next = end;
       boolean hasMore = next < visible;
       String nextCursor = new PageCursor(next).encode();
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -270,12 +328,12 @@ public final class LmsApiServer implements AutoCloseable {
       JsonGenerator json = JSON.createGenerator(body, JsonEncoding.UTF8);
       json.writeStartObject();
       json.writeArrayFieldStart("data");
-      long cutAt = truncate ? first + (end - first) / 2 : Long.MAX_VALUE;
-      for (long slot = first; slot < end; slot++) {
-        if (slot == cutAt) {
+      int cutAt = truncate ? slots.length / 2 : Integer.MAX_VALUE;
+      for (int i = 0; i < slots.length; i++) {
+        if (i == cutAt) {
           break;
         }
-        ActivityJson.write(json, timeline.recordAt(slot));
+        ActivityJson.write(json, timeline.recordAt(slots[i]));
       }
       if (truncate) {
         increment("fault_truncated");
@@ -294,9 +352,15 @@ public final class LmsApiServer implements AutoCloseable {
       }
       json.writeEndObject();
       json.close();
+      if (faults.late() > 0) {
+        for (long slot : slots) {
+          lateNotServed.remove(slot);
+        }
+        lateNotServed.addAll(hidden);
+      }
       servedSlots.accumulateAndGet(end, Math::max);
       increment("pages");
-      add("records", end - first);
+      add("records", slots.length);
     } catch (IOException e) {
       // The client went away mid-page; nothing to answer, and the page does not count as served.
       LOG.debug("response aborted: {}", e.toString());

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +105,65 @@ class LmsApiServerIT {
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, Faults.NONE, clock)) {
       assertThat(new RetryingPageReader(api.baseUrl(), KEY, 1_000).readAll(Instant.EPOCH))
           .hasSize(100);
+    }
+  }
+
+  @Test
+  void lateChangesAppearOnlyAfterTheirDelayAndHoldTheGroundTruthBackUntilServed() throws Exception {
+    // One change a second; 30 % of them visible only up to 20 s after their updated_at.
+    ActivityTimeline timeline =
+        new ActivityTimeline(
+            new TimelineSettings(5, START, 86_400, OptionalLong.of(100), 0.2, 0.01, 1));
+    AtomicReference<Instant> now = new AtomicReference<>(START.plusSeconds(99));
+    Clock clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now.get();
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0.3, 20_000, 0);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, clock)) {
+      RetryingPageReader reader = new RetryingPageReader(api.baseUrl(), KEY, 1_000);
+      List<RetryingPageReader.Version> early = reader.readAll(Instant.EPOCH);
+      assertThat(early).hasSizeLessThan(100).hasSizeGreaterThan(60);
+      assertThat(api.count("fault_late")).isPositive();
+      // The first late change is among the last 20 s; everything before it is complete.
+      assertThat(api.servedSlots()).isLessThan(100).isGreaterThanOrEqualTo(79);
+
+      now.set(START.plusSeconds(99 + 20));
+      assertThat(reader.readAll(Instant.EPOCH)).hasSize(100);
+      assertThat(api.servedSlots()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void aShuffledPageHoldsTheSameChangesOutOfOrder() throws Exception {
+    ActivityTimeline timeline = timeline(1_000);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0, 1.0);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, NOW)) {
+      var page =
+          new RetryingPageReader(api.baseUrl(), KEY, 1_000).fetch("/v1/activities?limit=1000");
+      List<Instant> times = new java.util.ArrayList<>();
+      page.get("data").forEach(r -> times.add(Instant.parse(r.get("updated_at").asText())));
+      assertThat(times).hasSize(1_000).doesNotHaveDuplicates();
+      assertThat(times).isNotEqualTo(times.stream().sorted().toList());
+      assertThat(times.stream().sorted().toList())
+          .isEqualTo(
+              java.util.stream.LongStream.range(0, 1_000)
+                  .mapToObj(k -> Instant.ofEpochMilli(timeline.timeOf(k)))
+                  .toList());
+      assertThat(api.count("fault_shuffled")).isEqualTo(1);
     }
   }
 

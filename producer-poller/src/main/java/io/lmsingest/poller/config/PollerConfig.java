@@ -28,6 +28,8 @@ public final class PollerConfig extends ServiceConfig {
   public static final String PAGINATION = "lms.api.pagination";
   public static final String API_TIMEOUT_MS = "lms.api.timeout.ms";
   public static final String RATE_LIMIT = "lms.api.rate.limit.per.second";
+  public static final String LOOK_BACK_MS = "lms.api.lookback.ms";
+  public static final String LOOK_BACK_INTERVAL_MS = "lms.api.lookback.interval.ms";
   public static final String SOURCE = "poller.source";
   public static final String START_FROM = "poller.start.from";
   public static final String IDLE_INTERVAL_MS = "poller.idle.interval.ms";
@@ -106,6 +108,25 @@ public final class PollerConfig extends ServiceConfig {
               Range.atLeast(0.01),
               Importance.MEDIUM,
               "Most API requests per second (client-side).")
+          .define(
+              LOOK_BACK_MS,
+              Type.LONG,
+              300_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "How far before its mark the poller re-reads the API every lms.api.lookback.interval.ms,"
+                  + " for changes that became visible late (LMS clock skew, replica lag) or tied"
+                  + " changes the API ordered another way. Only changes not written yet are written;"
+                  + " 0 turns the look-back off.")
+          .define(
+              LOOK_BACK_INTERVAL_MS,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "How often the look-back window is re-read. A change late by d is caught when d +"
+                  + " this <= lms.api.lookback.ms; each re-read costs lms.api.lookback.ms worth of"
+                  + " changes in API requests.")
           .define(
               SOURCE,
               Type.STRING,
@@ -205,6 +226,16 @@ public final class PollerConfig extends ServiceConfig {
     if (getLong(BACKOFF_MAX_MS) < getLong(BACKOFF_INITIAL_MS)) {
       throw new ConfigException(
           BACKOFF_MAX_MS, getLong(BACKOFF_MAX_MS), "must be >= " + BACKOFF_INITIAL_MS);
+    }
+    if (getLong(LOOK_BACK_MS) > 0 && getLong(LOOK_BACK_INTERVAL_MS) >= getLong(LOOK_BACK_MS)) {
+      throw new ConfigException(
+          LOOK_BACK_INTERVAL_MS,
+          getLong(LOOK_BACK_INTERVAL_MS),
+          "must be < "
+              + LOOK_BACK_MS
+              + " ("
+              + getLong(LOOK_BACK_MS)
+              + "): a change late by d is caught only when d + the interval <= the window");
     }
   }
 

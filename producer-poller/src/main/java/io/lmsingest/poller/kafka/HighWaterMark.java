@@ -4,9 +4,10 @@ import io.lmsingest.schemas.LearnerActivity;
 import java.time.Instant;
 
 /**
- * How far the poller has committed: (updated_at, activity_id) of the last record of the last
- * committed page. The API is re-queried inclusively from {@code updatedAt}, and every record at or
- * before the mark is dropped, so ties on updated_at across a page boundary are neither lost nor
+ * How far the poller has committed: the newest (updated_at, activity_id) written. The API is
+ * re-queried inclusively from {@code updatedAt} (and, every look-back interval, from a window
+ * before it); a record at or before the mark is written only if it is not among the recent changes
+ * already written ({@link RecentChanges}), so ties, repeats and late changes are neither lost nor
  * taken twice.
  */
 public record HighWaterMark(Instant updatedAt, String activityId) {

@@ -10,7 +10,10 @@ import io.lmsingest.schemas.PollerCursor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -38,7 +41,19 @@ public final class PageWriter implements AutoCloseable {
   /**
    * A committed page: its result, the mark after it, records written and records sent to the DLQ.
    */
-  public record Committed(PageResult page, HighWaterMark mark, int written, int rejected) {}
+  public record Committed(
+      PageResult page,
+      HighWaterMark mark,
+      int written,
+      int rejected,
+      Lateness lateness,
+      List<RecentChanges.Version> versions) {}
+
+  /**
+   * Records of a page at or before the mark it started from (late changes, ties ordered another
+   * way), how many of those were later than the look-back window, and the latest of them.
+   */
+  public record Lateness(int behindMark, int outsideLookBack, Duration latest) {}
 
   /**
    * The producer was fenced by a newer poller with the same transactional.id, or is otherwise
@@ -68,6 +83,8 @@ public final class PageWriter implements AutoCloseable {
   private final String dlqTopic;
   private final String source;
   private final Clock clock;
+  private final RecentChanges recent;
+  private final Duration lookBack;
   private long pages;
   private long records;
   private Committed pendingCommit;
@@ -80,21 +97,30 @@ public final class PageWriter implements AutoCloseable {
       String dlqTopic,
       String source,
       Clock clock,
-      PollerCursor resumedFrom) {
+      PollerCursor resumedFrom,
+      RecentChanges recent,
+      Duration lookBack) {
     this.producer = producer;
     this.rawTopic = rawTopic;
     this.cursorTopic = cursorTopic;
     this.dlqTopic = dlqTopic;
     this.source = source;
     this.clock = clock;
+    this.recent = recent;
+    this.lookBack = lookBack;
     this.pages = resumedFrom == null ? 0 : resumedFrom.getPages();
     this.records = resumedFrom == null ? 0 : resumedFrom.getRecords();
   }
 
   /**
-   * Runs one page: begin, every record after {@code from}, the new cursor, commit. Any failure — of
+   * Runs one page: begin, every record not written before, the new cursor, commit. Any failure — of
    * the API mid-page or of Kafka — aborts, so nothing of the page becomes visible and the cursor
    * stays where it was.
+   *
+   * <p>A record is written unless it is among the recent changes (or earlier in the page): one at
+   * or before {@code from} is a late change, or a tie the API ordered differently, that the
+   * look-back re-read brought; it is written and counted, never dropped. The new mark is the newest
+   * record written.
    */
   public Committed write(HighWaterMark from, PageSource page) throws ApiFailure {
     if (pendingCommit != null) {
@@ -102,11 +128,8 @@ public final class PageWriter implements AutoCloseable {
       Committed pending = pendingCommit;
       try {
         commit(pending);
-      } catch (ProducerFencedException
-          | OutOfOrderSequenceException
-          | AuthorizationException
-          | UnsupportedVersionException e) {
-        throw fatal(e);
+      } catch (KafkaException e) {
+        throw fatalOr(e);
       }
       return pending;
     }
@@ -121,56 +144,96 @@ public final class PageWriter implements AutoCloseable {
     }
     try {
       producer.beginTransaction();
-    } catch (ProducerFencedException
-        | OutOfOrderSequenceException
-        | AuthorizationException
-        | UnsupportedVersionException e) {
-      throw fatal(e);
+    } catch (KafkaException e) {
+      throw fatalOr(e);
     }
-    HighWaterMark[] mark = {from};
-    int[] written = {0};
-    int[] rejected = {0};
+    PageState state = new PageState(from);
     try {
-      PageResult result =
-          page.fetchInto(
-              new ActivityApiClient.ActivitySink() {
-                @Override
-                public void accept(LearnerActivity activity) {
-                  if (mark[0].precedes(activity)) {
-                    producer.send(
-                        new ProducerRecord<>(rawTopic, activity.getActivityId(), activity));
-                    mark[0] = HighWaterMark.of(activity);
-                    written[0]++;
-                  }
-                }
-
-                /** In the page's transaction: committed with it, or not at all. */
-                @Override
-                public void reject(UnparsableRecord record) {
-                  producer.send(dlqRecord(record));
-                  rejected[0]++;
-                }
-              });
-      if (written[0] > 0) {
-        producer.send(new ProducerRecord<>(cursorTopic, source, cursor(mark[0], written[0])));
+      PageResult result = page.fetchInto(state);
+      if (!state.versions.isEmpty()) {
+        producer.send(
+            new ProducerRecord<>(cursorTopic, source, cursor(state.mark, state.versions.size())));
       }
-      Committed done = new Committed(result, mark[0], written[0], rejected[0]);
+      Committed done = state.committed(result);
       commit(done);
       return done;
     } catch (CommitTimedOutException e) {
       throw e; // not aborted: the transaction waits for its commit to be retried
-    } catch (ProducerFencedException
-        | OutOfOrderSequenceException
-        | AuthorizationException
-        | UnsupportedVersionException e) {
-      throw fatal(e);
-    } catch (ApiFailure | KafkaException e) {
+    } catch (ApiFailure e) {
       abort(e);
       throw e;
+    } catch (KafkaException e) {
+      RuntimeException fatalOrSame = fatalOr(e);
+      if (fatalOrSame == e) {
+        abort(e);
+      }
+      throw fatalOrSame;
     } catch (RuntimeException e) {
       abort(e);
       throw e;
     }
+  }
+
+  /** What one page has written so far. */
+  private final class PageState implements ActivityApiClient.ActivitySink {
+    private final HighWaterMark from;
+    private HighWaterMark mark;
+    private final List<RecentChanges.Version> versions = new ArrayList<>();
+    private final Set<RecentChanges.Version> inPage = new HashSet<>();
+    private int rejected;
+    private int behindMark;
+    private int outsideLookBack;
+    private Duration latest = Duration.ZERO;
+
+    PageState(HighWaterMark from) {
+      this.from = from;
+      this.mark = from;
+    }
+
+    @Override
+    public void accept(LearnerActivity activity) {
+      RecentChanges.Version version = RecentChanges.Version.of(activity);
+      if (recent.contains(version) || !inPage.add(version)) {
+        return; // written before: a repeat at a page boundary, or the look-back's re-read
+      }
+      if (!from.precedes(activity)) {
+        behindMark++;
+        Duration late = Duration.between(activity.getUpdatedAt(), from.updatedAt());
+        if (late.compareTo(latest) > 0) {
+          latest = late;
+        }
+        if (late.compareTo(lookBack) > 0) {
+          outsideLookBack++;
+        }
+      }
+      producer.send(new ProducerRecord<>(rawTopic, activity.getActivityId(), activity));
+      versions.add(version);
+      if (mark.precedes(activity)) {
+        mark = HighWaterMark.of(activity);
+      }
+    }
+
+    /** In the page's transaction: committed with it, or not at all. */
+    @Override
+    public void reject(UnparsableRecord record) {
+      producer.send(dlqRecord(record));
+      rejected++;
+    }
+
+    Committed committed(PageResult result) {
+      return new Committed(
+          result,
+          mark,
+          versions.size(),
+          rejected,
+          new Lateness(behindMark, outsideLookBack, latest),
+          List.copyOf(versions));
+    }
+  }
+
+  /** Versions remembered for the look-back window. */
+  public int recentVersions() {
+    return recent.size();
   }
 
   private void commit(Committed page) {
@@ -181,6 +244,8 @@ public final class PageWriter implements AutoCloseable {
       throw new CommitTimedOutException(e);
     }
     pendingCommit = null;
+    recent.addAll(page.versions());
+    recent.forgetBefore(page.mark().updatedAt().minus(lookBack));
     if (page.written() > 0) {
       pages++;
       records += page.written();
@@ -232,6 +297,17 @@ public final class PageWriter implements AutoCloseable {
       abortPending = true;
       failure.addSuppressed(e);
     }
+  }
+
+  /** The exception to throw for {@code e}: fatal for the errors a producer cannot survive. */
+  private RuntimeException fatalOr(KafkaException e) {
+    if (e instanceof ProducerFencedException
+        || e instanceof OutOfOrderSequenceException
+        || e instanceof AuthorizationException
+        || e instanceof UnsupportedVersionException) {
+      return fatal(e);
+    }
+    return e;
   }
 
   private FatalProducerException fatal(KafkaException e) {
