@@ -4,6 +4,7 @@ import io.lmsingest.kit.alert.AlertChannels;
 import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.kit.runtime.Readiness;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -78,17 +78,13 @@ public final class PollerApp implements Service {
     String rawTopic = config.getString(PollerConfig.RAW_TOPIC);
     String cursorTopic = config.getString(PollerConfig.CURSOR_TOPIC);
     if (config.getBoolean(PollerConfig.CREATE_TOPICS)) {
+      TopicSettings topics = TopicSettings.of(config);
       TopicBootstrap.ensure(
           kafka,
           List.of(
-              new NewTopic(
-                  rawTopic,
-                  Optional.of(config.getInt(PollerConfig.RAW_PARTITIONS)),
-                  Optional.empty()),
-              new NewTopic(cursorTopic, Optional.of(1), Optional.empty())
-                  .configs(Map.of("cleanup.policy", "compact")),
-              new NewTopic(
-                  config.getString(PollerConfig.DLQ_TOPIC), Optional.empty(), Optional.empty())));
+              topics.retained(rawTopic, Optional.of(config.getInt(PollerConfig.RAW_PARTITIONS))),
+              topics.compacted(cursorTopic, Optional.of(1)),
+              topics.deadLetters(config.getString(PollerConfig.DLQ_TOPIC), Optional.empty())));
     }
     Map<String, Object> serde =
         Map.of(

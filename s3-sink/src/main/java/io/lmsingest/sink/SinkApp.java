@@ -6,6 +6,7 @@ import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
 import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.kit.runtime.ServiceRunner;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,8 +80,8 @@ public final class SinkApp {
       TopicBootstrap.ensure(
           kafka,
           List.of(
-              new NewTopic(
-                  config.getString(SinkConfig.MANIFEST_TOPIC), Optional.of(1), Optional.empty())));
+              TopicSettings.of(config)
+                  .retained(config.getString(SinkConfig.MANIFEST_TOPIC), Optional.of(1))));
     }
 
     Map<String, Object> consumerConfig = new HashMap<>(kafka);

@@ -224,7 +224,9 @@ public final class LoaderApp {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(LoaderConfig.GROUP_ID));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Never a silent jump: a new group starts from the beginning, and offsets that retention
+    // deleted are reconciled from S3 first (ManifestFollower).
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     props.putIfAbsent(
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,

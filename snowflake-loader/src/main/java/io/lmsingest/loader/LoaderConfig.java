@@ -44,6 +44,8 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String MAX_BYTES = "batch.max.bytes";
   public static final String MAX_ROWS = "batch.max.rows";
   public static final String MIN_INTERVAL_MS = "batch.min.interval.ms";
+  public static final String MAX_ATTEMPTS = "batch.max.attempts";
+  public static final String RECONCILE_WINDOW_HOURS = "reconcile.window.hours";
   public static final String SNOWFLAKE_URL = "snowflake.url";
   public static final String SNOWFLAKE_USER = "snowflake.user";
   public static final String SNOWFLAKE_ROLE = "snowflake.role";
@@ -154,6 +156,26 @@ public final class LoaderConfig extends ServiceConfig {
               "Least time between the starts of two batches that are not full: manifests arriving"
                   + " meanwhile are coalesced, so a Snowflake warehouse can auto-suspend (0 = load"
                   + " as soon as the topic is drained; see docs/snowflake.md).")
+          .define(
+              MAX_ATTEMPTS,
+              Type.INT,
+              5,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Failures of a batch by itself (a file the warehouse cannot read, rows that do not"
+                  + " match the manifest, out of memory) before it is loaded manifest by manifest, and"
+                  + " a manifest that still fails is set aside in load_quarantined_files with an"
+                  + " alert. An unreachable warehouse or S3 is retried without limit.")
+          .define(
+              RECONCILE_WINDOW_HOURS,
+              Type.LONG,
+              168L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "At start, load every manifest in S3 created in the last this many hours whose files"
+                  + " are not in load_ledger (expired from the manifest topic, set aside, or never"
+                  + " delivered). Keep it at least the manifest topic's retention (Kafka's default: 7"
+                  + " days = 168). 0 = off.")
           .define(
               SNOWFLAKE_URL,
               Type.STRING,

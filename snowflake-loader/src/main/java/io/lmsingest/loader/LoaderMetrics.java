@@ -9,6 +9,7 @@ final class LoaderMetrics {
   static final String LAST_BATCH_AT = "lms_loader_last_batch_timestamp_seconds";
   static final String LAST_BATCH_FILES = "lms_loader_last_batch_files";
   static final String LAST_BATCH_ROWS = "lms_loader_last_batch_rows";
+  static final String FILES_QUARANTINED = "lms_loader_files_quarantined_total";
 
   private LoaderMetrics() {}
 
@@ -33,6 +34,9 @@ final class LoaderMetrics {
         .counter("lms_loader_copy_seconds_total", "Time spent in COPY.")
         .counter("lms_loader_merge_seconds_total", "Time spent in MERGE.")
         .counter("lms_loader_failures_total", "Micro-batches rolled back (and retried).")
+        .counter(
+            FILES_QUARANTINED,
+            "Bronze files set aside in load_quarantined_files after failing to load by themselves.")
         .gauge(FRESHNESS, "Now minus the newest updated_at in ANALYTICS_READY.")
         .gauge(LAST_BATCH_AT, "When the last micro-batch committed (Unix time, seconds).")
         .gauge(LAST_BATCH_FILES, "Files in the last committed micro-batch.")

@@ -13,14 +13,20 @@ import io.lmsingest.sink.manifest.ManifestPublisher;
 import io.lmsingest.sink.upload.BronzeUploader;
 import io.lmsingest.sink.upload.Encryption;
 import io.lmsingest.sink.write.BronzeWriter;
+import io.lmsingest.testkit.KafkaFixture;
+import io.lmsingest.testkit.RegistryFixture;
 import io.lmsingest.testkit.S3Fixture;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.function.ObjIntConsumer;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
@@ -116,6 +122,46 @@ final class BronzeFixture {
       durable.addAll(writer.finishAll());
     }
     return durable.stream().map(DurableFile::manifest).toList();
+  }
+
+  /**
+   * The loader's config for a DuckDB warehouse at {@code database} loading from {@code bucket},
+   * with the S3 keys as file references under {@code dir}; callers add Kafka keys if they follow
+   * the topic.
+   */
+  static Map<String, String> loaderConfig(S3Fixture s3, String bucket, Path database, Path dir)
+      throws IOException {
+    Map<String, String> values = new HashMap<>();
+    values.put(LoaderConfig.DUCKDB_PATH, database.toString());
+    values.put(LoaderConfig.STAGING_DIR, database.resolveSibling("staging").toString());
+    values.put(LoaderConfig.BUCKET, bucket);
+    values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
+    values.put(LoaderConfig.PATH_STYLE, "true");
+    values.put(
+        LoaderConfig.ACCESS_KEY_ID,
+        "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
+    values.put(
+        LoaderConfig.SECRET_ACCESS_KEY,
+        "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
+    return values;
+  }
+
+  /** As above, following {@code topic} as a new consumer group (its id under GROUP_ID). */
+  static Map<String, String> loaderConfig(
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      String topic,
+      S3Fixture s3,
+      String bucket,
+      Path database,
+      Path dir)
+      throws IOException {
+    Map<String, String> values = loaderConfig(s3, bucket, database, dir);
+    values.put(LoaderConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    values.put(LoaderConfig.REGISTRY_URL, registry.url());
+    values.put(LoaderConfig.GROUP_ID, "loader-" + UUID.randomUUID());
+    values.put(LoaderConfig.MANIFEST_TOPIC, topic);
+    return values;
   }
 
   static GenericRecord generic(LearnerActivity a, Schema schema) {

@@ -17,7 +17,6 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.S3Fixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,7 +25,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,18 +180,8 @@ class LoaderBehaviourIT {
       }
     }
     Path rebuilt = dir.resolve("rebuilt");
-    Map<String, String> values = new HashMap<>();
-    values.put(LoaderConfig.DUCKDB_PATH, rebuilt.resolve("warehouse.duckdb").toString());
-    values.put(LoaderConfig.STAGING_DIR, rebuilt.resolve("staging").toString());
-    values.put(LoaderConfig.BUCKET, bucket);
-    values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
-    values.put(LoaderConfig.PATH_STYLE, "true");
-    values.put(
-        LoaderConfig.ACCESS_KEY_ID,
-        "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
-    values.put(
-        LoaderConfig.SECRET_ACCESS_KEY,
-        "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
+    Map<String, String> values =
+        BronzeFixture.loaderConfig(s3, bucket, rebuilt.resolve("warehouse.duckdb"), dir);
     var results = LoaderApp.replay(new LoaderConfig(values), Optional.empty(), false);
     assertThat(results.stream().mapToLong(r -> r.files()).sum()).isEqualTo(manifests.size());
     // Again, and forced: the ledger would skip every file; --force loads them all again and changes

@@ -20,11 +20,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -73,23 +71,9 @@ class LoaderCrashIT {
     GroundTruth.write(timeline, RECORDS, truth);
 
     Path database = dir.resolve("warehouse.duckdb");
-    String group = "loader-" + UUID.randomUUID();
-    Map<String, String> values = new HashMap<>();
-    values.put(LoaderConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    values.put(LoaderConfig.REGISTRY_URL, registry.url());
-    values.put(LoaderConfig.GROUP_ID, group);
-    values.put(LoaderConfig.MANIFEST_TOPIC, topic);
-    values.put(LoaderConfig.DUCKDB_PATH, database.toString());
-    values.put(LoaderConfig.STAGING_DIR, dir.resolve("staging").toString());
-    values.put(LoaderConfig.BUCKET, bucket);
-    values.put(LoaderConfig.ENDPOINT, s3.endpoint().uri().toString());
-    values.put(LoaderConfig.PATH_STYLE, "true");
-    values.put(
-        LoaderConfig.ACCESS_KEY_ID,
-        "file:" + Files.writeString(dir.resolve("id"), s3.endpoint().accessKeyId()));
-    values.put(
-        LoaderConfig.SECRET_ACCESS_KEY,
-        "file:" + Files.writeString(dir.resolve("secret"), s3.endpoint().secretAccessKey()));
+    Map<String, String> values =
+        BronzeFixture.loaderConfig(kafka, registry, topic, s3, bucket, database, dir);
+    String group = values.get(LoaderConfig.GROUP_ID);
     values.put(
         LoaderConfig.MAX_FILES, "6"); // many small batches: many moments to be killed inside one
     values.put("kafka.group.instance.id", "loader-crash-1");

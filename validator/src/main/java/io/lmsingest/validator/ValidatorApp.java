@@ -6,6 +6,7 @@ import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.alert.RateWatch;
 import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -29,8 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -101,12 +101,14 @@ public final class ValidatorApp implements Service {
             config.getString(ValidatorConfig.V1_TOPIC),
             config.getString(ValidatorConfig.DLQ_TOPIC));
     if (config.getBoolean(ValidatorConfig.CREATE_TOPICS)) {
-      int partitions = config.getInt(ValidatorConfig.PARTITIONS);
+      Optional<Integer> partitions = Optional.of(config.getInt(ValidatorConfig.PARTITIONS));
+      TopicSettings settings = TopicSettings.of(config);
       TopicBootstrap.ensure(
           config.kafkaClientConfig(),
-          Stream.of(topics.raw(), topics.v1(), topics.dlq())
-              .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty()))
-              .toList());
+          List.of(
+              settings.retained(topics.raw(), partitions),
+              settings.retained(topics.v1(), partitions),
+              settings.deadLetters(topics.dlq(), partitions)));
     }
     Map<String, Object> serde =
         Map.of(

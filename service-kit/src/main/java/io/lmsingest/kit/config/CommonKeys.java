@@ -41,6 +41,10 @@ public final class CommonKeys {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String CREATE_TOPICS = "topics.create";
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+  public static final String TOPICS_MIN_INSYNC_REPLICAS = "topics.min.insync.replicas";
+  public static final String TOPICS_RETENTION_MS = "topics.retention.ms";
+  public static final String TOPICS_DLQ_RETENTION_MS = "topics.dlq.retention.ms";
   public static final String REGISTRY_URL = "schema.registry.url";
   public static final String S3_BUCKET = "s3.bucket";
   public static final String S3_REGION = "s3.region";
@@ -77,11 +81,44 @@ public final class CommonKeys {
   /** {@code topics.create}, for a service that writes topics. */
   public static ConfigDef createTopics(ConfigDef def) {
     return def.define(
-        CREATE_TOPICS,
-        Type.BOOLEAN,
-        true,
-        Importance.LOW,
-        "Create the topics this service writes if they are missing (off where topics are managed elsewhere).");
+            CREATE_TOPICS,
+            Type.BOOLEAN,
+            true,
+            Importance.LOW,
+            "Create the topics this service writes if they are missing (off where topics are managed elsewhere).")
+        .define(
+            TOPICS_REPLICATION_FACTOR,
+            Type.SHORT,
+            (short) -1,
+            Range.atLeast(-1),
+            Importance.MEDIUM,
+            "Replication factor of the topics this service creates (-1 = the broker's"
+                + " default.replication.factor). 3 on a production cluster.")
+        .define(
+            TOPICS_MIN_INSYNC_REPLICAS,
+            Type.INT,
+            -1,
+            Range.atLeast(-1),
+            Importance.MEDIUM,
+            "min.insync.replicas of the topics this service creates (-1 = the broker's default). 2"
+                + " with replication 3: every write (acks=all) is on two brokers before it counts.")
+        .define(
+            TOPICS_RETENTION_MS,
+            Type.LONG,
+            7L * 24 * 3_600_000,
+            Range.atLeast(-1),
+            Importance.MEDIUM,
+            "retention.ms of the raw, v1 and manifest topics this service creates (-1 = for ever):"
+                + " how far back a replay from Kafka can go. The loader reconciles expired manifests"
+                + " from S3.")
+        .define(
+            TOPICS_DLQ_RETENTION_MS,
+            Type.LONG,
+            30L * 24 * 3_600_000,
+            Range.atLeast(-1),
+            Importance.MEDIUM,
+            "retention.ms of the dead-letter topic this service creates (-1 = for ever): how long a"
+                + " record can wait there to be looked at and redriven.");
   }
 
   /** {@code schema.registry.url}. */

@@ -258,6 +258,41 @@ public final class BatchLoader {
   }
 
   /**
+   * Sets a batch that keeps failing aside: one row per file in {@code load_quarantined_files} with
+   * the reason, in its own transaction. The files stay out of the ledger, so a reconcile or replay
+   * loads them once the cause is fixed.
+   */
+  public void quarantine(MicroBatch batch, String reason, int attempts) throws SQLException {
+    Connection c = warehouse.connection();
+    c.setAutoCommit(true);
+    Timestamp now = Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+    try (PreparedStatement insert = c.prepareStatement(MergeStatement.QUARANTINED_FILE_INSERT)) {
+      for (MicroBatch.FileRef f : batch.files()) {
+        insert.setString(1, f.key());
+        insert.setString(2, f.manifestId());
+        insert.setString(3, batch.id());
+        insert.setString(4, batch.topic());
+        insert.setInt(5, f.file().getPartition());
+        insert.setLong(6, f.file().getStartOffset());
+        insert.setLong(7, f.file().getEndOffset());
+        insert.setLong(8, f.file().getRowCount());
+        insert.setInt(9, attempts);
+        insert.setString(10, reason.length() > 2_000 ? reason.substring(0, 2_000) : reason);
+        insert.setTimestamp(11, now);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    LOG.error(
+        "alert=true loader batch {} quarantined after {} failures: files {} are in"
+            + " load_quarantined_files, not loaded; reason: {}",
+        batch.id(),
+        attempts,
+        batch.keys(),
+        reason);
+  }
+
+  /**
    * A statement inside the batch transaction. DDL there would commit the open transaction in
    * Snowflake (half a batch made durable), so it is refused where DDL is not transactional.
    */

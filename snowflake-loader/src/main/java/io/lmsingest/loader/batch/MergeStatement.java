@@ -104,6 +104,11 @@ public final class MergeStatement {
       "INSERT INTO load_ledger (file_key, batch_id, manifest_id, kafka_topic, kafka_partition,"
           + " start_offset, end_offset, row_count, size_bytes, checksum, status, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'MERGED', ?)";
 
+  public static final String QUARANTINED_FILE_INSERT =
+      "INSERT INTO load_quarantined_files (file_key, manifest_id, batch_id, kafka_topic,"
+          + " kafka_partition, start_offset, end_offset, row_count, attempts, reason, quarantined_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   public static final String BATCH_INSERT =
       "INSERT INTO load_batches (batch_id, files, rows_copied, rows_inserted, rows_updated,"
           + " rows_unchanged, rows_quarantined, max_updated_at, started_at, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

@@ -34,6 +34,7 @@ public final class SnowflakeCheck {
           "load_ledger",
           "load_batches",
           "load_quarantine",
+          "load_quarantined_files",
           "load_lock",
           "schema_history");
 

@@ -2,6 +2,7 @@ package io.lmsingest.loader.source;
 
 import io.lmsingest.schemas.BronzeManifest;
 import io.lmsingest.schemas.ManifestJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -17,6 +18,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * load in, and the ledger decides which files load at all.
  */
 public final class ManifestReplay {
+  /** How far the sink's clock (createdAt) and S3's (LastModified) may disagree. */
+  private static final Duration CLOCK_SKEW = Duration.ofHours(1);
+
   private ManifestReplay() {}
 
   public static Iterator<BronzeManifest> manifests(
@@ -31,6 +35,11 @@ public final class ManifestReplay {
           S3Object object = listing.next();
           if (!object.key().endsWith(".json")) {
             continue;
+          }
+          if (from.isPresent()
+              && object.lastModified() != null
+              && object.lastModified().isBefore(from.get().minus(CLOCK_SKEW))) {
+            continue; // written well before from: created before it too, no need to read it
           }
           BronzeManifest manifest =
               ManifestJson.read(

@@ -85,7 +85,8 @@ public final class DuckDbWarehouse implements Warehouse {
     for (MicroBatch.FileRef f : batch.files()) {
       Path local = dir.resolve(f.key()).normalize();
       if (!local.startsWith(dir)) { // MicroBatch refuses such keys; never write outside anyway
-        throw new IOException("object key " + f.key() + " leads outside the staging directory");
+        throw new UnloadableFileException(
+            "object key " + f.key() + " leads outside the staging directory");
       }
       Files.createDirectories(local.getParent());
       MessageDigest sha = sha256();
@@ -96,7 +97,7 @@ public final class DuckDbWarehouse implements Warehouse {
       String checksum = HexFormat.of().formatHex(sha.digest());
       if (Files.size(local) != f.file().getSizeBytes()
           || !checksum.equals(f.file().getChecksum())) {
-        throw new IOException(
+        throw new UnloadableFileException(
             "object "
                 + f.key()
                 + " does not match its manifest "

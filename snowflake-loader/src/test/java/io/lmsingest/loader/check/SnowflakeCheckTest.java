@@ -93,7 +93,8 @@ class SnowflakeCheckTest {
           new Object[] {"V1__tables.sql"},
           new Object[] {"V2__file_format.sql"},
           new Object[] {"V3__load_lock.sql"},
-          new Object[] {"V4__file_format_logical_types.sql"});
+          new Object[] {"V4__file_format_logical_types.sql"},
+          new Object[] {"V5__quarantined_files.sql"});
     }
     if (sql.startsWith("SHOW GRANTS ON SCHEMA")) {
       return grants("USAGE", "ROLE", "LMS_LOADER");
