@@ -47,8 +47,17 @@ class S3FaultsIT {
         .isInstanceOf(NoSuchKeyException.class);
 
     s3.faults().clear(faulty);
-    s3.client()
-        .putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x"));
+    try {
+      s3.client()
+          .putObject(b -> b.bucket(faulty).key("c").ifNoneMatch("*"), RequestBody.fromString("x"));
+    } catch (S3Exception e) {
+      // Seen once in CI: the first attempt stored the object but its answer was lost on a
+      // connection the injected 412 left unread, and the SDK's resend met the real 412.
+      assertThat(e.statusCode()).isEqualTo(412);
+      assertThat(e.numAttempts()).isGreaterThan(1);
+    }
+    assertThat(s3.client().getObjectAsBytes(b -> b.bucket(faulty).key("c")).asUtf8String())
+        .isEqualTo("x");
     assertThat(s3.faults().injected(S3Faults.Kind.FAIL_BEFORE_WRITE)).isPositive();
     assertThat(s3.faults().injected(S3Faults.Kind.FAIL_AFTER_WRITE)).isPositive();
     // At least once: when the server answers before reading the body, the SDK may resend and meet
