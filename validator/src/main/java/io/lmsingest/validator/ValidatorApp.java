@@ -65,13 +65,20 @@ public final class ValidatorApp implements Service {
 
   private final LagAlarm lagAlarm;
 
+  /** The alert raised while records wait for the schema registry. */
+  static final String REGISTRY_UNAVAILABLE = "schema-registry-unavailable";
+
+  private final RegistryOutage registryOutage;
+
   private ValidatorApp(
       KafkaStreams streams,
       ServiceMetrics metrics,
       Alerts alerts,
       RateWatch dlqWatch,
-      LagAlarm lagAlarm) {
+      LagAlarm lagAlarm,
+      RegistryOutage registryOutage) {
     this.lagAlarm = lagAlarm;
+    this.registryOutage = registryOutage;
     this.dlqWatch = dlqWatch;
     this.streams = streams;
     this.metrics = metrics;
@@ -136,7 +143,13 @@ public final class ValidatorApp implements Service {
         new ServiceMetrics()
             .counter(
                 "lms_validator_thread_failures_total",
-                "Stream threads that failed and were replaced.");
+                "Stream threads that failed and were replaced.")
+            .counter(
+                "lms_validator_registry_unavailable_total",
+                "Times a task waited for the schema registry (its records read again, none"
+                    + " rejected).");
+    metrics.known("lms_validator_registry_unavailable_total");
+    RegistryOutage registryOutage = new RegistryOutage();
     ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
     Alerts alerts =
         AlertChannels.of(config, secrets, metrics, Clock.systemUTC(), moreAlertChannels);
@@ -154,9 +167,28 @@ public final class ValidatorApp implements Service {
         new ValidationRules(Duration.ofMillis(config.getLong(ValidatorConfig.MAX_FUTURE_SKEW_MS)));
     KafkaStreams streams =
         new KafkaStreams(
-            ValidatorTopology.build(topics, rules, decoder, encoder, metrics, learnerIds), props);
+            ValidatorTopology.build(
+                topics, rules, decoder, encoder, metrics, learnerIds, registryOutage),
+            props);
     streams.setUncaughtExceptionHandler(
         e -> {
+          if (RegistryOutage.cause(e).isPresent()) {
+            // The registry did not answer: the task's transaction was aborted, nothing went to
+            // the DLQ. Wait, then let a new thread read the same records again.
+            Duration wait = registryOutage.nextWait();
+            metrics.increment("lms_validator_registry_unavailable_total");
+            LOG.warn(
+                "validator: the schema registry is unavailable ({}); nothing was sent to the DLQ,"
+                    + " the stream resumes from its last committed transaction in {} ms",
+                RegistryOutage.cause(e).get().getMessage(),
+                wait.toMillis());
+            try {
+              Thread.sleep(wait.toMillis());
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          }
           LOG.error("validator stream thread failed; replacing it: {}", e.toString());
           metrics.increment("lms_validator_thread_failures_total");
           alerts.raise(
@@ -179,7 +211,7 @@ public final class ValidatorApp implements Service {
             topics.raw(),
             alerts,
             Clock.systemUTC());
-    return new ValidatorApp(streams, metrics, alerts, dlqWatch, lagAlarm);
+    return new ValidatorApp(streams, metrics, alerts, dlqWatch, lagAlarm, registryOutage);
   }
 
   public KafkaStreams streams() {
@@ -235,6 +267,7 @@ public final class ValidatorApp implements Service {
 
   /** Alerts while records reach the DLQ faster than the threshold; resolves once they do not. */
   private void watchDlq() {
+    watchRegistry();
     long total = (long) metrics.total(ValidatorTopology.METRIC_DLQ);
     if (dlqWatch.over(total, Instant.now())) {
       alerts.raise(
@@ -246,6 +279,24 @@ public final class ValidatorApp implements Service {
               + " rejected records keep their original bytes and source offsets");
     } else {
       alerts.resolve(DLQ_GROWING);
+    }
+  }
+
+  /** Alerts while records wait for the registry; resolves once a record is decoded again. */
+  private void watchRegistry() {
+    Optional<Instant> since = registryOutage.since();
+    if (since.isPresent()) {
+      alerts.raise(
+          REGISTRY_UNAVAILABLE,
+          "the validator is waiting for the schema registry",
+          "records could not be decoded since "
+              + since.get()
+              + " because the registry did not answer; none went to the DLQ, the stream retries"
+              + " with backoff (lms_validator_registry_unavailable_total)",
+          "bring schema.registry.url back (check its health, network, credentials); the validator"
+              + " resumes by itself from its last committed transaction");
+    } else {
+      alerts.resolve(REGISTRY_UNAVAILABLE);
     }
   }
 

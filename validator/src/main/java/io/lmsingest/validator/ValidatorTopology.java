@@ -4,6 +4,7 @@ import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.schemas.DlqHeaders;
 import io.lmsingest.schemas.LearnerActivity;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -58,12 +59,16 @@ public final class ValidatorTopology {
       Deserializer<LearnerActivity> decoder,
       Serializer<LearnerActivity> encoder,
       ServiceMetrics metrics) {
-    return build(topics, rules, decoder, encoder, metrics, UnaryOperator::identity);
+    return build(
+        topics, rules, decoder, encoder, metrics, UnaryOperator::identity, new RegistryOutage());
   }
 
   /**
    * As above; every valid record's learner_id is replaced by {@code learnerIds} (one per stream
-   * task) before it reaches v1, so Bronze and the warehouse never hold the LMS's own id.
+   * task) before it reaches v1, so Bronze and the warehouse never hold the LMS's own id. A record
+   * that cannot be decoded because the registry did not answer is not rejected: it is marked in
+   * {@code outage} and fails the task, whose transaction is aborted, so the record is read again
+   * once the registry is back.
    */
   public static Topology build(
       Topics topics,
@@ -71,7 +76,8 @@ public final class ValidatorTopology {
       Deserializer<LearnerActivity> decoder,
       Serializer<LearnerActivity> encoder,
       ServiceMetrics metrics,
-      Supplier<UnaryOperator<String>> learnerIds) {
+      Supplier<UnaryOperator<String>> learnerIds,
+      RegistryOutage outage) {
     metrics
         .counter(
             METRIC_IN,
@@ -86,7 +92,7 @@ public final class ValidatorTopology {
         SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.raw());
     topology.addProcessor(
         VALIDATE,
-        () -> new Validate(topics.raw(), rules, decoder, metrics, learnerIds.get()),
+        () -> new Validate(topics.raw(), rules, decoder, metrics, learnerIds.get(), outage),
         SOURCE);
     topology.addSink(VALID, topics.v1(), new StringSerializer(), encoder, VALIDATE);
     topology.addSink(
@@ -94,12 +100,16 @@ public final class ValidatorTopology {
     return topology;
   }
 
+  /** How long one record waits for the registry inside its task before the task fails. */
+  static final Duration REGISTRY_PATIENCE = Duration.ofMillis(4_000);
+
   private static final class Validate implements Processor<String, byte[], String, Object> {
     private final String rawTopic;
     private final ValidationRules rules;
     private final Deserializer<LearnerActivity> decoder;
     private final ServiceMetrics metrics;
     private final UnaryOperator<String> learnerIds;
+    private final RegistryOutage outage;
     private ProcessorContext<String, Object> context;
 
     Validate(
@@ -107,12 +117,14 @@ public final class ValidatorTopology {
         ValidationRules rules,
         Deserializer<LearnerActivity> decoder,
         ServiceMetrics metrics,
-        UnaryOperator<String> learnerIds) {
+        UnaryOperator<String> learnerIds,
+        RegistryOutage outage) {
       this.rawTopic = rawTopic;
       this.rules = rules;
       this.decoder = decoder;
       this.metrics = metrics;
       this.learnerIds = learnerIds;
+      this.outage = outage;
     }
 
     @Override
@@ -129,14 +141,21 @@ public final class ValidatorTopology {
       }
       LearnerActivity activity;
       try {
-        activity = decoder.deserialize(rawTopic, record.headers(), record.value());
+        activity = decode(record);
       } catch (RuntimeException e) {
+        if (RegistryOutage.cause(e).isPresent()) {
+          // Not the record's fault: it must not reach the DLQ. Failing the task aborts its
+          // transaction; the record is read again when the registry answers.
+          outage.failed(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+          throw e;
+        }
         reject(
             record,
             "undecodable",
             e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         return;
       }
+      outage.recovered();
       Optional<ValidationRules.Violation> violation =
           rules.check(record.key(), activity, Instant.ofEpochMilli(context.currentSystemTimeMs()));
       if (violation.isPresent()) {
@@ -148,6 +167,31 @@ public final class ValidatorTopology {
             new Record<String, Object>(
                 record.key(), activity, record.timestamp(), record.headers()),
             VALID);
+      }
+    }
+
+    /**
+     * Decodes, waiting up to {@link #REGISTRY_PATIENCE} for a registry that does not answer: a
+     * short outage then costs a pause, not a failed task (which waits out a rebalance). The wait
+     * stays well inside the task's transaction timeout (10 s under exactly_once_v2).
+     */
+    private LearnerActivity decode(Record<String, byte[]> record) {
+      long waited = 0;
+      for (long pause = 250; ; pause *= 2) {
+        try {
+          return decoder.deserialize(rawTopic, record.headers(), record.value());
+        } catch (RuntimeException e) {
+          if (RegistryOutage.cause(e).isEmpty() || waited + pause > REGISTRY_PATIENCE.toMillis()) {
+            throw e;
+          }
+        }
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the registry");
+        }
+        waited += pause;
       }
     }
 

@@ -1,10 +1,12 @@
 package io.lmsingest.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.schemas.TrustedContracts;
+import io.lmsingest.serde.SchemaRegistryException;
 import io.lmsingest.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -238,6 +240,51 @@ class ValidatorTopologyTest {
   }
 
   @Test
+  void aRegistryThatDoesNotAnswerFailsTheTaskInsteadOfRejectingAndOneThatSaysNoSchemaRejects() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "validator-registry-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    int[] status = {503};
+    Deserializer<LearnerActivity> registryFailing =
+        (topic, bytes) -> {
+          throw new SerializationException(
+              "cannot resolve schema id 7",
+              new SchemaRegistryException("registry said " + status[0], status[0], -1, null));
+        };
+    RegistryOutage outage = new RegistryOutage();
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            ValidatorTopology.build(
+                TOPICS,
+                new ValidationRules(Duration.ofDays(1)),
+                registryFailing,
+                SERDE,
+                metrics,
+                UnaryOperator::identity,
+                outage),
+            props,
+            NOW)) {
+      TestInputTopic<String, byte[]> in =
+          driver.createInputTopic("raw", new StringSerializer(), new ByteArraySerializer());
+      TestOutputTopic<String, byte[]> rejected =
+          driver.createOutputTopic("dlq", new StringDeserializer(), new ByteArrayDeserializer());
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> in.pipeInput("a", new byte[] {0, 0, 0, 0, 7}))
+          .hasRootCauseInstanceOf(SchemaRegistryException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("waited for the registry first")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+      assertThat(rejected.isEmpty()).isTrue();
+      assertThat(outage.since()).isPresent();
+
+      status[0] = 404; // the registry answers: no such schema. The record is undecodable.
+      in.pipeInput("b", new byte[] {0, 0, 0, 0, 7});
+      assertThat(rejected.readRecord().headers().lastHeader(ValidatorTopology.HEADER_RULE).value())
+          .isEqualTo("undecodable".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void withAKeyEveryLearnerIdReachesV1AsAStablePseudonym() {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "validator-pseudonym-test");
@@ -251,7 +298,8 @@ class ValidatorTopologyTest {
                 SERDE,
                 SERDE,
                 metrics,
-                () -> LearnerPseudonyms.withKey(key)),
+                () -> LearnerPseudonyms.withKey(key),
+                new RegistryOutage()),
             props,
             NOW)) {
       TestInputTopic<String, byte[]> in =
