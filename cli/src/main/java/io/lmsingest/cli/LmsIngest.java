@@ -12,10 +12,19 @@ import picocli.CommandLine.Command;
     description =
         "Exactly-once streaming ingestion of LMS learner activity: API -> Kafka -> Parquet on S3 -> warehouse.",
     subcommands = {
-      InfraCommand.class, SimulatorMain.class, PollerCommand.class, ValidatorCommand.class,
-          SinkCommand.class, LoaderCommand.class,
-      DemoCommand.class, StatusCommand.class, ReplayCommand.class, SqlCommand.class,
-          BenchCommand.class, CommandLine.HelpCommand.class
+      InfraCommand.class,
+      SimulatorMain.class,
+      PollerCommand.class,
+      ValidatorCommand.class,
+      SinkCommand.class,
+      LoaderCommand.class,
+      DemoCommand.class,
+      StatusCommand.class,
+      ReplayCommand.class,
+      RedriveCommand.class,
+      SqlCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class LmsIngest {
 

@@ -18,6 +18,9 @@ public final class DlqHeaders {
   public static final String SOURCE_PARTITION = "lms.dlq.source.partition";
   public static final String SOURCE_OFFSET = "lms.dlq.source.offset";
 
+  /** On a record redriven from the DLQ: which DLQ record it was (dlq-topic/partition/offset). */
+  public static final String REDRIVEN_FROM = "lms.redriven.from";
+
   /** The poller's rule: an API record it cannot map to a LearnerActivity without guessing. */
   public static final String UNPARSABLE_RECORD = "unparsable_record";
 

@@ -20,5 +20,8 @@ public final class Topics {
   /** One BronzeManifest per durable Bronze file, one partition. */
   public static final String MANIFESTS = "lms.bronze.manifests";
 
+  /** Compacted: one record per DLQ record redriven (key: dlq-topic/partition/offset), for ever. */
+  public static final String REDRIVEN = "lms.learner-activity.dlq.redriven";
+
   private Topics() {}
 }
