@@ -4,6 +4,7 @@ import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
+import io.lmsingest.sink.bronze.BronzeCoverage;
 import io.lmsingest.sink.commit.DurableFile;
 import io.lmsingest.sink.commit.OffsetBook;
 import io.lmsingest.sink.rotation.FlushPlan;
@@ -13,10 +14,12 @@ import io.lmsingest.sink.write.BronzeWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -50,6 +53,7 @@ public final class BronzeSink implements Service {
   private final BronzeWriter writer;
   private final FlushPlan plan;
   private final OffsetBook book;
+  private final BronzeCoverage coverage;
   private final ServiceMetrics metrics;
   private final Alerts alerts;
   private final AutoCloseable manifestProducer;
@@ -61,6 +65,7 @@ public final class BronzeSink implements Service {
       BronzeWriter writer,
       FlushPlan plan,
       OffsetBook book,
+      BronzeCoverage coverage,
       Alerts alerts,
       ServiceMetrics metrics,
       AutoCloseable manifestProducer) {
@@ -85,6 +90,7 @@ public final class BronzeSink implements Service {
     this.writer = writer;
     this.plan = plan;
     this.book = book;
+    this.coverage = coverage;
     this.manifestProducer = manifestProducer;
   }
 
@@ -169,9 +175,46 @@ public final class BronzeSink implements Service {
       throw new IllegalStateException(
           "null value at " + tp + "@" + record.offset() + ": v1 never carries tombstones");
     }
+    if (book.unaligned(tp) && !writer.isOpen(record.partition()) && continueAfterCovering(record)) {
+      return;
+    }
     committed(
         writer.write(record.partition(), record.offset(), record.timestamp(), record.value()));
     metrics.increment("lms_sink_records_total");
+  }
+
+  /**
+   * The partition's position came from an offset the sink did not commit itself: if an existing
+   * Bronze object holds this record inside it (not at its start), commit and continue after that
+   * object, so a replay from any offset never writes an overlapping object. True if it did.
+   */
+  private boolean continueAfterCovering(ConsumerRecord<String, GenericRecord> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    Optional<BronzeCoverage.CoveringObject> covering =
+        coverage.covering(
+            record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()));
+    book.aligned(tp);
+    if (covering.isEmpty()) {
+      return false;
+    }
+    long next = covering.get().end() + 1;
+    LOG.info(
+        "sink {}: offset {} lies inside {} (offsets {}..{}), already in Bronze; continuing after"
+            + " it at {}",
+        tp,
+        record.offset(),
+        covering.get().key(),
+        covering.get().start(),
+        covering.get().end(),
+        next);
+    Map<TopicPartition, OffsetAndMetadata> commit =
+        Map.of(tp, new OffsetAndMetadata(next, OffsetBook.BOUNDARY));
+    consumer.commitSync(commit);
+    book.committed(commit);
+    consumer.seek(tp, next);
+    book.repositioned(tp);
+    metrics.increment("lms_sink_files_adopted_total");
+    return true;
   }
 
   /**
@@ -274,9 +317,9 @@ public final class BronzeSink implements Service {
       LOG.info("sink assigned {}", partitions);
       joined = true;
       metrics.set("lms_sink_assigned_partitions", consumer.assignment().size());
-      consumer
-          .committed(new HashSet<>(partitions))
-          .forEach((tp, offset) -> book.assigned(tp, offset == null ? 0L : offset.offset()));
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(new HashSet<>(partitions));
+      partitions.forEach(tp -> book.assigned(tp, committed.get(tp)));
     }
   }
 

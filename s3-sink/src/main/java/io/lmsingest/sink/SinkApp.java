@@ -14,6 +14,7 @@ import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
+import io.lmsingest.sink.bronze.BronzeCoverage;
 import io.lmsingest.sink.commit.BronzeCommitter;
 import io.lmsingest.sink.commit.ManifestAnnouncer;
 import io.lmsingest.sink.commit.OffsetBook;
@@ -113,6 +114,7 @@ public final class SinkApp {
             clock);
     KafkaProducer<String, IndexedRecord> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), manifests);
+    TopicIncarnation incarnation = new TopicIncarnation(kafka, config.getString(SinkConfig.TOPIC));
     BronzeCommitter committer =
         new BronzeCommitter(
             new BronzeUploader(
@@ -121,7 +123,7 @@ public final class SinkApp {
                 encryption,
                 config.getLong(SinkConfig.MULTIPART_THRESHOLD),
                 config.getInt(SinkConfig.PART_BYTES),
-                new TopicIncarnation(kafka, config.getString(SinkConfig.TOPIC))),
+                incarnation),
             new ManifestPublisher(
                 s3, bucket, config.getString(SinkConfig.MANIFEST_PREFIX), encryption),
             ManifestAnnouncer.kafka(producer, config.getString(SinkConfig.MANIFEST_TOPIC)),
@@ -146,6 +148,12 @@ public final class SinkApp {
         writer,
         plan,
         new OffsetBook(clock),
+        new BronzeCoverage(
+            s3,
+            bucket,
+            config.getString(SinkConfig.BRONZE_PREFIX),
+            config.getString(SinkConfig.TOPIC),
+            incarnation),
         alerts,
         metrics,
         () -> {

@@ -29,8 +29,17 @@ public final class OffsetBook {
   /** From this many failures in a row the sink's log line carries {@code alert=true}. */
   public static final int ALERT_AFTER_FAILURES = 5;
 
+  /**
+   * The metadata of every offset the sink commits: the offset is the start of the next Bronze file
+   * (or past transaction markers after the last one). An offset committed by anyone else (a replay
+   * to a datetime, Kafka's reset tool, a new group at a log start moved by retention) may lie
+   * inside an existing file, and is checked against Bronze before anything is written from it.
+   */
+  public static final String BOUNDARY = "lms-bronze-boundary";
+
   private final Clock clock;
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final Set<TopicPartition> unaligned = new HashSet<>();
   private final Set<TopicPartition> repositioned = new HashSet<>();
   private int failuresInARow;
   private Instant failingSince;
@@ -44,8 +53,32 @@ public final class OffsetBook {
     committed.put(tp, committedOffset);
   }
 
+  /**
+   * As above, from the group's committed offset (null for none): unless the sink committed it
+   * itself, the position must be aligned with Bronze before the partition's first file.
+   */
+  public synchronized void assigned(TopicPartition tp, OffsetAndMetadata committedOffset) {
+    committed.put(tp, committedOffset == null ? 0L : committedOffset.offset());
+    if (committedOffset == null || !BOUNDARY.equals(committedOffset.metadata())) {
+      unaligned.add(tp);
+    } else {
+      unaligned.remove(tp);
+    }
+  }
+
+  /** Whether {@code tp}'s position may lie inside an existing Bronze object. */
+  public synchronized boolean unaligned(TopicPartition tp) {
+    return unaligned.contains(tp);
+  }
+
+  /** {@code tp}'s position was checked against Bronze. */
+  public synchronized void aligned(TopicPartition tp) {
+    unaligned.remove(tp);
+  }
+
   public synchronized void revoked(Collection<TopicPartition> partitions) {
     partitions.forEach(committed::remove);
+    unaligned.removeAll(partitions);
     repositioned.removeAll(partitions);
   }
 
@@ -74,7 +107,7 @@ public final class OffsetBook {
     for (DurableFile f : files) {
       commits.merge(
           new TopicPartition(topic, f.stored().partition()),
-          new OffsetAndMetadata(f.nextOffset()),
+          new OffsetAndMetadata(f.nextOffset(), BOUNDARY),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     return commits;
@@ -112,7 +145,7 @@ public final class OffsetBook {
       }
       long at = position.applyAsLong(tp);
       if (at > mark) {
-        idle.put(tp, new OffsetAndMetadata(at));
+        idle.put(tp, new OffsetAndMetadata(at, BOUNDARY));
       }
     }
     return idle;

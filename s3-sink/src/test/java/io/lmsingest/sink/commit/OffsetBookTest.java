@@ -65,8 +65,8 @@ class OffsetBookTest {
                 file(1, 40, 59, 59, false),
                 file(0, 100, 149, 149, false)));
     assertThat(commits)
-        .containsEntry(P0, new OffsetAndMetadata(150))
-        .containsEntry(P1, new OffsetAndMetadata(60));
+        .containsEntry(P0, new OffsetAndMetadata(150, OffsetBook.BOUNDARY))
+        .containsEntry(P1, new OffsetAndMetadata(60, OffsetBook.BOUNDARY));
     book.committed(commits);
     assertThat(book.committed(P0)).isEqualTo(OptionalLong.of(150));
     assertThat(book.skip(P0, 149)).as("already durable").isTrue();
@@ -105,7 +105,9 @@ class OffsetBookTest {
     book.assigned(P1, 100);
     Map<TopicPartition, OffsetAndMetadata> idle =
         book.pastMarkers(Set.of(P0, P1), tp -> tp.equals(P1), tp -> 101L);
-    assertThat(idle).containsOnlyKeys(P0).containsEntry(P0, new OffsetAndMetadata(101));
+    assertThat(idle)
+        .containsOnlyKeys(P0)
+        .containsEntry(P0, new OffsetAndMetadata(101, OffsetBook.BOUNDARY));
     assertThat(book.pastMarkers(Set.of(P0), tp -> false, tp -> 100L)).isEmpty();
     book.revoked(List.of(P0));
     assertThat(book.pastMarkers(Set.of(P0), tp -> false, tp -> 105L))
@@ -134,5 +136,20 @@ class OffsetBookTest {
     book.succeeded();
     assertThat(book.failing()).isEmpty();
     assertThat(book.failed("x")).as("a new run starts small").isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void onlyOffsetsTheSinkCommittedItselfAreKnownFileBoundaries() {
+    OffsetBook book = new OffsetBook(Clock.systemUTC());
+    book.assigned(P0, new OffsetAndMetadata(500, OffsetBook.BOUNDARY));
+    book.assigned(P1, new OffsetAndMetadata(750)); // a reset by another tool
+    TopicPartition fresh = new TopicPartition(P0.topic(), 9);
+    book.assigned(fresh, (OffsetAndMetadata) null); // a new group: the log start, wherever it is
+    assertThat(book.unaligned(P0)).isFalse();
+    assertThat(book.unaligned(P1)).isTrue();
+    assertThat(book.unaligned(fresh)).isTrue();
+    assertThat(book.committed(fresh)).hasValue(0);
+    book.aligned(P1);
+    assertThat(book.unaligned(P1)).isFalse();
   }
 }
