@@ -2,6 +2,7 @@ package io.lmsingest.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lmsingest.schemas.ManifestJson;
 import io.lmsingest.sink.upload.ForeignIncarnationException;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
@@ -47,6 +48,28 @@ class TopicRecreatedIT {
     first.close();
     List<String> before = objects(s3, bucket);
     assertThat(before).isNotEmpty();
+    // Every manifest names the incarnation its files came from.
+    String topicId =
+        kafka
+            .admin()
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get()
+            .get(topic)
+            .topicId()
+            .toString();
+    assertThat(s3.client().listObjectsV2(b -> b.bucket(bucket).prefix("manifests/")).contents())
+        .isNotEmpty()
+        .allSatisfy(
+            m ->
+                assertThat(
+                        ManifestJson.read(
+                                s3.client()
+                                    .getObjectAsBytes(b -> b.bucket(bucket).key(m.key()))
+                                    .asUtf8String(),
+                                m.key())
+                            .getTopicId())
+                    .isEqualTo(topicId));
 
     recreate(kafka, topic);
     BronzeAudit.fillV1(kafka, registry, topic, 20_000, 8); // other records under the same offsets

@@ -25,6 +25,9 @@ public final class ManifestJson {
     root.put("batch_id", manifest.getBatchId());
     root.put("topic", manifest.getTopic());
     root.put("created_at", manifest.getCreatedAt().toString());
+    if (manifest.getTopicId() != null) {
+      root.put("topic_id", manifest.getTopicId());
+    }
     ArrayNode files = root.putArray("files");
     for (BronzeFile f : manifest.getFiles()) {
       ObjectNode file = files.addObject();
@@ -68,6 +71,7 @@ public final class ManifestJson {
           .setBatchId(required(root, "batch_id", source).asText())
           .setTopic(required(root, "topic", source).asText())
           .setCreatedAt(Instant.parse(required(root, "created_at", source).asText()))
+          .setTopicId(root.hasNonNull("topic_id") ? root.get("topic_id").asText() : null)
           .setFiles(files)
           .build();
     } catch (IOException e) {

@@ -8,6 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ManifestJsonTest {
+  static {
+    TrustedContracts.register(); // Avro 1.12 copies generated classes only when trusted
+  }
+
   @Test
   void roundTripsAndNamesAMissingField() {
     BronzeManifest manifest =
@@ -37,5 +41,13 @@ class ManifestJsonTest {
     assertThat(ManifestJson.read(json, "m.json")).isEqualTo(manifest);
     assertThatThrownBy(() -> ManifestJson.read(json.replace("\"checksum\"", "\"sum\""), "m.json"))
         .hasMessage("manifest m.json has no checksum");
+
+    // The topic's id when recorded; manifests from before it read back without one.
+    BronzeManifest withId = BronzeManifest.newBuilder(manifest).setTopicId("Xq3-topic-id").build();
+    String idJson = ManifestJson.write(withId);
+    assertThat(idJson).contains("\"topic_id\":\"Xq3-topic-id\"");
+    assertThat(ManifestJson.read(idJson, "m.json")).isEqualTo(withId);
+    assertThat(json).doesNotContain("topic_id");
+    assertThat(ManifestJson.read(json, "m.json").getTopicId()).isNull();
   }
 }

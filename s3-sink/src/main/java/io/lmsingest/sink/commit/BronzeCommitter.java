@@ -56,7 +56,11 @@ public final class BronzeCommitter {
         Duration upload = Duration.ofNanos(System.nanoTime() - started);
         WrittenFile stored = uploaded.stored();
         BronzeManifest manifest =
-            ManifestPublisher.manifest(topic, List.of(stored), clock.instant());
+            ManifestPublisher.manifest(
+                topic,
+                uploader.topicId().isEmpty() ? null : uploader.topicId(),
+                List.of(stored),
+                clock.instant());
         manifests.write(
             manifest); // false = already there from before a crash: it is announced again anyway
         announcer.announce(manifest);

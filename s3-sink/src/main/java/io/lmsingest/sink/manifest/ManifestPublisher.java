@@ -62,12 +62,19 @@ public final class ManifestPublisher {
   }
 
   public static BronzeManifest manifest(String topic, List<WrittenFile> files, Instant createdAt) {
+    return manifest(topic, null, files, createdAt);
+  }
+
+  /** As above, recording the input topic's id (which incarnation of it the files came from). */
+  public static BronzeManifest manifest(
+      String topic, String topicId, List<WrittenFile> files, Instant createdAt) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("a manifest needs at least one file");
     }
     return BronzeManifest.newBuilder()
         .setBatchId(batchId(topic, files))
         .setTopic(topic)
+        .setTopicId(topicId)
         .setCreatedAt(createdAt)
         .setFiles(
             files.stream()

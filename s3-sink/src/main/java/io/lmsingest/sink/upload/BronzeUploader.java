@@ -62,6 +62,11 @@ public final class BronzeUploader {
     this.topicId = topicId;
   }
 
+  /** The input topic's id (empty where it is not known, as in tests without Kafka). */
+  public String topicId() {
+    return topicId.get();
+  }
+
   /** Makes {@code file} durable under its key, or adopts the object already there. */
   public Uploaded upload(WrittenFile file) throws IOException {
     Map<String, String> metadata =
