@@ -182,6 +182,12 @@ public final class SimulatorMain implements Callable<Integer> {
       description = "Share of pages served out of (updated_at, activity_id) order.")
   double faultShuffled;
 
+  @Option(
+      names = "--fault-minimal-deletes",
+      defaultValue = "0",
+      description = "Share of deletes served with only activity_id, updated_at and is_deleted.")
+  double faultMinimalDeletes;
+
   @Override
   public Integer call() throws Exception {
     String apiKey = apiKey();
@@ -209,7 +215,8 @@ public final class SimulatorMain implements Callable<Integer> {
               faultRepeat,
               faultLate,
               faultLate > 0 ? lateMs : 0,
-              faultShuffled);
+              faultShuffled,
+              faultMinimalDeletes);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -50,7 +50,7 @@ class PollerLookBackIT {
     ActivityTimeline timeline =
         new ActivityTimeline(
             new TimelineSettings(31, start, 8_640_000, OptionalLong.of(records), 0.2, 0.01, 1));
-    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0.05, 2_000, 0.2);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0.05, 2_000, 0.2, 0);
     String key = "key-" + System.nanoTime();
     Path keyFile = Files.writeString(dir.resolve("api-key"), key);
     try (LmsApiServer api =

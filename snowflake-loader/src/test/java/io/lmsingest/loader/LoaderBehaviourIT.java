@@ -156,6 +156,62 @@ class LoaderBehaviourIT {
   }
 
   @Test
+  void minimalDeletesMarkTheActivityDeletedAndKeepItsLastKnownColumns(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
+    // Half the deletes arrive as many LMS APIs send them: id, updated_at and the flag only (what
+    // the poller makes of that: empty ids and type, the epoch, nulls, no attributes).
+    String bucket = s3.newBucket();
+    ActivityTimeline timeline = BronzeFixture.timeline(73);
+    int records = 120_000;
+    java.util.function.LongPredicate minimal =
+        slot ->
+            timeline.changeAt(slot).kind()
+                    == io.lmsingest.simulator.timeline.ActivityTimeline.Change.Kind.DELETE
+                && slot % 2 == 0;
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            records,
+            3,
+            6_000,
+            new long[3],
+            LearnerActivity.getClassSchema(),
+            (record, slot) -> {
+              if (minimal.test(slot)) {
+                record.put("learner_id", "");
+                record.put("course_id", "");
+                record.put("activity_type", "");
+                record.put("activity_timestamp", 0L);
+                record.put("status", null);
+                record.put("score", null);
+                record.put("duration_seconds", null);
+                record.put("session_id", null);
+                record.put("attributes", Map.of());
+              }
+            });
+    Path truth = dir.resolve("truth.parquet");
+    GroundTruth.Summary summary = GroundTruth.write(timeline, records, truth, minimal);
+    assertThat(summary.deleted()).isPositive();
+    try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, dir)) {
+      BatchLoader loader = new BatchLoader(duck, Clock.systemUTC());
+      // Batches of 4 files: a creation and its delete meet in one batch, or in two.
+      for (List<BronzeManifest> batch : new BatchCoalescer(4, 1L << 40).coalesce(manifests)) {
+        loader.load(MicroBatch.of(batch), false);
+      }
+      Connection c = duck.connection();
+      assertThat(count(c, "SELECT COUNT(*) FROM load_quarantine")).isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE is_deleted"))
+          .isEqualTo(summary.deleted());
+      assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE learner_id = ''")).isZero();
+      assertThat(GroundTruthCheck.compare(c, truth).exact()).isTrue();
+    }
+  }
+
+  @Test
   void replayFromTheS3ManifestsIntoAnEmptyWarehouseRebuildsTheSameTable(
       S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();

@@ -24,8 +24,11 @@ import java.util.Optional;
  *   <li>{@code negative_duration}: duration_seconds below 0.
  * </ul>
  *
- * Two more codes come from the topology, not from here: {@code undecodable} (the payload is not a
- * LearnerActivity in the registry wire format) and {@code null_value} (a tombstone on the raw
+ * A delete ({@code is_deleted}) is checked only for what identifies and orders it: activity_id, the
+ * key, and a plausible, not-future updated_at.
+ *
+ * <p>Two more codes come from the topology, not from here: {@code undecodable} (the payload is not
+ * a LearnerActivity in the registry wire format) and {@code null_value} (a tombstone on the raw
  * topic).
  */
 public record ValidationRules(Duration maxFutureSkew) {
@@ -55,6 +58,26 @@ public record ValidationRules(Duration maxFutureSkew) {
   public Optional<Violation> check(String key, LearnerActivity a, Instant now) {
     if (a.getActivityId().isBlank()) {
       return violation("missing_activity_id", "activity_id is empty");
+    }
+    if (a.getIsDeleted()) {
+      // A delete needs only what identifies and orders it: LMS APIs often send just the id, the
+      // time and the flag. Whatever else it carries is kept; the loader keeps the last known values
+      // of what it lacks.
+      if (!a.getActivityId().equals(key)) {
+        return violation(
+            "key_mismatch", "key '" + key + "' is not activity_id " + a.getActivityId());
+      }
+      if (a.getUpdatedAt().isBefore(EARLIEST_PLAUSIBLE)) {
+        return violation(
+            "implausible_activity_timestamp",
+            "updated_at " + a.getUpdatedAt() + " of a delete is before 2000");
+      }
+      if (a.getUpdatedAt().isAfter(now.plus(maxFutureSkew))) {
+        return violation(
+            "future_timestamp",
+            "updated_at later than now + " + maxFutureSkew + " (now " + now + ")");
+      }
+      return Optional.empty();
     }
     if (a.getLearnerId().isBlank()) {
       return violation("missing_learner_id", "learner_id is empty for " + a.getActivityId());

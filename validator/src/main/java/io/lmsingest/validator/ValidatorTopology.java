@@ -162,7 +162,9 @@ public final class ValidatorTopology {
         reject(record, violation.get().rule(), violation.get().detail());
       } else {
         metrics.increment(METRIC_VALID);
-        activity.setLearnerId(learnerIds.apply(activity.getLearnerId()));
+        if (!activity.getLearnerId().isEmpty()) { // a minimal delete carries none
+          activity.setLearnerId(learnerIds.apply(activity.getLearnerId()));
+        }
         context.forward(
             new Record<String, Object>(
                 record.key(), activity, record.timestamp(), record.headers()),

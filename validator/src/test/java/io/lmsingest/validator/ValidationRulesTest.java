@@ -96,7 +96,45 @@ class ValidationRulesTest {
             "negative duration",
             (UnaryOperator<LearnerActivity.Builder>) b -> b.setDurationSeconds(-1),
             "a-1",
-            "negative_duration"));
+            "negative_duration"),
+        Arguments.of(
+            "minimal delete: only id, updated_at and the flag",
+            (UnaryOperator<LearnerActivity.Builder>) ValidationRulesTest::minimalDelete,
+            "a-1",
+            null),
+        Arguments.of(
+            "minimal delete under another key",
+            (UnaryOperator<LearnerActivity.Builder>) ValidationRulesTest::minimalDelete,
+            "other",
+            "key_mismatch"),
+        Arguments.of(
+            "minimal delete without an id",
+            (UnaryOperator<LearnerActivity.Builder>) b -> minimalDelete(b).setActivityId(""),
+            "",
+            "missing_activity_id"),
+        Arguments.of(
+            "minimal delete in the future",
+            (UnaryOperator<LearnerActivity.Builder>)
+                b -> minimalDelete(b).setUpdatedAt(NOW.plus(Duration.ofDays(2))),
+            "a-1",
+            "future_timestamp"),
+        Arguments.of(
+            "minimal delete without updated_at",
+            (UnaryOperator<LearnerActivity.Builder>)
+                b -> minimalDelete(b).setUpdatedAt(Instant.EPOCH),
+            "a-1",
+            "implausible_activity_timestamp"));
+  }
+
+  /** What the poller makes of {"activity_id":"a-1","updated_at":"…","is_deleted":true}. */
+  static LearnerActivity.Builder minimalDelete(LearnerActivity.Builder b) {
+    return b.setLearnerId("")
+        .setCourseId("")
+        .setActivityType("")
+        .setActivityTimestamp(Instant.EPOCH)
+        .setScore(null)
+        .setDurationSeconds(null)
+        .setIsDeleted(true);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -37,4 +37,13 @@ public final class ActivityJson {
     json.writeBooleanField("is_deleted", a.getIsDeleted());
     json.writeEndObject();
   }
+
+  /** A delete as many LMS APIs send it: only what identifies and orders it. */
+  public static void writeMinimalDelete(JsonGenerator json, LearnerActivity a) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("activity_id", a.getActivityId());
+    json.writeStringField("updated_at", a.getUpdatedAt().toString());
+    json.writeBooleanField("is_deleted", true);
+    json.writeEndObject();
+  }
 }

@@ -13,6 +13,7 @@ package io.lmsingest.simulator.api;
  *     skew, replica lag), a property of the change (the same on every request)
  * @param lateMillis the longest such delay; each late change's delay is in (0, lateMillis]
  * @param shuffled serve a page's records out of (updated_at, activity_id) order
+ * @param minimalDeletes share of deletes served with only activity_id, updated_at and is_deleted
  */
 public record Faults(
     double tooManyRequests,
@@ -24,7 +25,8 @@ public record Faults(
     double repeatBoundary,
     double late,
     int lateMillis,
-    double shuffled) {
+    double shuffled,
+    double minimalDeletes) {
   public static final Faults NONE = new Faults(0, 1, 0, 0, 0, 0, 0);
 
   /** Request faults only: every change visible at its updated_at, every page in order. */
@@ -44,6 +46,7 @@ public record Faults(
         slowMillis,
         truncated,
         repeatBoundary,
+        0,
         0,
         0,
         0);
@@ -71,6 +74,14 @@ public record Faults(
   }
 
   public boolean any() {
-    return tooManyRequests + serverError + slow + truncated + repeatBoundary + late + shuffled > 0;
+    return tooManyRequests
+            + serverError
+            + slow
+            + truncated
+            + repeatBoundary
+            + late
+            + shuffled
+            + minimalDeletes
+        > 0;
   }
 }

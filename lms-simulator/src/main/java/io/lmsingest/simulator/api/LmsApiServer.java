@@ -158,6 +158,14 @@ public final class LmsApiServer implements AutoCloseable {
     return firstLate == null ? served : Math.min(served, firstLate);
   }
 
+  /** Whether the change at {@code slot} is a delete this API serves as a minimal payload. */
+  public boolean minimalDelete(long slot) {
+    return faults.minimalDeletes() > 0
+        && timeline.changeAt(slot).kind() == ActivityTimeline.Change.Kind.DELETE
+        && new SplittableRandom(slot * 0xC2B2AE3D27D4EB4FL ^ lateSeed).nextDouble()
+            < faults.minimalDeletes();
+  }
+
   /** How long after its updated_at change {@code slot} becomes visible (0 for most). */
   private long lateDelay(long slot) {
     SplittableRandom r = new SplittableRandom(slot * 0x9E3779B97F4A7C15L ^ lateSeed);
@@ -333,7 +341,11 @@ public final class LmsApiServer implements AutoCloseable {
         if (i == cutAt) {
           break;
         }
-        ActivityJson.write(json, timeline.recordAt(slots[i]));
+        if (minimalDelete(slots[i])) {
+          ActivityJson.writeMinimalDelete(json, timeline.recordAt(slots[i]));
+        } else {
+          ActivityJson.write(json, timeline.recordAt(slots[i]));
+        }
       }
       if (truncate) {
         increment("fault_truncated");
@@ -410,7 +422,7 @@ public final class LmsApiServer implements AutoCloseable {
         return;
       }
       GroundTruth.Summary summary =
-          GroundTruth.write(timeline, servedSlots(), groundTruthTarget.get());
+          GroundTruth.write(timeline, servedSlots(), groundTruthTarget.get(), this::minimalDelete);
       respond(
           exchange,
           200,

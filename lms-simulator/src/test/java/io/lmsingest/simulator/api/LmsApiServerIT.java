@@ -132,7 +132,7 @@ class LmsApiServerIT {
             return this;
           }
         };
-    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0.3, 20_000, 0);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0.3, 20_000, 0, 0);
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, clock)) {
       RetryingPageReader reader = new RetryingPageReader(api.baseUrl(), KEY, 1_000);
       List<RetryingPageReader.Version> early = reader.readAll(Instant.EPOCH);
@@ -148,9 +148,32 @@ class LmsApiServerIT {
   }
 
   @Test
+  void minimalDeletesCarryOnlyTheIdTheTimeAndTheFlag() throws Exception {
+    ActivityTimeline timeline = timeline(20_000);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1.0);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, NOW)) {
+      RetryingPageReader reader = new RetryingPageReader(api.baseUrl(), KEY, 1_000);
+      int deletes = 0;
+      for (int page = 0; page < 20; page++) {
+        var json = reader.fetch("/v1/activities?limit=1000&offset=" + page * 1_000);
+        for (var r : json.get("data")) {
+          if (r.get("is_deleted").asBoolean()) {
+            deletes++;
+            assertThat(r.size()).as("fields of %s", r).isEqualTo(3);
+            assertThat(r.has("activity_id") && r.has("updated_at")).isTrue();
+          } else {
+            assertThat(r.has("learner_id")).isTrue();
+          }
+        }
+      }
+      assertThat(deletes).isPositive();
+    }
+  }
+
+  @Test
   void aShuffledPageHoldsTheSameChangesOutOfOrder() throws Exception {
     ActivityTimeline timeline = timeline(1_000);
-    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0, 1.0);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0, 1.0, 0);
     try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, NOW)) {
       var page =
           new RetryingPageReader(api.baseUrl(), KEY, 1_000).fetch("/v1/activities?limit=1000");

@@ -37,6 +37,25 @@ class ActivityJsonReaderTest {
   }
 
   @Test
+  void aMinimalDeleteIsReadAsADeleteWithEverythingElseUnknown() throws Exception {
+    var a =
+        ((ActivityJsonReader.Parsed.Activity)
+                read(
+                    "{\"activity_id\":\"a9\",\"updated_at\":\"2026-11-20T11:00:00Z\","
+                        + "\"is_deleted\":true}"))
+            .activity();
+    assertThat(a.getIsDeleted()).isTrue();
+    assertThat(a.getActivityId()).isEqualTo("a9");
+    assertThat(a.getUpdatedAt()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
+    // The placeholders the validator lets through for a delete and the loader treats as unknown.
+    assertThat(a.getLearnerId()).isEmpty();
+    assertThat(a.getActivityType()).isEmpty();
+    assertThat(a.getActivityTimestamp()).isEqualTo(Instant.EPOCH);
+    assertThat(a.getStatus()).isNull();
+    assertThat(a.getAttributes()).isEmpty();
+  }
+
+  @Test
   void missingIdsAndActivityTimestampAreLeftForTheValidatorsRules() throws Exception {
     var a =
         ((ActivityJsonReader.Parsed.Activity)

@@ -51,6 +51,9 @@ public final class BatchLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
   private static final Set<String> NOT_DATA = Set.of("_file_key", "_batch_id");
 
+  /** Before this, an activity_timestamp is the poller's placeholder for a missing one. */
+  private static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2000-01-01T00:00:00Z");
+
   private static final Pattern DDL =
       Pattern.compile(
           "\\s*(CREATE|ALTER|DROP|TRUNCATE|GRANT|REVOKE|COMMENT|UNDROP)\\b",
@@ -137,7 +140,9 @@ public final class BatchLoader {
       Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       String now = warehouse.timestampLiteral(started);
       String batchRows = warehouse.batchRows(batch.id());
-      String source = MergeStatement.source(batchRows, dataColumns);
+      MergeStatement.Unknowns unknowns =
+          new MergeStatement.Unknowns(
+              warehouse.timestampLiteral(EARLIEST_PLAUSIBLE), warehouse::emptyMapAsNull);
       Timestamp startedTs = Timestamp.valueOf(LocalDateTime.ofInstant(started, ZoneOffset.UTC));
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
@@ -169,6 +174,15 @@ public final class BatchLoader {
         long copied = checkRowsPerFile(st, batchRows, batch);
         long copyMillis = (System.nanoTime() - copyStarted) / 1_000_000;
         long quarantined = st.executeUpdate(MergeStatement.quarantine(batchRows, batch.id(), now));
+        String source;
+        try (ResultSet rs = st.executeQuery(unknowns.minimalDeletes(batchRows))) {
+          rs.next();
+          source =
+              rs.getLong(1) == 0
+                  ? MergeStatement.source(batchRows, dataColumns)
+                  : MergeStatement.sourceFillingDeletes(
+                      batchRows, dataColumns, unknowns, warehouse::lastNonNull);
+        }
         long mergeStarted = System.nanoTime();
         long sourceRows;
         long existing;
@@ -181,7 +195,7 @@ public final class BatchLoader {
           newer = rs.getLong(3);
           maxUpdatedAt = rs.getTimestamp(4);
         }
-        st.executeUpdate(MergeStatement.merge(source, dataColumns, batch.id(), now));
+        st.executeUpdate(MergeStatement.merge(source, dataColumns, batch.id(), now, unknowns));
         long mergeMillis = (System.nanoTime() - mergeStarted) / 1_000_000;
         try (PreparedStatement ledger = c.prepareStatement(MergeStatement.LEDGER_INSERT)) {
           for (MicroBatch.FileRef f : batch.files()) {

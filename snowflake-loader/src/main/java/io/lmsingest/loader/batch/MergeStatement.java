@@ -1,6 +1,7 @@
 package io.lmsingest.loader.batch;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +19,8 @@ public final class MergeStatement {
       "CASE"
           + " WHEN activity_id IS NULL OR activity_id = '' THEN 'empty_activity_id'"
           + " WHEN updated_at IS NULL THEN 'missing_updated_at'"
+          // A delete needs only what identifies and orders it.
+          + " WHEN is_deleted THEN NULL"
           + " WHEN activity_timestamp IS NULL THEN 'missing_activity_timestamp'"
           + " WHEN updated_at < activity_timestamp THEN 'updated_before_activity'"
           + " WHEN score < 0 OR score > 100 THEN 'score_out_of_range'"
@@ -27,6 +30,46 @@ public final class MergeStatement {
       "s.updated_at > t.updated_at"
           + " OR (s.updated_at = t.updated_at AND (s._kafka_partition > t._kafka_partition"
           + " OR (s._kafka_partition = t._kafka_partition AND s._kafka_offset > t._kafka_offset)))";
+
+  private static final String VERSION_ORDER = "updated_at, _kafka_partition, _kafka_offset";
+
+  /** Columns a delete never fills from an earlier version: identity, order, lineage. */
+  private static final java.util.Set<String> OWN =
+      java.util.Set.of(
+          "activity_id",
+          "updated_at",
+          "is_deleted",
+          "_kafka_partition",
+          "_kafka_offset",
+          "_kafka_timestamp");
+
+  /**
+   * What a delete that does not carry a column holds in it, per column, as an expression that is
+   * NULL there: the poller's placeholders for a field the API left out ('' for the ids, type and
+   * text, the epoch for activity_timestamp, an empty map for attributes), else NULL itself.
+   */
+  public record Unknowns(String earliestPlausible, UnaryOperator<String> emptyMapAsNull) {
+    String known(String column, String expr) {
+      return switch (column) {
+        case "learner_id", "course_id", "activity_type", "status", "session_id" ->
+            "NULLIF(" + expr + ", '')";
+        case "activity_timestamp" ->
+            "CASE WHEN " + expr + " < " + earliestPlausible + " THEN NULL ELSE " + expr + " END";
+        case "attributes" -> emptyMapAsNull.apply(expr);
+        default -> expr;
+      };
+    }
+
+    /** True for a batch row that is a delete lacking columns (cheap: a count over the batch). */
+    String minimalDeletes(String batchRows) {
+      return "SELECT COUNT(*) FROM "
+          + batchRows
+          + " WHERE is_deleted AND (learner_id = '' OR course_id = '' OR activity_type = ''"
+          + " OR activity_timestamp < "
+          + earliestPlausible
+          + ")";
+    }
+  }
 
   private MergeStatement() {}
 
@@ -42,6 +85,46 @@ public final class MergeStatement {
         + batchRows
         + ") q"
         + " WHERE reason IS NOT NULL";
+  }
+
+  /**
+   * As {@link #source}, for a batch holding deletes that lack columns (minimal payloads): such a
+   * delete takes each missing column from the newest earlier version of the activity in the batch
+   * (the MERGE then falls back to the warehouse's row). Only used when the batch has such deletes,
+   * so the usual batch pays for no window beyond the de-duplication.
+   */
+  public static String sourceFillingDeletes(
+      String batchRows,
+      List<String> dataColumns,
+      Unknowns unknowns,
+      java.util.function.BinaryOperator<String> lastNonNull) {
+    String over =
+        "PARTITION BY activity_id ORDER BY "
+            + VERSION_ORDER
+            + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
+    String filled =
+        dataColumns.stream()
+            .map(
+                c ->
+                    OWN.contains(c)
+                        ? c
+                        : "CASE WHEN is_deleted THEN "
+                            + lastNonNull.apply(unknowns.known(c, c), over)
+                            + " ELSE "
+                            + c
+                            + " END AS "
+                            + c)
+            .collect(Collectors.joining(", "));
+    return "SELECT "
+        + String.join(", ", dataColumns)
+        + " FROM (SELECT "
+        + filled
+        + " FROM "
+        + batchRows
+        + " WHERE ("
+        + REJECT_REASON
+        + ") IS NULL) f"
+        + " QUALIFY ROW_NUMBER() OVER (PARTITION BY activity_id ORDER BY updated_at DESC, _kafka_partition DESC, _kafka_offset DESC) = 1";
   }
 
   /** One row per activity_id of the batch: its newest valid version. */
@@ -67,11 +150,33 @@ public final class MergeStatement {
         + ") s LEFT JOIN analytics_ready t ON t.activity_id = s.activity_id";
   }
 
-  public static String merge(String source, List<String> dataColumns, String batchId, String now) {
+  public static String merge(
+      String source, List<String> dataColumns, String batchId, String now, Unknowns unknowns) {
+    // A newer delete keeps the row's last known value of every column it does not carry.
     String updates =
         dataColumns.stream()
             .filter(c -> !c.equals("activity_id"))
-            .map(c -> c + " = s." + c)
+            .map(
+                c ->
+                    OWN.contains(c)
+                        ? c + " = s." + c
+                        : c
+                            + " = CASE WHEN s.is_deleted AND "
+                            + unknowns.known(c, "s." + c)
+                            + " IS NULL THEN t."
+                            + c
+                            + " ELSE s."
+                            + c
+                            + " END")
+            .collect(Collectors.joining(", "));
+    List<String> fillable = dataColumns.stream().filter(c -> !OWN.contains(c)).toList();
+    String lacking =
+        fillable.stream()
+            .map(c -> unknowns.known(c, "t." + c) + " IS NULL")
+            .collect(Collectors.joining(" OR "));
+    String fills =
+        fillable.stream()
+            .map(c -> c + " = COALESCE(" + unknowns.known(c, "t." + c) + ", s." + c + ")")
             .collect(Collectors.joining(", "));
     return "MERGE INTO analytics_ready t USING ("
         + source
@@ -85,6 +190,12 @@ public final class MergeStatement {
         + ", batch_id = '"
         + batchId
         + "'"
+        // An older version arriving after a delete that lacked columns (batches loaded out of
+        // order): it fills what the deleted row does not know, and changes nothing else.
+        + " WHEN MATCHED AND t.is_deleted AND ("
+        + lacking
+        + ") THEN UPDATE SET "
+        + fills
         + " WHEN NOT MATCHED THEN INSERT ("
         + String.join(", ", dataColumns)
         + ", ingested_at, batch_id) VALUES ("

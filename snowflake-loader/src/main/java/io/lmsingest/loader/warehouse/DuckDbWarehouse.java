@@ -202,6 +202,16 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   @Override
+  public String emptyMapAsNull(String expr) {
+    return "CASE WHEN cardinality(" + expr + ") = 0 THEN NULL ELSE " + expr + " END";
+  }
+
+  @Override
+  public String lastNonNull(String expr, String over) {
+    return "last_value(" + expr + " IGNORE NULLS) OVER (" + over + ")";
+  }
+
+  @Override
   public boolean transactionalDdl() {
     return true;
   }

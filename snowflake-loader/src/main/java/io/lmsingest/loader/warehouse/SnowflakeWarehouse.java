@@ -200,6 +200,16 @@ public final class SnowflakeWarehouse implements Warehouse {
     return "TO_TIMESTAMP_NTZ('" + TS.format(instant) + "')";
   }
 
+  @Override
+  public String emptyMapAsNull(String expr) {
+    return "CASE WHEN " + expr + " = PARSE_JSON('{}') THEN NULL ELSE " + expr + " END";
+  }
+
+  @Override
+  public String lastNonNull(String expr, String over) {
+    return "LAST_VALUE(" + expr + ") IGNORE NULLS OVER (" + over + ")";
+  }
+
   /**
    * COPY answers one row per file (file, status, rows_parsed, rows_loaded, …): every file of the
    * batch must be there, LOADED, with exactly the manifest's row count.

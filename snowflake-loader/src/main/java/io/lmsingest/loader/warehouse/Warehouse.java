@@ -43,6 +43,12 @@ public interface Warehouse extends AutoCloseable {
   /** A SQL literal of a UTC timestamp. */
   String timestampLiteral(Instant instant);
 
+  /** {@code expr} (the attributes map) as NULL where it is empty: what a minimal delete carries. */
+  String emptyMapAsNull(String expr);
+
+  /** The last non-NULL value of {@code expr} in the window {@code over} (IGNORE NULLS). */
+  String lastNonNull(String expr, String over);
+
   /**
    * Checks the result set a copy statement returned (Snowflake: one row per file with its status
    * and rows loaded) against the batch; throws if a file did not load whole. No-op where the copy

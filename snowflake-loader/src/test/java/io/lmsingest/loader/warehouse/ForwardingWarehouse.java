@@ -70,6 +70,16 @@ public abstract class ForwardingWarehouse implements Warehouse {
   }
 
   @Override
+  public String emptyMapAsNull(String expr) {
+    return delegate.emptyMapAsNull(expr);
+  }
+
+  @Override
+  public String lastNonNull(String expr, String over) {
+    return delegate.lastNonNull(expr, over);
+  }
+
+  @Override
   public boolean transactionalDdl() {
     return delegate.transactionalDdl();
   }

@@ -202,6 +202,13 @@ class SnowflakeWarehouseTest {
     assertThat(tx.get(t++))
         .startsWith("INSERT INTO load_quarantine")
         .contains("TO_TIMESTAMP_NTZ('2026-11-24 10:15:30.123')");
+    // Deletes lacking columns? (none here: the usual source, no window beyond the de-duplication)
+    assertThat(tx.get(t++))
+        .isEqualTo(
+            "SELECT COUNT(*) FROM (SELECT * FROM raw_learner_activity WHERE _batch_id = '"
+                + id
+                + "') b WHERE is_deleted AND (learner_id = '' OR course_id = '' OR activity_type ="
+                + " '' OR activity_timestamp < TO_TIMESTAMP_NTZ('2000-01-01 00:00:00.000'))");
     assertThat(tx.get(t++)).startsWith("SELECT COUNT(*), COUNT(t.activity_id)");
     String merge = tx.get(t++);
     assertThat(merge)
@@ -212,6 +219,12 @@ class SnowflakeWarehouseTest {
         .contains(
             "WHEN MATCHED AND (s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND (s._kafka_partition > t._kafka_partition")
         .contains("batch_id = '" + id + "'")
+        // A newer delete keeps what it lacks; an older version fills a deleted row's gaps.
+        .contains(
+            "learner_id = CASE WHEN s.is_deleted AND NULLIF(s.learner_id, '') IS NULL THEN"
+                + " t.learner_id ELSE s.learner_id END")
+        .contains("WHEN MATCHED AND t.is_deleted AND (")
+        .doesNotContain("last_value")
         .doesNotContain("_file_key, _batch_id");
     assertThat(tx.get(t++)).isEqualTo("BATCH " + MergeStatement.LEDGER_INSERT);
     assertThat(tx.get(t++)).isEqualTo(MergeStatement.BATCH_INSERT);
@@ -242,6 +255,7 @@ class SnowflakeWarehouseTest {
                 "missing_activity_timestamp",
                 "updated_before_activity",
                 "score_out_of_range",
+                "{}",
                 "")
             .contains(literal);
   }
