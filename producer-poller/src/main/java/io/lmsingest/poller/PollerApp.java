@@ -3,6 +3,7 @@ package io.lmsingest.poller;
 import io.lmsingest.kit.alert.AlertChannels;
 import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.config.RegistryAccess;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
@@ -86,12 +87,8 @@ public final class PollerApp implements Service {
               topics.compacted(cursorTopic, Optional.of(1)),
               topics.deadLetters(config.getString(PollerConfig.DLQ_TOPIC), Optional.empty())));
     }
-    Map<String, Object> serde =
-        Map.of(
-            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
-            config.getString(PollerConfig.REGISTRY_URL),
-            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
-            "true");
+    Map<String, Object> serde = RegistryAccess.serdeConfig(config, secrets);
+    serde.put(RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
 
     Map<String, Object> producerConfig = new HashMap<>(kafka);
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());

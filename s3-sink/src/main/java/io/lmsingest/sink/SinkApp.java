@@ -5,6 +5,7 @@ import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
+import io.lmsingest.kit.config.RegistryAccess;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
@@ -13,7 +14,6 @@ import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
-import io.lmsingest.serde.RegistrySerdeConfig;
 import io.lmsingest.sink.bronze.BronzeCoverage;
 import io.lmsingest.sink.commit.BronzeCommitter;
 import io.lmsingest.sink.commit.ManifestAnnouncer;
@@ -94,8 +94,7 @@ public final class SinkApp {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     consumerConfig.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    Map<String, Object> serde =
-        Map.of(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, config.getString(SinkConfig.REGISTRY_URL));
+    Map<String, Object> serde = RegistryAccess.serdeConfig(config, secrets);
     RegistryAvroDeserializer<GenericRecord> values = new RegistryAvroDeserializer<>();
     values.configure(serde, false);
 

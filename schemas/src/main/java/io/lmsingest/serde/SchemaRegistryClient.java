@@ -46,7 +46,16 @@ public final class SchemaRegistryClient {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("at least one registry URL is required");
     }
-    this.baseUrls = List.copyOf(baseUrls);
+    // Credentials in a URL (https://user:password@host/...) become the Authorization header and
+    // leave the URL, which error messages and DLQ details quote.
+    Optional<String> fromUrl =
+        baseUrls.stream()
+            .map(URI::getRawUserInfo)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .map(info -> java.net.URLDecoder.decode(info, StandardCharsets.UTF_8));
+    this.baseUrls = baseUrls.stream().map(SchemaRegistryClient::withoutUserInfo).toList();
+    basicAuthUserInfo = basicAuthUserInfo.or(() -> fromUrl);
     this.authorization =
         basicAuthUserInfo.map(
             info ->
@@ -54,6 +63,13 @@ public final class SchemaRegistryClient {
                     + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  private static URI withoutUserInfo(URI url) {
+    if (url.getRawUserInfo() == null) {
+      return url;
+    }
+    return URI.create(url.toString().replace(url.getRawUserInfo() + "@", ""));
   }
 
   public static SchemaRegistryClient from(RegistrySerdeConfig config) {

@@ -242,6 +242,18 @@ class RegistryAvroSerdeIT {
         .hasMessageContaining("unreachable")
         .message()
         .doesNotContain("canary-Secret-123");
+
+    // Credentials in the URL itself never reach a message either.
+    config.put(
+        RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
+        "http://svc:canary-Url-Secret-9@127.0.0.1:" + closedPort);
+    config.remove(RegistrySerdeConfig.BASIC_AUTH_USER_INFO);
+    RegistryAvroSerializer<LearnerActivity> withUrlCredentials = new RegistryAvroSerializer<>();
+    withUrlCredentials.configure(config, false);
+    assertThatThrownBy(() -> withUrlCredentials.serialize("t", activity("a-9")))
+        .hasMessageContaining("http://127.0.0.1:" + closedPort)
+        .message()
+        .doesNotContain("canary-Url-Secret-9");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.lmsingest.kit.alert.AlertChannels;
 import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.aws.S3Clients;
+import io.lmsingest.kit.config.RegistryAccess;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.kit.runtime.ServiceRunner;
@@ -73,7 +74,14 @@ public final class LoaderApp {
             alerts,
             Clock.systemUTC());
     return new LoaderService(
-        config, s3, warehouse, consumer(config), alerts, metrics, lagAlarm, Clock.systemUTC());
+        config,
+        s3,
+        warehouse,
+        consumer(config, secrets),
+        alerts,
+        metrics,
+        lagAlarm,
+        Clock.systemUTC());
   }
 
   /** Opens the configured warehouse and brings its tables up to the latest DDL version. */
@@ -219,7 +227,8 @@ public final class LoaderApp {
     return report.exitCode();
   }
 
-  static KafkaConsumer<String, BronzeManifest> consumer(LoaderConfig config) {
+  static KafkaConsumer<String, BronzeManifest> consumer(
+      LoaderConfig config, ServiceSecrets secrets) {
     Map<String, Object> props = config.kafkaClientConfig();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(LoaderConfig.GROUP_ID));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -232,13 +241,9 @@ public final class LoaderApp {
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         15 * 60_000); // a large batch may merge for minutes
     RegistryAvroDeserializer<BronzeManifest> values = new RegistryAvroDeserializer<>();
-    values.configure(
-        Map.of(
-            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
-            config.getString(LoaderConfig.REGISTRY_URL),
-            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
-            "true"),
-        false);
+    Map<String, Object> serde = RegistryAccess.serdeConfig(config, secrets);
+    serde.put(RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
+    values.configure(serde, false);
     return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }
 }

@@ -5,6 +5,7 @@ import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.alert.RateWatch;
+import io.lmsingest.kit.config.RegistryAccess;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
@@ -117,12 +118,9 @@ public final class ValidatorApp implements Service {
               settings.retained(topics.v1(), partitions),
               settings.deadLetters(topics.dlq(), partitions)));
     }
-    Map<String, Object> serde =
-        Map.of(
-            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
-            config.getString(ValidatorConfig.REGISTRY_URL),
-            RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE,
-            LearnerActivity.class.getName());
+    ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
+    Map<String, Object> serde = RegistryAccess.serdeConfig(config, secrets);
+    serde.put(RegistrySerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LearnerActivity.class.getName());
     RegistryAvroDeserializer<LearnerActivity> decoder = new RegistryAvroDeserializer<>();
     decoder.configure(serde, false);
     RegistryAvroSerializer<LearnerActivity> encoder = new RegistryAvroSerializer<>();
@@ -150,7 +148,6 @@ public final class ValidatorApp implements Service {
                     + " rejected).");
     metrics.known("lms_validator_registry_unavailable_total");
     RegistryOutage registryOutage = new RegistryOutage();
-    ServiceSecrets secrets = ServiceSecrets.of(config, Clock.systemUTC());
     Alerts alerts =
         AlertChannels.of(config, secrets, metrics, Clock.systemUTC(), moreAlertChannels);
     Supplier<UnaryOperator<String>> learnerIds = UnaryOperator::identity;

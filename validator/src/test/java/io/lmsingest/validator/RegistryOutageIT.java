@@ -51,6 +51,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryOutageIT {
   static final int RECORDS = 3_000;
 
+  /** The registry behind the proxy wants basic auth: the validator reads it from its secret. */
+  static final String USER_INFO = "validator:canary-Registry-Pass";
+
+  static final String EXPECTED_AUTH =
+      "Basic "
+          + java.util.Base64.getEncoder()
+              .encodeToString(USER_INFO.getBytes(StandardCharsets.UTF_8));
+
   @Test
   void validRecordsWaitForAnUnavailableRegistryInsteadOfGoingToTheDlq(
       KafkaFixture kafka, RegistryFixture registry, @TempDir Path state) throws Exception {
@@ -74,6 +82,9 @@ class RegistryOutageIT {
       settings.put(ValidatorConfig.DLQ_TOPIC, dlq);
       settings.put(ValidatorConfig.STATE_DIR, state.toString());
       settings.put(ValidatorConfig.PARTITIONS, "2");
+      settings.put(
+          "schema.registry.basic.auth.user.info",
+          "file:" + java.nio.file.Files.writeString(state.resolve("registry-auth"), USER_INFO));
       // A failed thread's tasks move on after the session timeout: the broker's least.
       settings.put("kafka.session.timeout.ms", "6000");
       List<Alert> alerts = new CopyOnWriteArrayList<>();
@@ -185,6 +196,10 @@ class RegistryOutageIT {
           try (exchange) {
             if (down.get()) {
               respond(exchange, 503, "{\"error_code\":50301,\"message\":\"down for the test\"}");
+              return;
+            }
+            if (!EXPECTED_AUTH.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+              respond(exchange, 401, "{\"error_code\":40101,\"message\":\"who are you\"}");
               return;
             }
             URI target =

@@ -46,6 +46,7 @@ public final class CommonKeys {
   public static final String TOPICS_RETENTION_MS = "topics.retention.ms";
   public static final String TOPICS_DLQ_RETENTION_MS = "topics.dlq.retention.ms";
   public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
   public static final String S3_BUCKET = "s3.bucket";
   public static final String S3_REGION = "s3.region";
   public static final String S3_ENDPOINT = "s3.endpoint";
@@ -124,13 +125,21 @@ public final class CommonKeys {
   /** {@code schema.registry.url}. */
   public static ConfigDef registry(ConfigDef def, boolean required) {
     return def.define(
-        REGISTRY_URL,
-        Type.STRING,
-        required ? ConfigDef.NO_DEFAULT_VALUE : "",
-        required ? new ConfigDef.NonEmptyString() : null,
-        Importance.HIGH,
-        "Confluent-compatible schema registry URL (Apicurio: .../apis/ccompat/v7)."
-            + (required ? "" : " Not needed by replay from S3."));
+            REGISTRY_URL,
+            Type.STRING,
+            required ? ConfigDef.NO_DEFAULT_VALUE : "",
+            required ? new ConfigDef.NonEmptyString() : null,
+            Importance.HIGH,
+            "Confluent-compatible schema registry URL (Apicurio: .../apis/ccompat/v7)."
+                + (required ? "" : " Not needed by replay from S3."))
+        .define(
+            REGISTRY_USER_INFO,
+            Type.STRING,
+            "",
+            SECRET_REFERENCE,
+            Importance.MEDIUM,
+            "Secret reference of the registry's basic-auth credentials, user:password"
+                + " (aws-secretsmanager:, env: or file:); empty = none. Never put them in the URL.");
   }
 
   /** The Bronze bucket and how to reach it. Access keys are secret references, never values. */
