@@ -6,6 +6,7 @@ import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
+import io.lmsingest.schemas.ManifestJson;
 import io.lmsingest.stack.LocalStack;
 import io.lmsingest.stack.PipelineServices;
 import java.io.PrintWriter;
@@ -17,8 +18,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +64,11 @@ class ChaosIT {
     StringWriter log = new StringWriter();
     PrintWriter out = new PrintWriter(log, true);
     Random random = new Random(17);
+    // The pipeline's services and the infrastructure they stand on (broker, registry, S3).
+    List<String> victims = new ArrayList<>(PipelineServices.SERVICES);
+    victims.addAll(List.of("kafka", "registry", "s3"));
+    Map<String, Integer> killed = new TreeMap<>();
+    Instant midway = null;
     try {
       stack.up(out);
       for (String service : PipelineServices.SERVICES) {
@@ -63,11 +76,13 @@ class ChaosIT {
       }
       for (int kill = 0; kill < KILLS; kill++) {
         Thread.sleep(4_000 + random.nextInt(6_000));
-        String victim =
-            PipelineServices.SERVICES.get(random.nextInt(PipelineServices.SERVICES.size()));
+        if (kill == KILLS / 2) {
+          midway = Instant.now();
+        }
+        String victim = victims.get(random.nextInt(victims.size()));
+        boolean infrastructure = !PipelineServices.SERVICES.contains(victim);
         ServiceProcess process =
-            services
-                .running(victim)
+            (infrastructure ? stack.running(victim) : services.running(victim))
                 .orElseThrow(() -> new AssertionError(victim + " is not running"));
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -76,12 +91,18 @@ class ChaosIT {
           Thread.sleep(50);
         }
         out.printf("chaos: killed %s (pid %d)%n", victim, process.pid());
-        services.start(victim);
+        killed.merge(victim, 1, Integer::sum);
+        if (infrastructure) {
+          stack.up(out, List.of(victim));
+        } else {
+          services.start(victim);
+        }
       }
     } finally {
       services.stopAll();
       stack.down(out);
     }
+    out.printf("chaos: SIGKILLs by process %s%n", killed);
     System.out.println(log);
 
     // Resume and drain: the demo restarts everything from DIR and compares with the ground truth.
@@ -122,6 +143,39 @@ class ChaosIT {
     assertThat(bronzeObjects(layout)).isEqualTo(bronzeObjects);
     assertThat(tableChecksum(layout)).isEqualTo(table);
     assertBronzeHasNoDuplicate(layout);
+
+    // Replay 1b: the sink to a datetime in the middle of the run: offsets inside existing files.
+    assertThat(run("infra", "up", "--data-dir", dir.toString())).isZero();
+    try {
+      assertThat(
+              run(
+                  "replay",
+                  "sink",
+                  "--to-datetime",
+                  String.valueOf(midway),
+                  "--data-dir",
+                  dir.toString()))
+          .isZero();
+    } finally {
+      run("infra", "down", "--data-dir", dir.toString());
+    }
+    assertThat(
+            run(
+                "demo",
+                "--until-drained",
+                "--timeout",
+                "20",
+                "--progress-interval",
+                "5",
+                "--data-dir",
+                dir.toString()))
+        .isZero();
+    assertThat(bronzeObjects(layout))
+        .as("no new object from a mid-file replay")
+        .isEqualTo(bronzeObjects);
+    assertThat(tableChecksum(layout)).isEqualTo(table);
+    assertBronzeHasNoDuplicate(layout);
+    assertEveryManifestInTheLedger(layout);
 
     // Replay 2: the warehouse is lost; with the API (simulator) stopped, replay loader rebuilds it
     // from S3 alone.
@@ -179,6 +233,29 @@ class ChaosIT {
           .isEqualTo(rs.getLong(2))
           .isPositive();
     }
+  }
+
+  /** Every file named by a manifest in S3 is in LOAD_LEDGER (nothing in Bronze left unloaded). */
+  static void assertEveryManifestInTheLedger(StackLayout layout) throws Exception {
+    Set<String> named = new HashSet<>();
+    try (var files =
+        Files.walk(layout.s3Store().resolve(StackLayout.BUCKET).resolve("manifests"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        ManifestJson.read(Files.readString(f), f.toString())
+            .getFiles()
+            .forEach(file -> named.add(file.getKey()));
+      }
+    }
+    Set<String> ledger = new HashSet<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT file_key FROM load_ledger")) {
+      while (rs.next()) {
+        ledger.add(rs.getString(1));
+      }
+    }
+    assertThat(named).isNotEmpty();
+    assertThat(ledger).as("every S3 manifest's files in LOAD_LEDGER").containsAll(named);
   }
 
   static String tableChecksum(StackLayout layout) throws Exception {
