@@ -106,17 +106,7 @@ class ChaosIT {
     System.out.println(log);
 
     // Resume and drain: the demo restarts everything from DIR and compares with the ground truth.
-    assertThat(
-            run(
-                "demo",
-                "--until-drained",
-                "--timeout",
-                "20",
-                "--progress-interval",
-                "5",
-                "--data-dir",
-                dir.toString()))
-        .isZero();
+    drain(dir);
     long bronzeObjects = bronzeObjects(layout);
     String table = tableChecksum(layout);
     assertBronzeHasNoDuplicate(layout);
@@ -129,17 +119,7 @@ class ChaosIT {
     } finally {
       run("infra", "down", "--data-dir", dir.toString());
     }
-    assertThat(
-            run(
-                "demo",
-                "--until-drained",
-                "--timeout",
-                "20",
-                "--progress-interval",
-                "5",
-                "--data-dir",
-                dir.toString()))
-        .isZero();
+    drain(dir);
     assertThat(bronzeObjects(layout)).isEqualTo(bronzeObjects);
     assertThat(tableChecksum(layout)).isEqualTo(table);
     assertBronzeHasNoDuplicate(layout);
@@ -159,17 +139,7 @@ class ChaosIT {
     } finally {
       run("infra", "down", "--data-dir", dir.toString());
     }
-    assertThat(
-            run(
-                "demo",
-                "--until-drained",
-                "--timeout",
-                "20",
-                "--progress-interval",
-                "5",
-                "--data-dir",
-                dir.toString()))
-        .isZero();
+    drain(dir);
     assertThat(bronzeObjects(layout))
         .as("no new object from a mid-file replay")
         .isEqualTo(bronzeObjects);
@@ -201,6 +171,21 @@ class ChaosIT {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, layout.groundTruth());
       assertThat(result.exact()).as("%s", result).isTrue();
     }
+  }
+
+  /** The demo restarts everything from DIR, drains, and compares with the ground truth. */
+  static void drain(Path dir) {
+    assertThat(
+            run(
+                "demo",
+                "--until-drained",
+                "--timeout",
+                "20",
+                "--progress-interval",
+                "5",
+                "--data-dir",
+                dir.toString()))
+        .isZero();
   }
 
   static int run(String... args) {
