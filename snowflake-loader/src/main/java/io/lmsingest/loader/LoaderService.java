@@ -175,7 +175,7 @@ final class LoaderService implements Service {
   /**
    * Loads every manifest in S3 (created in {@code from} or later) whose files are not in the
    * ledger: what the manifest topic no longer holds (retention) or never delivered is not lost.
-   * Files in the ledger cost one query per batch. Returns false if stopped first.
+   * Files in the ledger cost one query per batch. Returns false only if the loader is stopping.
    */
   boolean reconcile(Optional<Instant> from) {
     long started = System.nanoTime();
@@ -192,9 +192,13 @@ final class LoaderService implements Service {
             }
           });
     } catch (Exception e) {
-      // S3 unreadable: the follower goes on; the next start (or expiry) reconciles again.
-      LOG.warn("loader reconcile with s3://{}/{} failed: {}", bucket, manifestPrefix, e.toString());
-      return false;
+      // S3 unreadable: the follower goes on (true); the next start (or expiry) reconciles again.
+      LOG.warn(
+          "alert=true loader reconcile with s3://{}/{} failed: {}; following the topic anyway",
+          bucket,
+          manifestPrefix,
+          e.toString());
+      return true;
     }
     LOG.info(
         "loader reconcile: {} file(s) in S3 manifests{}, {} loaded now (the rest were in the"
