@@ -1,5 +1,6 @@
 package io.lmsingest.poller;
 
+import io.lmsingest.kit.kafka.TopicReader;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
@@ -14,7 +15,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -66,20 +66,7 @@ final class RawTopic {
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " to its end");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(visitor);
-      }
+      TopicReader.readAll(consumer, topic, Duration.ofMinutes(3), visitor);
     }
   }
 

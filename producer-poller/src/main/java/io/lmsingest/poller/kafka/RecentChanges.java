@@ -1,11 +1,13 @@
 package io.lmsingest.poller.kafka;
 
+import io.lmsingest.kit.kafka.TopicReader;
 import io.lmsingest.schemas.LearnerActivity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,39 +94,38 @@ public final class RecentChanges {
     partitions.forEach(tp -> step.put(tp, 1_000L));
     List<Version> found = new ArrayList<>();
     long read = 0;
-    long deadline = System.nanoTime() + timeout.toNanos();
     Set<TopicPartition> open = new HashSet<>(partitions);
     open.removeIf(tp -> until.get(tp) <= begin.get(tp));
     while (!open.isEmpty() && read < maxRecords) {
       for (TopicPartition tp : List.copyOf(open)) {
         long to = until.get(tp);
         long from = Math.max(begin.get(tp), to - step.get(tp));
-        boolean anyRecent = false;
+        boolean[] anyRecent = {false};
         consumer.pause(partitions);
         consumer.resume(List.of(tp));
         consumer.seek(tp, from);
-        while (consumer.position(tp, timeout) < to) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(
-                "could not read the end of raw topic " + rawTopic + " within " + timeout);
-          }
-          for (ConsumerRecord<String, IndexedRecord> r :
-              consumer.poll(Duration.ofMillis(200)).records(tp)) {
-            if (r.offset() >= to || !(r.value() instanceof LearnerActivity activity)) {
-              continue;
-            }
-            read++;
-            if (!activity.getUpdatedAt().isBefore(stopBelow)) {
-              anyRecent = true;
-            }
-            if (!activity.getUpdatedAt().isBefore(floor)) {
-              found.add(Version.of(activity));
-            }
-          }
-        }
+        long[] readHere = {0};
+        TopicReader.readUpTo(
+            consumer,
+            Map.of(tp, to),
+            timeout,
+            "the end of raw topic " + rawTopic,
+            r -> {
+              if (!(r.value() instanceof LearnerActivity activity)) {
+                return;
+              }
+              readHere[0]++;
+              if (!activity.getUpdatedAt().isBefore(stopBelow)) {
+                anyRecent[0] = true;
+              }
+              if (!activity.getUpdatedAt().isBefore(floor)) {
+                found.add(Version.of(activity));
+              }
+            });
+        read += readHere[0];
         until.put(tp, from);
         step.put(tp, step.get(tp) * 2);
-        if (!anyRecent || from <= begin.get(tp)) {
+        if (!anyRecent[0] || from <= begin.get(tp)) {
           open.remove(tp);
         }
       }
@@ -138,7 +138,7 @@ public final class RecentChanges {
           maxRecords,
           rawTopic);
     }
-    found.sort(java.util.Comparator.comparing(Version::updatedAt));
+    found.sort(Comparator.comparing(Version::updatedAt));
     recent.addAll(found);
     LOG.info(
         "look-back: {} change(s) at or after {} already in {} (read {} records back)",

@@ -1,6 +1,7 @@
 package io.lmsingest.validator.redrive;
 
 import io.lmsingest.kit.kafka.TopicBootstrap;
+import io.lmsingest.kit.kafka.TopicReader;
 import io.lmsingest.schemas.DlqHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -202,25 +203,9 @@ public final class DlqRedrive {
   private static Set<String> ledger(
       KafkaConsumer<byte[], byte[]> consumer, String ledgerTopic, Duration timeout) {
     Set<String> done = new HashSet<>();
-    List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(ledgerTopic, timeout).stream()
-        .map(p -> new TopicPartition(ledgerTopic, p.partition()))
-        .forEach(partitions::add);
-    if (partitions.isEmpty()) {
-      return done; // a dry run before any redrive
-    }
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("could not read " + ledgerTopic + " within " + timeout);
-      }
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        done.add(new String(r.key(), StandardCharsets.UTF_8));
-      }
-    }
+    // No ledger topic yet: a dry run before any redrive.
+    TopicReader.readAll(
+        consumer, ledgerTopic, timeout, r -> done.add(new String(r.key(), StandardCharsets.UTF_8)));
     return done;
   }
 
