@@ -38,6 +38,9 @@ public final class SimulatorMain implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Printed on stop, followed by the /v1/stats JSON: a run's fault counts survive in its log. */
+  public static final String STOPPING_WITH_STATS = "LMS simulator stopping; served:";
+
   @Option(
       names = "--port",
       defaultValue = "8080",
@@ -188,6 +191,27 @@ public final class SimulatorMain implements Callable<Integer> {
       description = "Share of deletes served with only activity_id, updated_at and is_deleted.")
   double faultMinimalDeletes;
 
+  @Option(
+      names = "--fault-unparsable",
+      defaultValue = "0",
+      description =
+          "Share of changes served with a value no activity can hold (score \"n/a\", a duration past 32 bits, a status object); the ground truth leaves them out and lists them beside it.")
+  double faultUnparsable;
+
+  @Option(
+      names = "--fault-stalled",
+      defaultValue = "0",
+      description =
+          "Share of pages whose body stops mid-page and trickles a space every 200 ms for --stall-ms (a half-open connection).")
+  double faultStalled;
+
+  @Option(
+      names = "--stall-ms",
+      defaultValue = "120000",
+      description =
+          "How long a stalled body trickles before it goes on (default ${DEFAULT-VALUE}).")
+  int stallMs;
+
   @Override
   public Integer call() throws Exception {
     String apiKey = apiKey();
@@ -216,7 +240,10 @@ public final class SimulatorMain implements Callable<Integer> {
               faultLate,
               faultLate > 0 ? lateMs : 0,
               faultShuffled,
-              faultMinimalDeletes);
+              faultMinimalDeletes,
+              faultUnparsable,
+              faultStalled,
+              faultStalled > 0 ? stallMs : 0);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -233,7 +260,18 @@ public final class SimulatorMain implements Callable<Integer> {
       if (groundTruth != null) {
         api.withGroundTruthTarget(groundTruth);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    // In the hook: the JVM does not wait for main once it is shutting down.
+                    spec.commandLine()
+                        .getOut()
+                        .printf("%s %s%n", STOPPING_WITH_STATS, api.statsJson());
+                    spec.commandLine().getOut().flush();
+                    stopped.countDown();
+                  },
+                  "simulator-stop"));
       spec.commandLine()
           .getOut()
           .printf(

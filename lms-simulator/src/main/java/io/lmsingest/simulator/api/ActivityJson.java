@@ -38,6 +38,33 @@ public final class ActivityJson {
     json.writeEndObject();
   }
 
+  /**
+   * The change with one value no activity can hold, chosen by {@code slot}: a score of "n/a", a
+   * duration past 32 bits, or a status that is an object. Its id and updated_at stay readable, so
+   * the DLQ entry names the change.
+   */
+  public static void writeUnparsable(JsonGenerator json, LearnerActivity a, long slot)
+      throws IOException {
+    json.writeStartObject();
+    json.writeStringField("activity_id", a.getActivityId());
+    json.writeStringField("learner_id", a.getLearnerId());
+    json.writeStringField("course_id", a.getCourseId());
+    json.writeStringField("activity_type", a.getActivityType());
+    json.writeStringField("activity_timestamp", a.getActivityTimestamp().toString());
+    json.writeStringField("updated_at", a.getUpdatedAt().toString());
+    switch ((int) Math.floorMod(slot, 3L)) {
+      case 0 -> json.writeStringField("score", "n/a");
+      case 1 -> json.writeNumberField("duration_seconds", 1L << 40);
+      default -> {
+        json.writeObjectFieldStart("status");
+        json.writeStringField("code", a.getStatus() == null ? "unknown" : a.getStatus());
+        json.writeEndObject();
+      }
+    }
+    json.writeBooleanField("is_deleted", a.getIsDeleted());
+    json.writeEndObject();
+  }
+
   /** A delete as many LMS APIs send it: only what identifies and orders it. */
   public static void writeMinimalDelete(JsonGenerator json, LearnerActivity a) throws IOException {
     json.writeStartObject();

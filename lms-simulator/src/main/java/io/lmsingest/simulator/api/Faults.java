@@ -14,6 +14,12 @@ package io.lmsingest.simulator.api;
  * @param lateMillis the longest such delay; each late change's delay is in (0, lateMillis]
  * @param shuffled serve a page's records out of (updated_at, activity_id) order
  * @param minimalDeletes share of deletes served with only activity_id, updated_at and is_deleted
+ * @param unparsable share of changes served with a value no activity can hold (a score of "n/a", a
+ *     duration past 32 bits, a status that is an object), a property of the change: the poller must
+ *     send each to its DLQ and go on
+ * @param stalled share of pages whose body stops mid-page and then trickles a space every 200 ms,
+ *     for up to {@code stallMillis}: a half-open connection that a read timeout alone never ends
+ * @param stallMillis how long such a body trickles before it goes on
  */
 public record Faults(
     double tooManyRequests,
@@ -26,8 +32,41 @@ public record Faults(
     double late,
     int lateMillis,
     double shuffled,
-    double minimalDeletes) {
+    double minimalDeletes,
+    double unparsable,
+    double stalled,
+    int stallMillis) {
   public static final Faults NONE = new Faults(0, 1, 0, 0, 0, 0, 0);
+
+  /** Request faults and the record faults of late, out-of-order and minimal changes. */
+  public Faults(
+      double tooManyRequests,
+      int retryAfterSeconds,
+      double serverError,
+      double slow,
+      int slowMillis,
+      double truncated,
+      double repeatBoundary,
+      double late,
+      int lateMillis,
+      double shuffled,
+      double minimalDeletes) {
+    this(
+        tooManyRequests,
+        retryAfterSeconds,
+        serverError,
+        slow,
+        slowMillis,
+        truncated,
+        repeatBoundary,
+        late,
+        lateMillis,
+        shuffled,
+        minimalDeletes,
+        0,
+        0,
+        0);
+  }
 
   /** Request faults only: every change visible at its updated_at, every page in order. */
   public Faults(
@@ -49,13 +88,25 @@ public record Faults(
         0,
         0,
         0,
+        0,
+        0,
+        0,
         0);
   }
 
   public Faults {
     for (double rate :
         new double[] {
-          tooManyRequests, serverError, slow, truncated, repeatBoundary, late, shuffled
+          tooManyRequests,
+          serverError,
+          slow,
+          truncated,
+          repeatBoundary,
+          late,
+          shuffled,
+          minimalDeletes,
+          unparsable,
+          stalled
         }) {
       if (rate < 0 || rate > 1) {
         throw new IllegalArgumentException("fault rates must be between 0 and 1, got " + rate);
@@ -65,8 +116,11 @@ public record Faults(
       throw new IllegalArgumentException(
           "429 + 5xx + truncated rates together must stay below 0.95 or nothing gets through");
     }
-    if (retryAfterSeconds < 0 || slowMillis < 0 || lateMillis < 0) {
-      throw new IllegalArgumentException("retry-after, slow-ms and late-ms must be >= 0");
+    if (retryAfterSeconds < 0 || slowMillis < 0 || lateMillis < 0 || stallMillis < 0) {
+      throw new IllegalArgumentException("retry-after, slow-ms, late-ms and stall-ms must be >= 0");
+    }
+    if (stalled > 0 && stallMillis < 1) {
+      throw new IllegalArgumentException("stalled pages need stall-ms >= 1");
     }
     if (late > 0 && lateMillis < 1) {
       throw new IllegalArgumentException("late changes need late-ms >= 1");
@@ -82,6 +136,8 @@ public record Faults(
             + late
             + shuffled
             + minimalDeletes
+            + unparsable
+            + stalled
         > 0;
   }
 }

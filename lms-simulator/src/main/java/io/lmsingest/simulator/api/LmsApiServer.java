@@ -9,6 +9,7 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -166,6 +167,16 @@ public final class LmsApiServer implements AutoCloseable {
             < faults.minimalDeletes();
   }
 
+  /**
+   * Whether the change at {@code slot} is served with a value no activity can hold (the poller's
+   * DLQ must hold it, and the ground truth leaves it out).
+   */
+  public boolean unparsable(long slot) {
+    return faults.unparsable() > 0
+        && new SplittableRandom(slot * 0xD6E8FEB86659FD93L ^ lateSeed).nextDouble()
+            < faults.unparsable();
+  }
+
   /** How long after its updated_at change {@code slot} becomes visible (0 for most). */
   private long lateDelay(long slot) {
     SplittableRandom r = new SplittableRandom(slot * 0x9E3779B97F4A7C15L ^ lateSeed);
@@ -305,9 +316,11 @@ public final class LmsApiServer implements AutoCloseable {
         slots = LongStream.range(first, end).toArray();
       }
       double third = 1;
-      if (faults.shuffled() > 0) {
+      double fourth = 1;
+      if (faults.shuffled() > 0 || faults.stalled() > 0) {
         synchronized (random) {
           third = random.nextDouble();
+          fourth = random.nextDouble();
         }
       }
       if (third < faults.shuffled() && slots.length > 1) {
@@ -337,11 +350,20 @@ public final class LmsApiServer implements AutoCloseable {
       json.writeStartObject();
       json.writeArrayFieldStart("data");
       int cutAt = truncate ? slots.length / 2 : Integer.MAX_VALUE;
+      int stallAt = fourth < faults.stalled() ? slots.length / 2 : -1;
       for (int i = 0; i < slots.length; i++) {
         if (i == cutAt) {
           break;
         }
-        if (minimalDelete(slots[i])) {
+        if (i == stallAt) {
+          increment("fault_stalled");
+          json.flush();
+          trickle(body, faults.stallMillis());
+        }
+        if (unparsable(slots[i])) {
+          increment("fault_unparsable");
+          ActivityJson.writeUnparsable(json, timeline.recordAt(slots[i]), slots[i]);
+        } else if (minimalDelete(slots[i])) {
           ActivityJson.writeMinimalDelete(json, timeline.recordAt(slots[i]));
         } else {
           ActivityJson.write(json, timeline.recordAt(slots[i]));
@@ -379,22 +401,43 @@ public final class LmsApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A body that stops but never closes: a space (valid JSON whitespace) every 200 ms, so a client
+   * that bounds only each read waits for ever; one that bounds the whole page gives up and hangs
+   * up, which ends this with an IOException.
+   */
+  private static void trickle(OutputStream body, int millis) throws IOException {
+    long end = System.nanoTime() + millis * 1_000_000L;
+    while (System.nanoTime() < end) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("simulator stopping");
+      }
+      body.write(' ');
+      body.flush();
+      sleep(200);
+    }
+  }
+
   private void stats(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!authorized(exchange)) {
         error(exchange, 401, "unauthorized", "missing or wrong " + API_KEY_HEADER + " header");
         return;
       }
-      StringBuilder body = new StringBuilder("{");
-      body.append("\"visible_records\":").append(visibleSlots());
-      body.append(",\"served_records\":").append(servedSlots());
-      body.append(",\"seed\":").append(timeline.settings().seed());
-      for (Map.Entry<String, AtomicLong> e : new TreeMap<>(counters).entrySet()) {
-        body.append(",\"").append(e.getKey()).append("\":").append(e.getValue().get());
-      }
-      body.append('}');
-      respond(exchange, 200, body.toString());
+      respond(exchange, 200, statsJson());
     }
+  }
+
+  /** What {@code GET /v1/stats} answers: served and visible changes and every counter, as JSON. */
+  public String statsJson() {
+    StringBuilder body = new StringBuilder("{");
+    body.append("\"visible_records\":").append(visibleSlots());
+    body.append(",\"served_records\":").append(servedSlots());
+    body.append(",\"seed\":").append(timeline.settings().seed());
+    for (Map.Entry<String, AtomicLong> e : new TreeMap<>(counters).entrySet()) {
+      body.append(",\"").append(e.getKey()).append("\":").append(e.getValue().get());
+    }
+    return body.append('}').toString();
   }
 
   /**
@@ -422,7 +465,12 @@ public final class LmsApiServer implements AutoCloseable {
         return;
       }
       GroundTruth.Summary summary =
-          GroundTruth.write(timeline, servedSlots(), groundTruthTarget.get(), this::minimalDelete);
+          GroundTruth.write(
+              timeline,
+              servedSlots(),
+              groundTruthTarget.get(),
+              this::minimalDelete,
+              this::unparsable);
       respond(
           exchange,
           200,
@@ -432,6 +480,8 @@ public final class LmsApiServer implements AutoCloseable {
               + summary.activities()
               + ",\"deleted\":"
               + summary.deleted()
+              + ",\"rejected\":"
+              + summary.rejected()
               + ",\"file\":\""
               + summary.file().toString().replace("\"", "'")
               + "\"}");

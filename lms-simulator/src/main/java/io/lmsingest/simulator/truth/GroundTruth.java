@@ -3,7 +3,9 @@ package io.lmsingest.simulator.truth;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.schemas.TrustedContracts;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,8 +30,19 @@ public final class GroundTruth {
 
   private GroundTruth() {}
 
-  /** Summary of a written ground truth. */
-  public record Summary(long changes, long activities, long deleted, Path file) {}
+  /**
+   * Summary of a written ground truth; {@code rejected} changes were served unparsable and are
+   * listed in {@link #rejectedList}.
+   */
+  public record Summary(long changes, long activities, long deleted, long rejected, Path file) {}
+
+  /**
+   * The changes the API served unparsable (left out of the ground truth), beside it: CSV with a
+   * header, {@code activity_id,updated_at}, one row per change. What the poller's DLQ must hold.
+   */
+  public static Path rejectedList(Path target) {
+    return target.resolveSibling(target.getFileName() + ".rejected.csv");
+  }
 
   /**
    * Writes the ground truth as zstd Parquet (LearnerActivity columns, one row per activity) to
@@ -49,6 +62,21 @@ public final class GroundTruth {
   public static Summary write(
       ActivityTimeline timeline, long horizon, Path target, LongPredicate minimal)
       throws IOException {
+    return write(timeline, horizon, target, minimal, slot -> false);
+  }
+
+  /**
+   * As above, where the changes at the slots {@code rejected} selects were served unparsable: they
+   * never reach the warehouse (an activity keeps its newest other version, or is absent), and
+   * {@link #rejectedList} lists them.
+   */
+  public static Summary write(
+      ActivityTimeline timeline,
+      long horizon,
+      Path target,
+      LongPredicate minimal,
+      LongPredicate rejected)
+      throws IOException {
     if (horizon > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           "ground truth supports at most " + (Integer.MAX_VALUE - 8) + " changes");
@@ -60,7 +88,29 @@ public final class GroundTruth {
     Arrays.fill(latest, -1);
     // The newest change of each activity that carried all its columns (not a minimal delete).
     int[] latestFull = new int[n];
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    long rejectedCount = 0;
+    Path rejectedCsv = rejectedList(target);
+    Path rejectedPartial = rejectedCsv.resolveSibling(rejectedCsv.getFileName() + ".partial");
+    try (BufferedWriter csv = Files.newBufferedWriter(rejectedPartial, StandardCharsets.UTF_8)) {
+      csv.write("activity_id,updated_at\n");
+      for (int slot = 0; slot < n; slot++) {
+        if (rejected.test(slot)) {
+          LearnerActivity record = timeline.recordAt(slot);
+          csv.write(record.getActivityId() + "," + record.getUpdatedAt() + "\n");
+          rejectedCount++;
+        }
+      }
+    }
+    Files.move(
+        rejectedPartial,
+        rejectedCsv,
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
     for (int slot = 0; slot < n; slot++) {
+      if (rejected.test(slot)) {
+        continue; // in the DLQ, never in the warehouse
+      }
       ActivityTimeline.Change change = timeline.changeAt(slot);
       long activity = change.activitySlot();
       latest[(int) activity] = (int) (slot - activity);
@@ -68,7 +118,6 @@ public final class GroundTruth {
         latestFull[(int) activity] = (int) (slot - activity);
       }
     }
-    Files.createDirectories(target.toAbsolutePath().getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     Files.deleteIfExists(partial);
     long activities = 0;
@@ -101,6 +150,6 @@ public final class GroundTruth {
     }
     Files.move(
         partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return new Summary(horizon, activities, deleted, target);
+    return new Summary(horizon, activities, deleted, rejectedCount, target);
   }
 }

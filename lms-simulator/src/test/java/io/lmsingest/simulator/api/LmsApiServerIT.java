@@ -191,6 +191,97 @@ class LmsApiServerIT {
   }
 
   @Test
+  void unparsableChangesAreTheSameOnEveryReadAndTheGroundTruthListsThemInsteadOfHoldingThem(
+      WarehouseFixture warehouse, @TempDir Path dir) throws Exception {
+    ActivityTimeline timeline = timeline(3_000);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.02, 0, 0);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, NOW)) {
+      RetryingPageReader reader = new RetryingPageReader(api.baseUrl(), KEY, 1_000);
+      Set<String> bad = new HashSet<>();
+      for (int read = 0; read < 2; read++) {
+        Set<String> thisRead = new HashSet<>();
+        for (int page = 0; page < 3; page++) {
+          for (var r :
+              reader.fetch("/v1/activities?limit=1000&offset=" + page * 1_000).get("data")) {
+            boolean scoreText = r.path("score").isTextual();
+            boolean huge = r.path("duration_seconds").asLong() > Integer.MAX_VALUE;
+            boolean statusObject = r.path("status").isObject();
+            if (scoreText || huge || statusObject) {
+              thisRead.add(r.get("activity_id").asText() + "," + r.get("updated_at").asText());
+            }
+          }
+        }
+        if (read == 0) {
+          bad.addAll(thisRead);
+        } else {
+          assertThat(thisRead).as("a property of the change").isEqualTo(bad);
+        }
+      }
+      assertThat(bad).hasSizeBetween(20, 100);
+
+      Path truth = dir.resolve("ground-truth.parquet");
+      GroundTruth.Summary summary =
+          GroundTruth.write(timeline, 3_000, truth, slot -> false, api::unparsable);
+      List<String> listed = Files.readAllLines(GroundTruth.rejectedList(truth));
+      assertThat(listed.get(0)).isEqualTo("activity_id,updated_at");
+      assertThat(new HashSet<>(listed.subList(1, listed.size()))).isEqualTo(bad);
+      assertThat(summary.rejected()).isEqualTo(bad.size());
+      // A rejected creation with no later version leaves its activity out altogether.
+      GroundTruth.Summary faithful = GroundTruth.write(timeline, 3_000, dir.resolve("all.parquet"));
+      assertThat(summary.activities()).isLessThan(faithful.activities());
+      try (Connection c = warehouse.connect(dir.resolve("check.duckdb"));
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT COUNT(*) FROM read_parquet('"
+                      + truth
+                      + "') t JOIN read_csv('"
+                      + GroundTruth.rejectedList(truth)
+                      + "', header = true, columns = {'activity_id': 'VARCHAR', 'updated_at':"
+                      + " 'VARCHAR'}) r ON t.activity_id = r.activity_id AND"
+                      + " strftime(t.updated_at, '%Y-%m-%dT%H:%M:%S.%gZ') = r.updated_at")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("no rejected version in the ground truth").isZero();
+      }
+    }
+  }
+
+  @Test
+  void aStalledPageTricklesSpacesUntilTheClientHangsUp() throws Exception {
+    ActivityTimeline timeline = timeline(1_000);
+    Faults faults = new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.0, 60_000);
+    try (LmsApiServer api = LmsApiServer.start(timeline, 0, 1_000, KEY, faults, NOW)) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<java.io.InputStream> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activities?limit=1000"))
+                  .header(LmsApiServer.API_KEY_HEADER, KEY)
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.statusCode()).isEqualTo(200);
+      long started = System.nanoTime();
+      try (java.io.InputStream body = response.body()) {
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        int spaces = 0;
+        // Every read returns within 200 ms or so; the page as a whole never ends.
+        while (System.nanoTime() - started < 1_500_000_000L) {
+          int n = body.read(buffer);
+          assertThat(n).as("the body never ends while stalled").isPositive();
+          read += n;
+          if (buffer[n - 1] == ' ') {
+            spaces++;
+          }
+        }
+        assertThat(read).isGreaterThan(1_000);
+        assertThat(spaces).isGreaterThan(3);
+      }
+      assertThat(api.count("fault_stalled")).isEqualTo(1);
+      assertThat(api.servedSlots()).as("a page hung up on is not served").isZero();
+    }
+  }
+
+  @Test
   void requestsWithoutTheRightKeyGet401AndBadParameters400() throws Exception {
     try (LmsApiServer api = LmsApiServer.start(timeline(100), 0, 100, KEY, Faults.NONE, NOW)) {
       HttpClient http = HttpClient.newHttpClient();

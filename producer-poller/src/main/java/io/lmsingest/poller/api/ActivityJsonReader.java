@@ -66,8 +66,17 @@ final class ActivityJsonReader {
         node != null && node.path("activity_id").isValueNode()
             ? node.path("activity_id").asText()
             : null;
+    Optional<Instant> updatedAt;
+    try {
+      updatedAt = node != null && node.isObject() ? instant(node, "updated_at") : Optional.empty();
+    } catch (Unmappable e) {
+      updatedAt = Optional.empty(); // the reason already says what is wrong with the record
+    }
     return new UnparsableRecord(
-        JSON.writeValueAsString(node), Optional.ofNullable(id).filter(s -> !s.isEmpty()), reason);
+        JSON.writeValueAsString(node),
+        Optional.ofNullable(id).filter(s -> !s.isEmpty()),
+        updatedAt,
+        reason);
   }
 
   private static LearnerActivity map(JsonNode o) throws Unmappable {

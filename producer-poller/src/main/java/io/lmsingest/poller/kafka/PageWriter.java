@@ -39,7 +39,8 @@ public final class PageWriter implements AutoCloseable {
   }
 
   /**
-   * A committed page: its result, the mark after it, records written and records sent to the DLQ.
+   * A committed page: its result, the mark after it, records written and records sent to the DLQ,
+   * and the versions (written or rejected) the look-back must not take again.
    */
   public record Committed(
       PageResult page,
@@ -179,6 +180,7 @@ public final class PageWriter implements AutoCloseable {
     private final HighWaterMark from;
     private HighWaterMark mark;
     private final List<RecentChanges.Version> versions = new ArrayList<>();
+    private final List<RecentChanges.Version> rejectedVersions = new ArrayList<>();
     private final Set<RecentChanges.Version> inPage = new HashSet<>();
     private int rejected;
     private int behindMark;
@@ -213,21 +215,35 @@ public final class PageWriter implements AutoCloseable {
       }
     }
 
-    /** In the page's transaction: committed with it, or not at all. */
+    /**
+     * In the page's transaction: committed with it, or not at all. A record whose id and updated_at
+     * could be read goes to the DLQ once, like a written one: a repeat or the look-back's re-read
+     * of it is skipped.
+     */
     @Override
     public void reject(UnparsableRecord record) {
+      if (record.activityId().isPresent() && record.updatedAt().isPresent()) {
+        RecentChanges.Version version =
+            new RecentChanges.Version(record.activityId().get(), record.updatedAt().get());
+        if (recent.contains(version) || !inPage.add(version)) {
+          return;
+        }
+        rejectedVersions.add(version);
+      }
       producer.send(dlqRecord(record));
       rejected++;
     }
 
     Committed committed(PageResult result) {
+      List<RecentChanges.Version> remembered = new ArrayList<>(versions);
+      remembered.addAll(rejectedVersions);
       return new Committed(
           result,
           mark,
           versions.size(),
           rejected,
           new Lateness(behindMark, outsideLookBack, latest),
-          List.copyOf(versions));
+          List.copyOf(remembered));
     }
   }
 
