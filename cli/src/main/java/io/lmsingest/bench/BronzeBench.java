@@ -100,7 +100,7 @@ final class BronzeBench {
   }
 
   /** DuckDB's own fastest load of the same files: CREATE TABLE AS SELECT * FROM read_parquet. */
-  static double ctas(Path database, List<String> files, int records) throws Exception {
+  static double ctas(Path database, List<String> files, long records) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database);
         Statement st = c.createStatement()) {
       long t0 = System.nanoTime();

@@ -65,15 +65,17 @@ public final class EndToEndBench {
       Map<String, ProcessSampler.Usage> usage;
       LocalStack view = new LocalStack(layout, settings);
       PipelineServices services = new PipelineServices(view, layout);
-      try (ProcessSampler sampler =
-          new ProcessSampler(
-              process ->
-                  (LocalStack.SERVICES.contains(process)
-                          ? view.running(process)
-                          : services.running(process))
-                      .map(p -> OptionalLong.of(p.pid()))
-                      .orElse(OptionalLong.empty()),
-              EndToEndRun.PROCESSES)) {
+      StageMeter meter = new StageMeter(services::metricsPort);
+      try (meter;
+          ProcessSampler sampler =
+              new ProcessSampler(
+                  process ->
+                      (LocalStack.SERVICES.contains(process)
+                              ? view.running(process)
+                              : services.running(process))
+                          .map(p -> OptionalLong.of(p.pid()))
+                          .orElse(OptionalLong.empty()),
+                  EndToEndRun.PROCESSES)) {
         long started = System.nanoTime();
         exit = demo.run(root, out);
         wall = (System.nanoTime() - started) / 1e9;
@@ -86,7 +88,12 @@ public final class EndToEndBench {
             run, exit, root);
         return 1;
       }
-      EndToEndRun result = measure(layout, wall, usage, replay(layout));
+      double replay = replay(layout);
+      out.println("ceilings on the run's own data ...");
+      out.flush();
+      StageCeilings ceilings = StageCeilings.measure(layout, records, out);
+      EndToEndRun result =
+          measure(layout, wall, usage, replay, meter.rates(), meter.heap(), ceilings);
       results.add(result);
       print(result, "run " + run);
       if (!keep) {
@@ -100,7 +107,13 @@ public final class EndToEndBench {
   }
 
   private EndToEndRun measure(
-      StackLayout layout, double wall, Map<String, ProcessSampler.Usage> usage, double replay)
+      StackLayout layout,
+      double wall,
+      Map<String, ProcessSampler.Usage> usage,
+      double replay,
+      Map<String, StageMeter.Rate> stages,
+      Map<String, long[]> heap,
+      StageCeilings ceilings)
       throws Exception {
     try (Connection c =
             DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath());
@@ -129,7 +142,10 @@ public final class EndToEndBench {
               freshness,
               ledger.getLong(1),
               ledger.getLong(2),
-              replay);
+              replay,
+              stages,
+              heap,
+              ceilings);
         }
       }
     }
@@ -190,14 +206,62 @@ public final class EndToEndBench {
         r.freshnessMs()[1] / 1000,
         r.freshnessMs()[2] / 1000,
         r.replaySeconds());
-    out.printf("  %-10s %12s %10s%n", "process", "peak RSS MB", "CPU s");
+    out.printf(
+        "  %-10s %12s %14s %8s %10s %14s%n",
+        "process", "peak RSS MB", "peak heap MB*", "-Xmx MB", "CPU s", "CPU us/change");
     for (String process : EndToEndRun.PROCESSES) {
       ProcessSampler.Usage u = r.usage().get(process);
       if (u != null) {
-        out.printf("  %-10s %12d %10.1f%n", process, u.peakRssBytes() >> 20, u.cpuSeconds());
+        long[] heap = r.heap().get(process);
+        out.printf(
+            "  %-10s %12d %14s %8s %10.1f %14.1f%n",
+            process,
+            u.peakRssBytes() >> 20,
+            heap == null ? "-" : Long.toString(heap[0] >> 20),
+            heap == null ? "-" : Long.toString(heap[1] >> 20),
+            u.cpuSeconds(),
+            u.cpuSeconds() * 1e6 / r.changes());
       }
     }
+    out.println("  * sum of each heap pool's peak: an upper bound (services only)");
+    StageCeilings c = r.ceilings();
+    out.printf(
+        "  %-20s %12s   %-44s %12s %8s%n",
+        "stage", "changes/s", "ceiling (same data)", "per s", "share");
+    for (String[] row : ceilingRows()) {
+      double rate = r.stages().get(row[0]).perSecond();
+      double ceiling = ceiling(c, row[1]);
+      out.printf(
+          "  %-20s %,12.0f   %-44s %,12.0f %7.0f%%%n",
+          row[0], rate, row[1], ceiling, 100 * rate / ceiling);
+    }
     out.flush();
+  }
+
+  /** Each stage next to the ceilings that bound it (a stage may have two). */
+  static List<String[]> ceilingRows() {
+    return List.of(
+        new String[] {"API -> raw", PRODUCER},
+        new String[] {"raw -> v1", CONSUMER},
+        new String[] {"raw -> v1", PRODUCER},
+        new String[] {"v1 -> Bronze", CONSUMER},
+        new String[] {"v1 -> Bronze", ENCODING},
+        new String[] {"Bronze -> warehouse", CTAS});
+  }
+
+  static final String PRODUCER = "ProducerPerformance acks=all, raw's size";
+  static final String CONSUMER = "ConsumerPerformance read_committed, v1";
+  static final String ENCODING = "parquet-avro encoding to local disk";
+  static final String CTAS = "DuckDB CTAS read_parquet, the run's Bronze";
+
+  static double ceiling(StageCeilings c, String name) {
+    return switch (name) {
+      case PRODUCER -> c.producerPerSecond();
+      case CONSUMER -> c.consumerPerSecond();
+      case ENCODING -> c.encodingPerSecond();
+      case CTAS -> c.ctasPerSecond();
+      default -> throw new IllegalArgumentException(name);
+    };
   }
 
   private void printMedians(List<EndToEndRun> results) {
@@ -205,6 +269,25 @@ public final class EndToEndBench {
     out.printf("  changes/s           %s%n", spread(results, EndToEndRun::changesPerSecond));
     out.printf("  freshness p95 s     %s%n", spread(results, r -> r.freshnessMs()[1] / 1000));
     out.printf("  replay loader s     %s%n", spread(results, EndToEndRun::replaySeconds));
+    for (String[] row : ceilingRows()) {
+      out.printf(
+          "  %-20s %s changes/s = %s %% of %s%n",
+          row[0],
+          spread(results, r -> r.stages().get(row[0]).perSecond()),
+          spread(
+              results,
+              r -> 100 * r.stages().get(row[0]).perSecond() / ceiling(r.ceilings(), row[1])),
+          row[1]);
+    }
+    for (String process : EndToEndRun.PROCESSES) {
+      if (results.stream().allMatch(r -> r.heap().containsKey(process))) {
+        out.printf(
+            "  %-10s peak heap MB %s of -Xmx %d%n",
+            process,
+            spread(results, r -> r.heap().get(process)[0] / 1048576.0),
+            results.get(0).heap().get(process)[1] >> 20);
+      }
+    }
     for (String process : EndToEndRun.PROCESSES) {
       if (results.stream().allMatch(r -> r.usage().containsKey(process))) {
         out.printf(

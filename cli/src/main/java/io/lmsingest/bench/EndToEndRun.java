@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * One end-to-end run of {@code bench e2e}: wall time of the backfill (stack start-up included),
- * what each process used, how fresh the loaded rows were, and the replay of the same day from S3.
+ * what each process used, each stage's own rate and its ceiling on the same data, how fresh the
+ * loaded rows were, and the replay of the same day from S3.
  */
 public record EndToEndRun(
     long changes,
@@ -15,7 +16,10 @@ public record EndToEndRun(
     double[] freshnessMs,
     long bronzeFiles,
     long loaderBatches,
-    double replaySeconds) {
+    double replaySeconds,
+    Map<String, StageMeter.Rate> stages,
+    Map<String, long[]> heap,
+    StageCeilings ceilings) {
 
   public double changesPerSecond() {
     return changes / wallSeconds;

@@ -81,7 +81,9 @@ public final class SinkBench {
         List<double[]> results =
             new ArrayList<>(); // ConsumerPerformance rec/s, sink rec/s, sink peak RSS MB
         for (int run = 1; run <= runs; run++) {
-          double ceiling = consumerPerformance(root, bootstrap, topic, run);
+          double ceiling =
+              KafkaPerformance.consumer(
+                  out, root, bootstrap, topic, records, heap, "bench-cp-" + run);
           double[] sink = sink(stack, layout, admin, topic, run);
           results.add(new double[] {ceiling, sink[0], sink[1]});
           out.printf(
@@ -150,78 +152,6 @@ public final class SinkBench {
       }
       producer.commitTransaction();
     }
-  }
-
-  /**
-   * Kafka's own consumer, as its own process, launch to last record: the ceiling for any consumer
-   * on this box.
-   */
-  private double consumerPerformance(Path root, String bootstrap, String topic, int run)
-      throws Exception {
-    try {
-      return consumerPerformanceOnce(root, bootstrap, topic, "bench-cp-" + run);
-    } catch (ShortRead e) {
-      // Seen here: a fresh group's ConsumerPerformance stopping one transaction short and waiting
-      // out its timeout. Once more.
-      out.println(
-          "ConsumerPerformance fell short ("
-              + e.getMessage()
-              + "); measuring again with a new group");
-      return consumerPerformanceOnce(root, bootstrap, topic, "bench-cp-" + run + "-again");
-    }
-  }
-
-  static final class ShortRead extends IOException {
-    ShortRead(String message) {
-      super(message);
-    }
-  }
-
-  private double consumerPerformanceOnce(Path root, String bootstrap, String topic, String group)
-      throws Exception {
-    Path config =
-        Files.writeString(
-            root.resolve("cp.properties"),
-            "isolation.level=read_committed\nauto.offset.reset=earliest\n");
-    List<String> command =
-        ServiceProcess.javaCommand(
-            List.of("-Xmx" + heap),
-            "org.apache.kafka.tools.ConsumerPerformance",
-            List.of(
-                "--bootstrap-server",
-                bootstrap,
-                "--topic",
-                topic,
-                "--num-records",
-                Integer.toString(records),
-                "--group",
-                group,
-                "--command-config",
-                config.toString(),
-                "--timeout",
-                "30000"));
-    long started = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (process.waitFor() != 0) {
-      throw new IOException("ConsumerPerformance failed: " + output);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    // Its CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
-    // rebalance.time.ms, ...
-    String[] row =
-        output
-            .lines()
-            .filter(l -> l.matches("^\\d{4}-.*"))
-            .reduce((a, b) -> b)
-            .orElseThrow(
-                () -> new IOException("no result line from ConsumerPerformance: " + output))
-            .split(",\\s*");
-    long consumed = Long.parseLong(row[4]);
-    if (consumed < records) {
-      throw new ShortRead("read " + consumed + " of " + records + " records before its timeout");
-    }
-    return records / seconds;
   }
 
   /** The sink as its own process with a fresh group and key prefix: records/s and peak RSS. */

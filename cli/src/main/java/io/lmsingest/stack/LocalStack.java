@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -40,6 +41,22 @@ public final class LocalStack {
   public LocalStack(StackLayout layout, Properties settings) {
     this.layout = layout;
     this.settings = settings;
+  }
+
+  /**
+   * Keys of a pipeline service's config set in DIR/stack.properties as {@code
+   * <service>.config.<key>=<value>} (e.g. {@code poller.config.lms.api.timeout.ms=5000}): they
+   * override what the stack writes for that service.
+   */
+  public Map<String, String> serviceOverrides(String service) {
+    String prefix = service + ".config.";
+    Map<String, String> overrides = new TreeMap<>();
+    for (String key : settings.stringPropertyNames()) {
+      if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        overrides.put(key.substring(prefix.length()), settings.getProperty(key));
+      }
+    }
+    return overrides;
   }
 
   public int port(String service) {

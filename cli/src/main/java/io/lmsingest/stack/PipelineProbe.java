@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -86,6 +87,14 @@ public final class PipelineProbe {
 
   /** Changes the local stack's simulator has served so far (-1 while it does not answer). */
   public static long served(LocalStack stack, StackLayout layout) {
+    return simulatorStats(stack, layout).getOrDefault("served_records", -1L);
+  }
+
+  /**
+   * The simulator's counters (served_records, requests, fault_* …); empty while it does not answer.
+   */
+  public static Map<String, Long> simulatorStats(LocalStack stack, StackLayout layout) {
+    Map<String, Long> counters = new TreeMap<>();
     try {
       HttpResponse<String> stats =
           HTTP.send(
@@ -94,13 +103,20 @@ public final class PipelineProbe {
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(stats.body()).path("served_records").asLong(-1);
+      JSON.readTree(stats.body())
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isIntegralNumber()) {
+                  counters.put(e.getKey(), e.getValue().asLong());
+                }
+              });
     } catch (IOException e) {
-      return -1; // the simulator is busy or restarting
+      // the simulator is busy or restarting: no numbers this round
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
     }
+    return counters;
   }
 
   /**

@@ -156,8 +156,9 @@ public final class PipelineServices {
       }
       default -> throw new IllegalArgumentException(service);
     }
+    values.putAll(stack.serviceOverrides(service));
     if (values.containsKey("metrics.port")) {
-      metricsPorts.put(service, metrics);
+      metricsPorts.put(service, Integer.parseInt(values.get("metrics.port")));
     }
     Files.createDirectories(layout.run());
     Path file = layout.run().resolve(service + ".properties");

@@ -9,6 +9,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +33,20 @@ public final class ServiceMetrics {
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
   private final Map<String, String> help = new ConcurrentHashMap<>();
+
+  /** The process's heap, the same in every service (read at each scrape). */
+  public static final String HEAP_USED = "lms_jvm_heap_used_bytes";
+
+  public static final String HEAP_PEAK = "lms_jvm_heap_peak_bytes";
+  public static final String HEAP_MAX = "lms_jvm_heap_max_bytes";
+
+  public ServiceMetrics() {
+    gauge(HEAP_USED, "Heap in use now, bytes");
+    gauge(
+        HEAP_PEAK,
+        "Sum of each heap pool's peak use since start, bytes: an upper bound of the heap's peak");
+    gauge(HEAP_MAX, "Largest heap the JVM may use (-Xmx), bytes");
+  }
 
   /** Declares a counter; {@code name} ends in {@code _total}. Declaring it again is a no-op. */
   public ServiceMetrics counter(String name, String helpText, String... labelNames) {
@@ -143,6 +161,7 @@ public final class ServiceMetrics {
 
   /** The Prometheus text exposition format of every metric. */
   public String scrape() {
+    readHeap();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       PrometheusTextFormatWriter.create().write(out, registry.scrape());
@@ -150,6 +169,19 @@ public final class ServiceMetrics {
       throw new UncheckedIOException(e);
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private void readHeap() {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    set(HEAP_USED, heap.getUsed());
+    set(HEAP_PEAK, peak);
+    set(HEAP_MAX, heap.getMax());
   }
 
   /** {@code name{a=x,b=y}}: the metric's name and its label values in order. */

@@ -30,4 +30,22 @@ class ServiceMetricsTest {
     assertThatThrownBy(() -> metrics.counter("lms_x_count", "no suffix"))
         .hasMessageContaining("_total");
   }
+
+  @Test
+  void everyScrapeReadsTheHeapNowItsPeakAndItsMax() {
+    ServiceMetrics metrics = new ServiceMetrics();
+    metrics.scrape();
+    byte[][] held = new byte[8][];
+    for (int i = 0; i < held.length; i++) {
+      held[i] = new byte[1 << 20]; // 8 MB more in use: the peak can only grow
+    }
+    metrics.scrape();
+    long max = Runtime.getRuntime().maxMemory();
+    assertThat(metrics.value(ServiceMetrics.HEAP_MAX)).isEqualTo((double) max);
+    assertThat(metrics.value(ServiceMetrics.HEAP_USED)).isPositive().isLessThanOrEqualTo(max);
+    assertThat(metrics.value(ServiceMetrics.HEAP_PEAK))
+        .isGreaterThanOrEqualTo(8 << 20)
+        .isGreaterThanOrEqualTo(metrics.value(ServiceMetrics.HEAP_USED) * 0.5);
+    assertThat(held[7]).hasSize(1 << 20);
+  }
 }
