@@ -99,6 +99,7 @@ class SchemaEvolutionIT {
       }
     }
 
+    long injectedBefore = injected(s3);
     if (s3Failing) {
       s3.faults().inject(bucket, new S3Faults.Plan(0.75, 0.15, 0, 0, 0));
     }
@@ -108,7 +109,9 @@ class SchemaEvolutionIT {
     kafka.awaitCommittedToEnd(group, topic, Duration.ofMinutes(2));
     assertThat(thread.isAlive()).as("the sink backed off instead of exiting").isTrue();
     if (s3Failing) {
-      assertThat(sink.metrics().get("lms_sink_failures_total")).isPositive();
+      // The SDK's own retries, and adoption of an object a 500 hid, can carry every write through
+      // (seen in CI: no failed round); that the faults happened is what must hold.
+      assertThat(injected(s3) - injectedBefore).as("S3 faults injected").isPositive();
       s3.faults().clear(bucket);
     }
     sink.stop();
@@ -171,5 +174,11 @@ class SchemaEvolutionIT {
     assertThat(hasColumnByStart.get(1_000L))
         .as("a new file starts exactly at the first new-schema record, with the column")
         .isTrue();
+  }
+
+  /** Faults the shared S3 server injected so far, every test's buckets together. */
+  static long injected(S3Fixture s3) {
+    return s3.faults().injected(S3Faults.Kind.FAIL_BEFORE_WRITE)
+        + s3.faults().injected(S3Faults.Kind.FAIL_AFTER_WRITE);
   }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.RegistryFixture;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import io.lmsingest.testkit.RegistryProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +18,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -259,7 +257,7 @@ class RegistryAvroSerdeIT {
   @Test
   void idsAndSchemasAreCachedSoTheRegistryIsAskedOncePerSchema(RegistryFixture registry)
       throws Exception {
-    try (CountingForwarder forwarder = new CountingForwarder(URI.create(registry.url()))) {
+    try (RegistryProxy forwarder = new RegistryProxy(registry.url(), Optional.empty())) {
       Map<String, Object> config = new HashMap<>();
       config.put(RegistrySerdeConfig.SCHEMA_REGISTRY_URL, forwarder.url());
       config.put(RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
@@ -275,57 +273,6 @@ class RegistryAvroSerdeIT {
       assertThat(forwarder.requests())
           .as("one register + one id lookup for 50 round trips")
           .isEqualTo(2);
-    }
-  }
-
-  /** Forwards HTTP calls to the registry and counts them: the registry itself stays real. */
-  private static final class CountingForwarder implements AutoCloseable {
-    private final HttpServer server;
-    private final AtomicInteger requests = new AtomicInteger();
-
-    CountingForwarder(URI target) throws IOException {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      HttpClient client = HttpClient.newHttpClient();
-      server.createContext(
-          "/",
-          exchange -> {
-            requests.incrementAndGet();
-            String suffix = exchange.getRequestURI().getRawPath().substring("/api".length());
-            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + suffix));
-            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (contentType != null) {
-              forward.header("Content-Type", contentType);
-            }
-            forward.method(
-                exchange.getRequestMethod(),
-                HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
-            try {
-              HttpResponse<byte[]> answer =
-                  client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-              exchange.sendResponseHeaders(
-                  answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-              exchange.getResponseBody().write(answer.body());
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              exchange.sendResponseHeaders(503, -1);
-            } finally {
-              exchange.close();
-            }
-          });
-      server.start();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
-    }
-
-    int requests() {
-      return requests.get();
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
     }
   }
 

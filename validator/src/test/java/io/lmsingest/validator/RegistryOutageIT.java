@@ -2,8 +2,6 @@ package io.lmsingest.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.lmsingest.kit.alert.Alert;
 import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroSerializer;
@@ -13,12 +11,7 @@ import io.lmsingest.simulator.timeline.TimelineSettings;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.KafkaFixture;
 import io.lmsingest.testkit.RegistryFixture;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.lmsingest.testkit.RegistryProxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +19,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,16 +59,12 @@ class RegistryOutageIT {
     String raw = "raw-" + suffix;
     String v1 = "v1-" + suffix;
     String dlq = "dlq-" + suffix;
-    AtomicBoolean registryDown = new AtomicBoolean(true);
-    HttpServer proxy = proxy(URI.create(registry.url()), registryDown);
+    RegistryProxy proxy = new RegistryProxy(registry.url(), Optional.of(EXPECTED_AUTH));
+    proxy.down(true);
     try {
       Map<String, String> settings = new HashMap<>();
       settings.put(ValidatorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      settings.put(
-          ValidatorConfig.REGISTRY_URL,
-          "http://127.0.0.1:"
-              + proxy.getAddress().getPort()
-              + URI.create(registry.url()).getRawPath());
+      settings.put(ValidatorConfig.REGISTRY_URL, proxy.url());
       settings.put(ValidatorConfig.APPLICATION_ID, "validator-" + suffix);
       settings.put(ValidatorConfig.RAW_TOPIC, raw);
       settings.put(ValidatorConfig.V1_TOPIC, v1);
@@ -107,7 +96,7 @@ class RegistryOutageIT {
         assertThat(count(kafka, dlq, Duration.ofSeconds(2))).as("nothing in the DLQ").isZero();
 
         // Back: every record reaches v1 once, the DLQ stays empty, the alert resolves.
-        registryDown.set(false);
+        proxy.down(false);
         deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (count(kafka, v1, Duration.ofMillis(500)) < RECORDS && System.nanoTime() < deadline) {
           Thread.sleep(500);
@@ -125,7 +114,7 @@ class RegistryOutageIT {
             .containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
       }
     } finally {
-      proxy.stop(0);
+      proxy.close();
     }
   }
 
@@ -180,66 +169,6 @@ class RegistryOutageIT {
         n += got;
       } while (got > 0);
       return n;
-    }
-  }
-
-  /**
-   * A registry that can be switched off: answers 503 while {@code down}, otherwise forwards the
-   * request to the real one.
-   */
-  private static HttpServer proxy(URI registry, AtomicBoolean down) throws IOException {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            if (down.get()) {
-              respond(exchange, 503, "{\"error_code\":50301,\"message\":\"down for the test\"}");
-              return;
-            }
-            if (!EXPECTED_AUTH.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-              respond(exchange, 401, "{\"error_code\":40101,\"message\":\"who are you\"}");
-              return;
-            }
-            URI target =
-                URI.create(
-                    registry.getScheme()
-                        + "://"
-                        + registry.getRawAuthority()
-                        + exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null
-                            ? ""
-                            : "?" + exchange.getRequestURI().getRawQuery()));
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            HttpRequest.Builder request =
-                HttpRequest.newBuilder(target)
-                    .method(
-                        exchange.getRequestMethod(),
-                        body.length == 0
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (contentType != null) {
-              request.header("Content-Type", contentType);
-            }
-            HttpResponse<String> answer =
-                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            respond(exchange, answer.statusCode(), answer.body());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    server.start();
-    return server;
-  }
-
-  private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      exchange.getResponseBody().write(bytes);
     }
   }
 }

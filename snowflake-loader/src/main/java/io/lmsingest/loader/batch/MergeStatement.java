@@ -1,6 +1,8 @@
 package io.lmsingest.loader.batch;
 
 import java.util.List;
+import java.util.Set;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -34,8 +36,8 @@ public final class MergeStatement {
   private static final String VERSION_ORDER = "updated_at, _kafka_partition, _kafka_offset";
 
   /** Columns a delete never fills from an earlier version: identity, order, lineage. */
-  private static final java.util.Set<String> OWN =
-      java.util.Set.of(
+  private static final Set<String> OWN =
+      Set.of(
           "activity_id",
           "updated_at",
           "is_deleted",
@@ -97,7 +99,7 @@ public final class MergeStatement {
       String batchRows,
       List<String> dataColumns,
       Unknowns unknowns,
-      java.util.function.BinaryOperator<String> lastNonNull) {
+      BinaryOperator<String> lastNonNull) {
     String over =
         "PARTITION BY activity_id ORDER BY "
             + VERSION_ORDER
