@@ -33,18 +33,37 @@ public final class EndToEndBench {
     int run(Path dataDir, PrintWriter out) throws Exception;
   }
 
+  /** One LMS day's rate; the live runs use it and 50 times it. */
+  static final long LIVE_RATE = 5_000_000;
+
   private final PrintWriter out;
   private final long records;
   private final int runs;
   private final boolean keep;
   private final Demo demo;
+  private final Demo liveDemo;
+  private final int liveSeconds;
 
-  public EndToEndBench(PrintWriter out, long records, int runs, boolean keep, Demo demo) {
+  /**
+   * @param demo the backfill of N changes
+   * @param liveDemo a live run whose history DIR/stack.properties already fixes
+   * @param liveSeconds how long each live-mode run serves changes (0: no live runs)
+   */
+  public EndToEndBench(
+      PrintWriter out,
+      long records,
+      int runs,
+      boolean keep,
+      Demo demo,
+      Demo liveDemo,
+      int liveSeconds) {
     this.out = out;
     this.records = records;
     this.runs = runs;
     this.keep = keep;
     this.demo = demo;
+    this.liveDemo = liveDemo;
+    this.liveSeconds = liveSeconds;
   }
 
   public int run() throws Exception {
@@ -100,8 +119,22 @@ public final class EndToEndBench {
         BenchStats.deleteTree(root);
       }
     }
+    Map<String, LiveFreshnessBench.Freshness> live =
+        liveSeconds > 0
+            ? LiveFreshnessBench.all(out, LIVE_RATE, liveSeconds, liveDemo, keep)
+            : Map.of();
     out.printf("%n== %d runs: median [min .. max] ==%n", results.size());
     printMedians(results);
+    if (!live.isEmpty()) {
+      out.printf(
+          "%n== live mode, %d s each: API serves a change -> queryable, seconds ==%n", liveSeconds);
+      out.printf("  %14s %-12s %8s %8s %8s%n", "changes/day", "config", "p50", "p95", "p99");
+      for (LiveFreshnessBench.Freshness f : live.values()) {
+        out.printf(
+            "  %,14d %-12s %8.1f %8.1f %8.1f%n",
+            f.ratePerDay(), f.configuration(), f.seconds()[0], f.seconds()[1], f.seconds()[2]);
+      }
+    }
     out.flush();
     return 0;
   }

@@ -36,7 +36,10 @@ final class BenchCommand {
         "One LMS day API -> ANALYTICS_READY on the embedded default, as `demo --records N --until-drained` runs it, in a",
         "fresh directory per run: wall time (stack start included), changes/s, each process's peak RSS (VmHWM: native",
         "memory included) and CPU seconds, freshness (ingested_at - the poller's Kafka timestamp) p50/p95/p99, then",
-        "`replay loader` of the same day from S3 into an empty warehouse. Prints a table and the medians."
+        "`replay loader` of the same day from S3 into an empty warehouse; each stage's rate (its service's counter) next",
+        "to its ceiling measured on the run's own data (ProducerPerformance, ConsumerPerformance, parquet-avro encoding,",
+        "DuckDB CTAS); then freshness in live mode at 5M/day and 50x that, default and low-latency configuration.",
+        "Prints a table per run and the medians."
       })
   static final class EndToEnd implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -62,8 +65,29 @@ final class BenchCommand {
         description = "Keep each run's directory (data, logs) instead of deleting it.")
     boolean keep;
 
+    @Option(
+        names = "--live-seconds",
+        defaultValue = "60",
+        description =
+            "Each live-mode run (5M/day and 50x that, default and low-latency configuration) serves changes this long (default ${DEFAULT-VALUE}; 0 = no live runs).")
+    int liveSeconds;
+
     @Override
     public Integer call() throws Exception {
+      EndToEndBench.Demo live =
+          (dataDir, out) ->
+              new picocli.CommandLine(new LmsIngest())
+                  .setOut(out)
+                  .setErr(out)
+                  .execute(
+                      "demo",
+                      "--until-drained",
+                      "--data-dir",
+                      dataDir.toString(),
+                      "--progress-interval",
+                      "5",
+                      "--timeout",
+                      Integer.toString(timeoutMinutes));
       return new EndToEndBench(
               spec.commandLine().getOut(),
               records,
@@ -87,7 +111,9 @@ final class BenchCommand {
                           "--progress-interval",
                           "2",
                           "--timeout",
-                          Integer.toString(timeoutMinutes)))
+                          Integer.toString(timeoutMinutes)),
+              live,
+              liveSeconds)
           .run();
     }
   }
