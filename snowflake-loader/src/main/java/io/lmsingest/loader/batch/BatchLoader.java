@@ -68,6 +68,10 @@ public final class BatchLoader {
   private final Warehouse warehouse;
   private final Clock clock;
   private final String holder;
+  // load_batches rows after this loader's last commit (-1: not looked yet), and whether the target
+  // may then have held deletes lacking columns; see loadUnderLock.
+  private long batchesKnown = -1;
+  private boolean targetLacksColumns;
 
   public BatchLoader(Warehouse warehouse, Clock clock) {
     this(warehouse, clock, defaultHolder());
@@ -174,15 +178,18 @@ public final class BatchLoader {
         long copied = checkRowsPerFile(st, batchRows, batch);
         long copyMillis = (System.nanoTime() - copyStarted) / 1_000_000;
         long quarantined = st.executeUpdate(MergeStatement.quarantine(batchRows, batch.id(), now));
-        String source;
-        try (ResultSet rs = st.executeQuery(unknowns.minimalDeletes(batchRows))) {
-          rs.next();
-          source =
-              rs.getLong(1) == 0
-                  ? MergeStatement.source(batchRows, dataColumns)
-                  : MergeStatement.sourceFillingDeletes(
-                      batchRows, dataColumns, unknowns, warehouse::lastNonNull);
+        // Whether the target may hold deletes lacking columns: known from the last batch unless
+        // another loader committed one since (load_batches grew by more than ours).
+        long batchesBefore = count(st, "SELECT COUNT(*) FROM load_batches");
+        if (batchesBefore != batchesKnown) {
+          targetLacksColumns = count(st, MergeStatement.lackingDeletes(dataColumns, unknowns)) > 0;
         }
+        boolean batchLacksColumns = count(st, unknowns.minimalDeletes(batchRows)) > 0;
+        String source =
+            batchLacksColumns
+                ? MergeStatement.sourceFillingDeletes(
+                    batchRows, dataColumns, unknowns, warehouse::lastNonNull)
+                : MergeStatement.source(batchRows, dataColumns);
         long mergeStarted = System.nanoTime();
         long sourceRows;
         long existing;
@@ -195,7 +202,15 @@ public final class BatchLoader {
           newer = rs.getLong(3);
           maxUpdatedAt = rs.getTimestamp(4);
         }
-        st.executeUpdate(MergeStatement.merge(source, dataColumns, batch.id(), now, unknowns));
+        st.executeUpdate(
+            MergeStatement.merge(
+                source,
+                dataColumns,
+                batch.id(),
+                now,
+                unknowns,
+                batchLacksColumns,
+                targetLacksColumns));
         long mergeMillis = (System.nanoTime() - mergeStarted) / 1_000_000;
         try (PreparedStatement ledger = c.prepareStatement(MergeStatement.LEDGER_INSERT)) {
           for (MicroBatch.FileRef f : batch.files()) {
@@ -244,6 +259,8 @@ public final class BatchLoader {
         }
         c.commit();
         c.setAutoCommit(true);
+        batchesKnown = batchesBefore + 1;
+        targetLacksColumns |= batchLacksColumns;
         confirmCommitted(c, batch, startedTs);
         LOG.info(
             "loader batch {} committed: files={} copied={} inserted={} updated={} unchanged={} quarantined={} copy_ms={} merge_ms={}",
@@ -359,6 +376,13 @@ public final class BatchLoader {
               + String.join("; ", problems));
     }
     return total;
+  }
+
+  private static long count(Statement st, String query) throws SQLException {
+    try (ResultSet rs = st.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static void sleep(long millis) {

@@ -152,15 +152,47 @@ public final class MergeStatement {
         + ") s LEFT JOIN analytics_ready t ON t.activity_id = s.activity_id";
   }
 
+  /**
+   * How many rows of the target are deletes lacking columns (a minimal delete loaded before any
+   * full version of its activity): only while there are, an older version arriving later has gaps
+   * to fill.
+   */
+  public static String lackingDeletes(List<String> dataColumns, Unknowns unknowns) {
+    return "SELECT COUNT(*) FROM analytics_ready t WHERE t.is_deleted AND ("
+        + lacking(dataColumns, unknowns)
+        + ")";
+  }
+
+  private static String lacking(List<String> dataColumns, Unknowns unknowns) {
+    return dataColumns.stream()
+        .filter(c -> !OWN.contains(c))
+        .map(c -> unknowns.known(c, "t." + c) + " IS NULL")
+        .collect(Collectors.joining(" OR "));
+  }
+
+  /**
+   * The MERGE of one batch. Its delete-aware parts read every column of the target, which costs a
+   * scan of the whole table's width per batch, so each is there only when it can matter:
+   *
+   * @param batchLacksColumns the batch holds deletes lacking columns: a newer delete keeps the
+   *     row's last known value of each column it does not carry
+   * @param targetLacksColumns the target may hold such deletes: an older version arriving after one
+   *     fills its gaps
+   */
   public static String merge(
-      String source, List<String> dataColumns, String batchId, String now, Unknowns unknowns) {
-    // A newer delete keeps the row's last known value of every column it does not carry.
+      String source,
+      List<String> dataColumns,
+      String batchId,
+      String now,
+      Unknowns unknowns,
+      boolean batchLacksColumns,
+      boolean targetLacksColumns) {
     String updates =
         dataColumns.stream()
             .filter(c -> !c.equals("activity_id"))
             .map(
                 c ->
-                    OWN.contains(c)
+                    OWN.contains(c) || !batchLacksColumns
                         ? c + " = s." + c
                         : c
                             + " = CASE WHEN s.is_deleted AND "
@@ -172,10 +204,6 @@ public final class MergeStatement {
                             + " END")
             .collect(Collectors.joining(", "));
     List<String> fillable = dataColumns.stream().filter(c -> !OWN.contains(c)).toList();
-    String lacking =
-        fillable.stream()
-            .map(c -> unknowns.known(c, "t." + c) + " IS NULL")
-            .collect(Collectors.joining(" OR "));
     String fills =
         fillable.stream()
             .map(c -> c + " = COALESCE(" + unknowns.known(c, "t." + c) + ", s." + c + ")")
@@ -194,10 +222,12 @@ public final class MergeStatement {
         + "'"
         // An older version arriving after a delete that lacked columns (batches loaded out of
         // order): it fills what the deleted row does not know, and changes nothing else.
-        + " WHEN MATCHED AND t.is_deleted AND ("
-        + lacking
-        + ") THEN UPDATE SET "
-        + fills
+        + (targetLacksColumns || batchLacksColumns
+            ? " WHEN MATCHED AND t.is_deleted AND ("
+                + lacking(dataColumns, unknowns)
+                + ") THEN UPDATE SET "
+                + fills
+            : "")
         + " WHEN NOT MATCHED THEN INSERT ("
         + String.join(", ", dataColumns)
         + ", ingested_at, batch_id) VALUES ("

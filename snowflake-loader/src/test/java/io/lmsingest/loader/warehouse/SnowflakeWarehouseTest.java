@@ -92,6 +92,9 @@ class SnowflakeWarehouseTest {
     if (sql.startsWith("SELECT _file_key, COUNT(*)")) {
       return keys.stream().map(k -> new Object[] {k, 10L}).toList();
     }
+    if (sql.contains("is_deleted AND (")) {
+      return List.<Object[]>of(new Object[] {0L}); // no delete lacks columns, here or in the target
+    }
     if (sql.startsWith("SELECT COUNT(*)")) {
       return List.<Object[]>of(new Object[] {20L, 5L, 3L, null});
     }
@@ -125,6 +128,69 @@ class SnowflakeWarehouseTest {
     public List<String> afterBatch(String batchId) {
       return List.of("CREATE TEMPORARY TABLE t_" + batchId + " (x INTEGER)");
     }
+  }
+
+  @Test
+  void aBatchWithDeletesLackingColumnsFillsThemAndTheNextBatchStillFillsTheTarget()
+      throws Exception {
+    MicroBatch first = batch(K1);
+    MicroBatch second = batch(K2);
+    long[] batchesCommitted = {0};
+    RecordingConnection recording =
+        RecordingConnection.answering(
+            RAW,
+            sql -> {
+              boolean ofSecond = sql.contains(K2) || sql.contains(second.id());
+              String key = ofSecond ? K2 : K1;
+              if (sql.startsWith("COPY INTO")) {
+                return copyResult(
+                    new Object[] {"s3://bronze-bucket/" + key, "LOADED", 10L, 10L, 0L});
+              }
+              List<Object[]> rows;
+              if (sql.contains(") b WHERE is_deleted AND (")) {
+                // The first batch holds 3 deletes lacking columns, the second none.
+                rows = List.<Object[]>of(new Object[] {ofSecond ? 0L : 3L});
+              } else if (sql.contains("FROM analytics_ready t WHERE t.is_deleted AND (")) {
+                rows = List.<Object[]>of(new Object[] {0L});
+              } else if (sql.equals("SELECT COUNT(*) FROM load_batches")) {
+                rows = List.<Object[]>of(new Object[] {batchesCommitted[0]++});
+              } else {
+                rows = healthy(sql, List.of(key));
+              }
+              return new RecordingConnection.Rows(List.of(), rows);
+            });
+    BatchLoader loader =
+        new BatchLoader(
+            new SnowflakeWarehouse("lms.bronze.lms_bronze_stage", recording::connection),
+            Clock.fixed(Instant.parse("2026-11-24T10:15:30.123Z"), ZoneOffset.UTC),
+            "loader@host/1");
+    loader.load(first, false);
+    // A newer delete keeps what it lacks (from the batch's earlier versions, else the target's
+    // row); an older version fills a deleted row's gaps.
+    assertThat(lastMerge(recording))
+        .contains("LAST_VALUE(")
+        .contains(
+            "learner_id = CASE WHEN s.is_deleted AND NULLIF(s.learner_id, '') IS NULL THEN"
+                + " t.learner_id ELSE s.learner_id END")
+        .contains("WHEN MATCHED AND t.is_deleted AND (");
+
+    // The next batch has none, but the target may now hold such a delete: it keeps filling gaps,
+    // without asking the target again (load_batches grew by this loader's batch alone).
+    recording.log.clear();
+    loader.load(second, false);
+    assertThat(recording.log)
+        .noneMatch(q -> q.contains("FROM analytics_ready t WHERE t.is_deleted"));
+    assertThat(lastMerge(recording))
+        .contains("learner_id = s.learner_id")
+        .contains("WHEN MATCHED AND t.is_deleted AND (")
+        .doesNotContain("LAST_VALUE(");
+  }
+
+  static String lastMerge(RecordingConnection recording) {
+    return recording.log.stream()
+        .filter(q -> q.startsWith("MERGE"))
+        .reduce((a, b) -> b)
+        .orElseThrow();
   }
 
   @Test
@@ -202,7 +268,13 @@ class SnowflakeWarehouseTest {
     assertThat(tx.get(t++))
         .startsWith("INSERT INTO load_quarantine")
         .contains("TO_TIMESTAMP_NTZ('2026-11-24 10:15:30.123')");
-    // Deletes lacking columns? (none here: the usual source, no window beyond the de-duplication)
+    // Deletes lacking columns, in the target (looked at once: this loader's first batch) and in
+    // the batch? None here: the usual source and MERGE, which read no more of the target than
+    // they need.
+    assertThat(tx.get(t++)).isEqualTo("SELECT COUNT(*) FROM load_batches");
+    assertThat(tx.get(t++))
+        .startsWith("SELECT COUNT(*) FROM analytics_ready t WHERE t.is_deleted AND (")
+        .contains("NULLIF(t.learner_id, '') IS NULL");
     assertThat(tx.get(t++))
         .isEqualTo(
             "SELECT COUNT(*) FROM (SELECT * FROM raw_learner_activity WHERE _batch_id = '"
@@ -219,12 +291,10 @@ class SnowflakeWarehouseTest {
         .contains(
             "WHEN MATCHED AND (s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND (s._kafka_partition > t._kafka_partition")
         .contains("batch_id = '" + id + "'")
-        // A newer delete keeps what it lacks; an older version fills a deleted row's gaps.
-        .contains(
-            "learner_id = CASE WHEN s.is_deleted AND NULLIF(s.learner_id, '') IS NULL THEN"
-                + " t.learner_id ELSE s.learner_id END")
-        .contains("WHEN MATCHED AND t.is_deleted AND (")
-        .doesNotContain("last_value")
+        .contains("learner_id = s.learner_id")
+        .doesNotContain("CASE WHEN s.is_deleted")
+        .doesNotContain("WHEN MATCHED AND t.is_deleted")
+        .doesNotContainIgnoringCase("last_value")
         .doesNotContain("_file_key, _batch_id");
     assertThat(tx.get(t++)).isEqualTo("BATCH " + MergeStatement.LEDGER_INSERT);
     assertThat(tx.get(t++)).isEqualTo(MergeStatement.BATCH_INSERT);
