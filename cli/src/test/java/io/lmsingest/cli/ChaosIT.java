@@ -71,9 +71,11 @@ class ChaosIT {
     }
     settings.setProperty("simulator.records", Integer.toString(RECORDS));
     settings.setProperty("simulator.rate", Long.toString(RATE));
-    // The history ends 180 s (per million changes) from now: the poller reaches the live edge
-    // before that, where late changes (up to 60 s) are hidden from the first read and found by the
-    // look-back.
+    // The history ends 180 s (per million changes) from now. Late changes (up to 4 minutes, inside
+    // the 5-minute look-back) are hidden from a read that comes before their delay has passed: the
+    // poller reaches the last minutes of history during the run however slow the box (with 60 s
+    // delays a slow CI box once read them all after their delays, and no change was ever late).
+    // The drain then waits up to 4 minutes more for the last of them.
     settings.setProperty(
         "simulator.start",
         Instant.now()
@@ -84,7 +86,7 @@ class ChaosIT {
     settings.setProperty(
         "simulator.faults",
         "--fault-5xx 0.05 --fault-429 0.02 --retry-after 1 --fault-truncated 0.03 --fault-repeat 0.05"
-            + " --fault-shuffled 0.05 --fault-late 0.3 --late-ms 60000 --fault-unparsable 0.001"
+            + " --fault-shuffled 0.05 --fault-late 0.3 --late-ms 240000 --fault-unparsable 0.001"
             + " --fault-stalled 0.005 --stall-ms 60000");
     // A stalled body is given up after 4 s (not the default 30 s), and the look-back re-reads its
     // window every 15 s, to keep the run short.
