@@ -232,12 +232,20 @@ class BronzeSinkIT {
 
     // 500s before and after the object is stored, 412s for objects that are not there, 400 ms
     // stalls.
-    s3.faults().inject(bucket, new S3Faults.Plan(0.3, 0.15, 0.1, 0.1, 400));
+    // First every write fails, so at least one round fails past the SDK's retries (with the mixed
+    // plan alone, retries and adoption once carried every upload through); then the mixed plan.
+    s3.faults().inject(bucket, new S3Faults.Plan(1.0, 0, 0, 0, 0));
     long faultsBefore =
         Arrays.stream(S3Faults.Kind.values()).mapToLong(k -> s3.faults().injected(k)).sum();
     BronzeSink sink = sink(kafka, registry, s3, bucket, topic, manifestTopic, group, dir);
     Thread thread = new Thread(sink::run, "sink-faults");
     thread.start();
+    long failing = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (sink.metrics().get("lms_sink_failures_total") == 0) {
+      assertThat(System.nanoTime()).as("no upload round failed under S3 down").isLessThan(failing);
+      Thread.sleep(100);
+    }
+    s3.faults().inject(bucket, new S3Faults.Plan(0.3, 0.15, 0.1, 0.1, 400));
 
     // While it runs: every committed offset must be covered by a manifest already in S3.
     List<String> violations = new CopyOnWriteArrayList<>();
