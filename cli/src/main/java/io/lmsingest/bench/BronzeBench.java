@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The loader benchmark's data and its two reference loads (the ceiling and the naive insert). */
@@ -69,13 +68,12 @@ final class BronzeBench {
       for (long slot = 0; slot < records; slot++) {
         LearnerActivity a = timeline.recordAt(slot);
         int partition = Math.floorMod(a.getActivityId().hashCode(), PARTITIONS);
-        GenericData.Record record = new GenericData.Record(schema);
-        for (Schema.Field f : schema.getFields()) {
-          Object value = a.get(f.pos());
-          record.put(f.pos(), value instanceof Instant i ? i.toEpochMilli() : value);
-        }
         durable.addAll(
-            writer.write(partition, offsets[partition]++, a.getUpdatedAt().toEpochMilli(), record));
+            writer.write(
+                partition,
+                offsets[partition]++,
+                a.getUpdatedAt().toEpochMilli(),
+                StageCeilings.toRecord(a, schema)));
         if (writer.rows(partition) >= ROWS_PER_FILE) {
           durable.addAll(writer.finish(List.of(partition)));
         }

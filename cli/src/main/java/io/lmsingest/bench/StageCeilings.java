@@ -176,7 +176,8 @@ record StageCeilings(
     return records / Math.max(0.001, total - making);
   }
 
-  private static GenericData.Record toRecord(LearnerActivity a, Schema schema) {
+  /** A change as the v1 topic's generic record carries it (timestamps as epoch millis). */
+  static GenericData.Record toRecord(LearnerActivity a, Schema schema) {
     GenericData.Record record = new GenericData.Record(schema);
     for (Schema.Field f : schema.getFields()) {
       Object value = a.get(f.pos());
