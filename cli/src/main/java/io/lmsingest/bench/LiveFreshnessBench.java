@@ -104,12 +104,12 @@ public final class LiveFreshnessBench {
       PrintWriter out, long baseRate, int seconds, EndToEndBench.Demo demo, boolean keep)
       throws Exception {
     Map<String, Freshness> results = new LinkedHashMap<>();
-    // The simulator serves at most one change per millisecond (86.4M/day): 50x 5M/day is past it,
-    // so the high rate is the simulator's most, said in the output.
+    // The simulator serves at most 100 changes per millisecond: a 50x rate past that is measured at
+    // the simulator's most, said in the output.
     long high = Math.min(baseRate * 50, SIMULATOR_MAX_RATE);
     if (high < baseRate * 50) {
       out.printf(
-          "live: %,d changes/day (50x) is past the simulator's most, %,d/day (one change per ms);"
+          "live: %,d changes/day (50x) is past the simulator's most, %,d/day (100 per ms);"
               + " measuring at that%n",
           baseRate * 50, SIMULATOR_MAX_RATE);
     }

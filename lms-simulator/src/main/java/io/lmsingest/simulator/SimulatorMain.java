@@ -63,7 +63,8 @@ public final class SimulatorMain implements Callable<Integer> {
       names = "--rate",
       paramLabel = "PER_DAY",
       defaultValue = "5000000",
-      description = "Changes per simulated day (default ${DEFAULT-VALUE}; at most 86400000).")
+      description =
+          "Changes per simulated day (default ${DEFAULT-VALUE}; at most 8640000000: 100 per millisecond).")
   long ratePerDay;
 
   @Option(

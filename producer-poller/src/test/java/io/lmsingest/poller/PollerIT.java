@@ -262,6 +262,45 @@ class PollerIT {
     }
   }
 
+  /**
+   * At the simulator's highest rate a hundred changes share each millisecond, so pages of 250 end
+   * inside a millisecond and a restarted poller re-reads its mark's millisecond: ties on updated_at
+   * are still written exactly once.
+   */
+  @Test
+  void changesSharingAMillisecondAreWrittenOnceAcrossPagesAndARestart(
+      KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {
+    String key = "key-" + System.nanoTime();
+    Path keyFile = Files.writeString(dir.resolve("api-key"), key);
+    String source = "ties-" + System.nanoTime();
+    Faults repeats = new Faults(0, 1, 0, 0, 0, 0, 0.10);
+    Map<String, String> values = null;
+    // The first run ends inside a millisecond (60,050 = 600.5 ms of changes).
+    for (int records : new int[] {60_050, 120_000}) {
+      ActivityTimeline timeline =
+          new ActivityTimeline(
+              new TimelineSettings(
+                  23,
+                  START,
+                  TimelineSettings.MAX_RATE_PER_DAY,
+                  OptionalLong.of(records),
+                  0.2,
+                  0.01,
+                  1));
+      assertThat(timeline.timeOf(records - 1)).isEqualTo(timeline.timeOf(records - 2));
+      try (LmsApiServer api = LmsApiServer.start(timeline, 0, 250, key, repeats, NOW)) {
+        values = config(kafka, registry, api, keyFile, source);
+        runUntilCaughtUp(new PollerConfig(values), timeline, records, new LogAlertSender());
+        assertThat(api.count("fault_repeat_boundary")).isPositive();
+      }
+      assertExactlyEveryVersion(
+          RawTopic.readAll(
+              kafka.bootstrapServers(), registry.url(), values.get(PollerConfig.RAW_TOPIC)),
+          timeline,
+          records);
+    }
+  }
+
   @Test
   void withApiFaultsStillExactlyOnceAndALongOutageRaisesAnAlert(
       KafkaFixture kafka, RegistryFixture registry, @TempDir Path dir) throws Exception {

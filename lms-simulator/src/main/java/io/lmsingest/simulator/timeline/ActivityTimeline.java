@@ -54,9 +54,16 @@ public final class ActivityTimeline {
     return settings;
   }
 
-  /** When slot {@code k} happens (strictly increasing in {@code k}). */
+  /**
+   * When slot {@code k} happens (non-decreasing in {@code k}: above one change per millisecond,
+   * neighbours share a millisecond). {@code k * DAY_MS / rate}, split so that no product overflows
+   * at the highest rate.
+   */
   public long timeOf(long slot) {
-    return startMs + Math.floorDiv(Math.multiplyExact(slot, DAY_MS), settings.ratePerDay());
+    long rate = settings.ratePerDay();
+    return startMs
+        + Math.floorDiv(slot, rate) * DAY_MS
+        + Math.floorDiv(Math.floorMod(slot, rate) * DAY_MS, rate);
   }
 
   /**
@@ -66,8 +73,12 @@ public final class ActivityTimeline {
     if (epochMillis < startMs) {
       return 0;
     }
+    long elapsed = epochMillis - startMs;
+    long rate = settings.ratePerDay();
     long count =
-        Math.floorDiv(Math.multiplyExact(epochMillis - startMs, settings.ratePerDay()), DAY_MS) + 1;
+        Math.multiplyExact(Math.floorDiv(elapsed, DAY_MS), rate)
+            + Math.floorDiv(Math.floorMod(elapsed, DAY_MS) * rate, DAY_MS)
+            + 1;
     while (count > 0 && timeOf(count - 1) > epochMillis) {
       count--;
     }

@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  *
  * @param seed everything is a pure function of this
  * @param start time of slot 0; slots follow at {@code ratePerDay} per day
- * @param ratePerDay changes per day, at most one per millisecond (86,400,000)
+ * @param ratePerDay changes per day, at most 100 per millisecond (8,640,000,000); changes that
+ *     share a millisecond share their updated_at, as they do in a busy LMS
  * @param totalRecords stop after this many changes (empty = an endless live stream)
  * @param updateShare share of changes that are late updates of an earlier activity
  * @param deleteShare approximate share of changes that delete an earlier activity
@@ -22,14 +23,14 @@ public record TimelineSettings(
     double updateShare,
     double deleteShare,
     double maxLateDays) {
-  public static final long MAX_RATE_PER_DAY = 86_400_000L;
+  public static final long MAX_RATE_PER_DAY = 100 * 86_400_000L;
 
   public TimelineSettings {
     if (ratePerDay < 1 || ratePerDay > MAX_RATE_PER_DAY) {
       throw new IllegalArgumentException(
           "rate-per-day must be between 1 and "
               + MAX_RATE_PER_DAY
-              + " (one change per millisecond), got "
+              + " (100 changes per millisecond), got "
               + ratePerDay);
     }
     if (updateShare < 0 || deleteShare < 0 || updateShare + deleteShare > 0.9) {

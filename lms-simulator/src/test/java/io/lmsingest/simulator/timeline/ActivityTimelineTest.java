@@ -49,6 +49,25 @@ class ActivityTimelineTest {
   }
 
   @Test
+  void atTheHighestRateAHundredChangesShareEachMillisecondAndCountsStayExact() {
+    ActivityTimeline timeline = timeline(1, TimelineSettings.MAX_RATE_PER_DAY);
+    long previous = Long.MIN_VALUE;
+    for (long slot = 0; slot < 100_000; slot++) {
+      long t = timeline.timeOf(slot);
+      assertThat(t).isGreaterThanOrEqualTo(previous);
+      assertThat(t).isEqualTo(START.toEpochMilli() + slot / 100);
+      previous = t;
+    }
+    // A year of history at this rate: no product overflows, counts agree with times.
+    long yearLater = 365L * TimelineSettings.MAX_RATE_PER_DAY + 57;
+    long t = timeline.timeOf(yearLater);
+    assertThat(t).isEqualTo(START.plusSeconds(365L * 86_400).toEpochMilli());
+    assertThat(timeline.firstSlotAtOrAfter(t)).isEqualTo(yearLater - 57);
+    assertThat(timeline.slotsUpTo(t)).isEqualTo(yearLater - 57 + 100);
+    assertThat(timeline.slotsUpTo(t - 1)).isEqualTo(yearLater - 57);
+  }
+
+  @Test
   void slotCountsAndInclusiveSinceAgreeWithTimes() {
     ActivityTimeline timeline = timeline(1, 5_000_000);
     for (long slot : new long[] {0, 1, 2, 57, 999, 123_456, 4_999_999}) {
