@@ -255,17 +255,38 @@ public final class LocalStack {
     }
   }
 
+  /** Environment variable: JVM options added to (and overriding) every service's defaults. */
+  public static final String SERVICE_JAVA_OPTS = "LMS_SERVICE_JAVA_OPTS";
+
   public List<String> jvm(String service) {
-    return List.of(
-        // The loader's data lives in DuckDB's native memory (duckdb.memory.limit), not the heap.
-        service.equals("loader") ? "-Xmx128m" : "-Xmx256m",
-        "-XX:+UseSerialGC",
-        "-Dlms.log.format=json",
-        "-Dlms.service=" + service,
-        "-D"
-            + RegistryServer.APP_PROPERTY
-            + "="
-            + System.getProperty(RegistryServer.APP_PROPERTY, ""));
+    return jvm(service, System.getenv(SERVICE_JAVA_OPTS));
+  }
+
+  /**
+   * A service's JVM options; {@code extra} (whitespace-separated, may be null) comes last, so an
+   * operator's {@code -Xmx} or a profiler's {@code -XX:StartFlightRecording} wins. {@code
+   * {service}} in it becomes the service's name (one recording file per service).
+   */
+  static List<String> jvm(String service, String extra) {
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                // The loader's data lives in DuckDB's native memory (duckdb.memory.limit), not the
+                // heap.
+                service.equals("loader") ? "-Xmx128m" : "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-Dlms.log.format=json",
+                "-Dlms.service=" + service,
+                "-D"
+                    + RegistryServer.APP_PROPERTY
+                    + "="
+                    + System.getProperty(RegistryServer.APP_PROPERTY, "")));
+    if (extra != null && !extra.isBlank()) {
+      for (String option : extra.trim().split("\\s+")) {
+        options.add(option.replace("{service}", service));
+      }
+    }
+    return List.copyOf(options);
   }
 
   private void writeEndpoints() throws IOException {
