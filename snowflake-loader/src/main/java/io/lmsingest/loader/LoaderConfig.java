@@ -32,6 +32,7 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String DUCKDB_MEMORY_LIMIT = "duckdb.memory.limit";
   public static final String DUCKDB_THREADS = "duckdb.threads";
   public static final String DUCKDB_CHECKPOINT_THRESHOLD = "duckdb.checkpoint.threshold";
+  public static final String DUCKDB_CHECKPOINT_ROWS = "duckdb.checkpoint.rows";
   public static final String BUCKET = CommonKeys.S3_BUCKET;
   public static final String REGION = CommonKeys.S3_REGION;
   public static final String ENDPOINT = CommonKeys.S3_ENDPOINT;
@@ -111,6 +112,16 @@ public final class LoaderConfig extends ServiceConfig {
               Importance.LOW,
               "Write-ahead log size at which a COMMIT also checkpoints (a checkpoint rewrites what"
                   + " the batches changed; larger = fewer rewrites, a longer WAL replay after a crash).")
+          .define(
+              DUCKDB_CHECKPOINT_ROWS,
+              Type.LONG,
+              DuckDbSettings.DEFAULT_CHECKPOINT_ROWS,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Rows copied since the last checkpoint after which the loader checkpoints DuckDB (0 ="
+                  + " never). Large loads bypass the WAL, so duckdb.checkpoint.threshold alone may never"
+                  + " trigger while the changes not checkpointed hold memory: without this, merges"
+                  + " into a ~8M-row target failed with Out of Memory at duckdb.memory.limit=192MB.")
           .define(
               MANIFEST_PREFIX,
               Type.STRING,
@@ -245,6 +256,7 @@ public final class LoaderConfig extends ServiceConfig {
         getString(DUCKDB_MEMORY_LIMIT).trim(),
         getInt(DUCKDB_THREADS),
         getString(DUCKDB_CHECKPOINT_THRESHOLD).trim(),
+        getLong(DUCKDB_CHECKPOINT_ROWS),
         spillDirectory);
   }
 

@@ -35,6 +35,10 @@ final class LoaderMetrics {
         .counter("lms_loader_merge_seconds_total", "Time spent in MERGE.")
         .counter("lms_loader_failures_total", "Micro-batches rolled back (and retried).")
         .counter(
+            "lms_loader_checkpoints_total",
+            "Warehouse checkpoints the loader ran after a batch (duckdb.checkpoint.rows).")
+        .counter("lms_loader_checkpoint_seconds_total", "Time spent in those checkpoints.")
+        .counter(
             FILES_QUARANTINED,
             "Bronze files set aside in load_quarantined_files after failing to load by themselves.")
         .gauge(FRESHNESS, "Now minus the newest updated_at in ANALYTICS_READY.")
@@ -60,5 +64,12 @@ final class LoaderMetrics {
     metrics.add("lms_loader_rows_quarantined_total", result.rowsQuarantined());
     metrics.add("lms_loader_copy_seconds_total", result.copyMillis() / 1000.0);
     metrics.add("lms_loader_merge_seconds_total", result.mergeMillis() / 1000.0);
+    result
+        .checkpoint()
+        .ifPresent(
+            took -> {
+              metrics.increment("lms_loader_checkpoints_total");
+              metrics.add("lms_loader_checkpoint_seconds_total", took.toMillis() / 1000.0);
+            });
   }
 }

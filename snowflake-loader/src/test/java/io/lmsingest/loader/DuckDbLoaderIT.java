@@ -16,6 +16,7 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.S3Fixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -102,6 +103,52 @@ class DuckDbLoaderIT {
       }
       assertThat(checksum(c)).isEqualTo(before);
       assertThat(count(c, "SELECT COUNT(*) FROM load_ledger")).isEqualTo(manifests.size());
+    }
+  }
+
+  /**
+   * Large loads write past the WAL, so DuckDB's own WAL threshold may never checkpoint (a ~8M-row
+   * target then ran out of memory): the loader checkpoints after every duckdb.checkpoint.rows rows.
+   */
+  @Test
+  void theLoaderCheckpointsTheWarehouseOnceTheConfiguredRowsWereCopied(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
+    String bucket = s3.newBucket();
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            BronzeFixture.timeline(62),
+            0,
+            20_000,
+            1,
+            5_000,
+            new long[1],
+            LearnerActivity.getClassSchema());
+    assertThat(manifests).hasSize(4);
+    Path database = dir.resolve("warehouse.duckdb");
+    Path wal = dir.resolve("warehouse.duckdb.wal");
+    try (DuckDbWarehouse warehouse =
+        new DuckDbWarehouse(
+            database,
+            new DuckDbSettings("192MB", 1, "256MB", 12_000, dir.resolve("spill")),
+            s3.client(),
+            bucket,
+            dir.resolve("staging"))) {
+      Migrations.apply(warehouse.connection(), warehouse.dialect());
+      BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
+      List<Boolean> checkpointed = new ArrayList<>();
+      List<Boolean> walHoldsChanges = new ArrayList<>();
+      for (BronzeManifest manifest : manifests) {
+        BatchResult result = loader.load(MicroBatch.of(List.of(manifest)), false);
+        assertThat(result.rowsCopied()).isEqualTo(5_000);
+        checkpointed.add(result.checkpoint().isPresent());
+        walHoldsChanges.add(Files.exists(wal) && Files.size(wal) > 0);
+      }
+      // 5,000 rows a batch against 12,000: the third batch crosses it, then the count starts anew.
+      assertThat(checkpointed).containsExactly(false, false, true, false);
+      assertThat(walHoldsChanges).containsExactly(true, true, false, true);
     }
   }
 

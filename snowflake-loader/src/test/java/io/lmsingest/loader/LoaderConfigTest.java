@@ -44,7 +44,7 @@ class LoaderConfigTest {
   void duckDbIsBoundedByDefaultAndABadSizeNamesItsKey() {
     LoaderConfig config = LoaderConfig.load(minimal(), Map.of());
     assertThat(config.duckDbSettings(Path.of("/tmp/spill")))
-        .isEqualTo(new DuckDbSettings("192MB", 1, "256MB", Path.of("/tmp/spill")));
+        .isEqualTo(new DuckDbSettings("192MB", 1, "256MB", 1_000_000, Path.of("/tmp/spill")));
     Map<String, String> bad = minimal();
     bad.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "lots");
     assertThatThrownBy(() -> LoaderConfig.load(bad, Map.of()))

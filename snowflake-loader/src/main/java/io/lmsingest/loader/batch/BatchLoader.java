@@ -239,7 +239,8 @@ public final class BatchLoader {
                 existing - newer,
                 quarantined,
                 copyMillis,
-                mergeMillis);
+                mergeMillis,
+                Optional.empty());
         try (PreparedStatement record = c.prepareStatement(MergeStatement.BATCH_INSERT)) {
           record.setString(1, batch.id());
           record.setInt(2, result.files());
@@ -262,8 +263,9 @@ public final class BatchLoader {
         batchesKnown = batchesBefore + 1;
         targetLacksColumns |= batchLacksColumns;
         confirmCommitted(c, batch, startedTs);
+        result = result.withCheckpoint(warehouse.afterCommit(copied));
         LOG.info(
-            "loader batch {} committed: files={} copied={} inserted={} updated={} unchanged={} quarantined={} copy_ms={} merge_ms={}",
+            "loader batch {} committed: files={} copied={} inserted={} updated={} unchanged={} quarantined={} copy_ms={} merge_ms={}{}",
             batch.id(),
             result.files(),
             copied,
@@ -272,7 +274,8 @@ public final class BatchLoader {
             result.rowsUnchanged(),
             quarantined,
             copyMillis,
-            mergeMillis);
+            mergeMillis,
+            result.checkpoint().map(took -> " checkpoint_ms=" + took.toMillis()).orElse(""));
         return Optional.of(result);
       } catch (SQLException | RuntimeException e) {
         try {

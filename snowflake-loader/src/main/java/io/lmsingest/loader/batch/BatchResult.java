@@ -1,7 +1,11 @@
 package io.lmsingest.loader.batch;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
- * What one committed micro-batch did ({@code files == 0}: everything was already in the ledger).
+ * What one committed micro-batch did ({@code files == 0}: everything was already in the ledger);
+ * {@code checkpoint}: how long the warehouse checkpoint run after it took, if one ran.
  */
 public record BatchResult(
     String batchId,
@@ -12,8 +16,23 @@ public record BatchResult(
     long rowsUnchanged,
     long rowsQuarantined,
     long copyMillis,
-    long mergeMillis) {
+    long mergeMillis,
+    Optional<Duration> checkpoint) {
   public static BatchResult skipped(String batchId) {
-    return new BatchResult(batchId, 0, 0, 0, 0, 0, 0, 0, 0);
+    return new BatchResult(batchId, 0, 0, 0, 0, 0, 0, 0, 0, Optional.empty());
+  }
+
+  BatchResult withCheckpoint(Optional<Duration> ran) {
+    return new BatchResult(
+        batchId,
+        files,
+        rowsCopied,
+        rowsInserted,
+        rowsUpdated,
+        rowsUnchanged,
+        rowsQuarantined,
+        copyMillis,
+        mergeMillis,
+        ran);
   }
 }

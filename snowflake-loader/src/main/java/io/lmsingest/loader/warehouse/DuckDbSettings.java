@@ -12,9 +12,18 @@ import java.util.regex.Pattern;
  * {@code checkpointThreshold} is the write-ahead log size at which a COMMIT also checkpoints; every
  * checkpoint rewrites the row groups the batches changed, so a small threshold makes a backlog of
  * small batches rewrite the growing target table again and again.
+ *
+ * <p>{@code checkpointRows}: large loads write their rows straight to the database file, past the
+ * WAL, so the WAL threshold alone may never be reached while the changes not yet checkpointed hold
+ * memory; after this many rows copied since the last checkpoint the loader checkpoints itself (0 =
+ * never). Without it, merges into a target of ~8M rows failed with Out of Memory at 192MB.
  */
 public record DuckDbSettings(
-    String memoryLimit, int threads, String checkpointThreshold, Path spillDirectory) {
+    String memoryLimit,
+    int threads,
+    String checkpointThreshold,
+    long checkpointRows,
+    Path spillDirectory) {
   private static final Pattern SIZE =
       Pattern.compile(
           "\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
@@ -22,11 +31,16 @@ public record DuckDbSettings(
   public static final String DEFAULT_MEMORY_LIMIT = "192MB";
   public static final int DEFAULT_THREADS = 1;
   public static final String DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
+  public static final long DEFAULT_CHECKPOINT_ROWS = 1_000_000L;
 
   /** The loader's defaults (its config's). */
   public static DuckDbSettings defaults(Path spillDirectory) {
     return new DuckDbSettings(
-        DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, DEFAULT_CHECKPOINT_THRESHOLD, spillDirectory);
+        DEFAULT_MEMORY_LIMIT,
+        DEFAULT_THREADS,
+        DEFAULT_CHECKPOINT_THRESHOLD,
+        DEFAULT_CHECKPOINT_ROWS,
+        spillDirectory);
   }
 
   /** Empty (DuckDB's default) or a size DuckDB reads, such as 512MB or 2GB. */
@@ -38,6 +52,9 @@ public record DuckDbSettings(
     if (!isSize(memoryLimit) || !isSize(checkpointThreshold)) {
       throw new IllegalArgumentException(
           "not a size such as 512MB or 2GB: " + memoryLimit + ", " + checkpointThreshold);
+    }
+    if (checkpointRows < 0) {
+      throw new IllegalArgumentException("duckdb checkpoint rows must be 0 (never) or more");
     }
     if (threads < 0) {
       throw new IllegalArgumentException("duckdb threads must be 0 (one per core) or more");

@@ -15,14 +15,18 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -35,15 +39,19 @@ public final class DuckDbWarehouse implements Warehouse {
   private static final DateTimeFormatter TS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
+
   private final Connection connection;
   private final S3Client s3;
   private final String bucket;
   private final Path stagingDir;
+  private final long checkpointRows;
+  private long rowsSinceCheckpoint;
 
   public DuckDbWarehouse(
       Path database, DuckDbSettings settings, S3Client s3, String bucket, Path stagingDir)
       throws SQLException, IOException {
-    this(open(database), s3, bucket, stagingDir);
+    this(open(database), s3, bucket, stagingDir, settings.checkpointRows());
     try (Statement st = connection.createStatement()) {
       for (String set : settings.statements()) {
         st.execute(set);
@@ -56,9 +64,11 @@ public final class DuckDbWarehouse implements Warehouse {
     return DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
   }
 
-  private DuckDbWarehouse(Connection connection, S3Client s3, String bucket, Path stagingDir)
+  private DuckDbWarehouse(
+      Connection connection, S3Client s3, String bucket, Path stagingDir, long checkpointRows)
       throws SQLException {
     this.connection = connection;
+    this.checkpointRows = checkpointRows;
     try (Statement st = connection.createStatement()) {
       // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times convert with no offset.
       st.execute("SET TimeZone = 'UTC'");
@@ -229,7 +239,31 @@ public final class DuckDbWarehouse implements Warehouse {
    * warehouse.
    */
   public DuckDbWarehouse anotherSession(Path stagingDir) throws SQLException {
-    return new DuckDbWarehouse(((DuckDBConnection) connection).duplicate(), s3, bucket, stagingDir);
+    return new DuckDbWarehouse(
+        ((DuckDBConnection) connection).duplicate(), s3, bucket, stagingDir, checkpointRows);
+  }
+
+  /** Checkpoints once {@code duckdb.checkpoint.rows} rows were copied since the last one. */
+  @Override
+  public Optional<Duration> afterCommit(long rowsCopied) {
+    rowsSinceCheckpoint += rowsCopied;
+    if (checkpointRows == 0 || rowsSinceCheckpoint < checkpointRows) {
+      return Optional.empty();
+    }
+    long started = System.nanoTime();
+    try (Statement st = connection.createStatement()) {
+      st.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      // Another session's open transaction (a second loader in tests) or memory: the batch is
+      // committed either way; the next batch tries again.
+      LOG.warn(
+          "warehouse checkpoint after {} rows failed; trying again after the next batch: {}",
+          rowsSinceCheckpoint,
+          e.getMessage());
+      return Optional.empty();
+    }
+    rowsSinceCheckpoint = 0;
+    return Optional.of(Duration.ofNanos(System.nanoTime() - started));
   }
 
   @Override

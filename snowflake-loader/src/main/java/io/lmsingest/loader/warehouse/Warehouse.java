@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The seam between the loader and a warehouse. The loader's SQL (quarantine, MERGE, ledger) is
@@ -67,6 +69,15 @@ public interface Warehouse extends AutoCloseable {
    * short wait, not counted as a failure).
    */
   boolean isContention(SQLException failure);
+
+  /**
+   * Called after a batch of {@code rowsCopied} rows committed, outside any transaction: the
+   * warehouse's own housekeeping. Returns how long a checkpoint took if it ran one; a failed
+   * checkpoint is logged and tried again after the next batch (the batch stays committed).
+   */
+  default Optional<Duration> afterCommit(long rowsCopied) {
+    return Optional.empty();
+  }
 
   /** Removes what {@link #stage} left behind. */
   void release(Staged staged) throws IOException;

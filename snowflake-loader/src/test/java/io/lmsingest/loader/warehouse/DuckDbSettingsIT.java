@@ -22,7 +22,7 @@ class DuckDbSettingsIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("w.duckdb"),
-            new DuckDbSettings("192MB", 1, "64MB", spill),
+            new DuckDbSettings("192MB", 1, "64MB", 1_000_000, spill),
             s3.client(),
             s3.newBucket(),
             dir.resolve("staging"))) {
