@@ -11,12 +11,7 @@ public final class ActivityJson {
 
   public static void write(JsonGenerator json, LearnerActivity a) throws IOException {
     json.writeStartObject();
-    json.writeStringField("activity_id", a.getActivityId());
-    json.writeStringField("learner_id", a.getLearnerId());
-    json.writeStringField("course_id", a.getCourseId());
-    json.writeStringField("activity_type", a.getActivityType());
-    json.writeStringField("activity_timestamp", a.getActivityTimestamp().toString());
-    json.writeStringField("updated_at", a.getUpdatedAt().toString());
+    writeIdentity(json, a);
     json.writeStringField("status", a.getStatus());
     if (a.getScore() == null) {
       json.writeNullField("score");
@@ -46,12 +41,7 @@ public final class ActivityJson {
   public static void writeUnparsable(JsonGenerator json, LearnerActivity a, long slot)
       throws IOException {
     json.writeStartObject();
-    json.writeStringField("activity_id", a.getActivityId());
-    json.writeStringField("learner_id", a.getLearnerId());
-    json.writeStringField("course_id", a.getCourseId());
-    json.writeStringField("activity_type", a.getActivityType());
-    json.writeStringField("activity_timestamp", a.getActivityTimestamp().toString());
-    json.writeStringField("updated_at", a.getUpdatedAt().toString());
+    writeIdentity(json, a);
     switch ((int) Math.floorMod(slot, 3L)) {
       case 0 -> json.writeStringField("score", "n/a");
       case 1 -> json.writeNumberField("duration_seconds", 1L << 40);
@@ -63,6 +53,16 @@ public final class ActivityJson {
     }
     json.writeBooleanField("is_deleted", a.getIsDeleted());
     json.writeEndObject();
+  }
+
+  /** The fields every full change starts with: who did what, when, and which version. */
+  private static void writeIdentity(JsonGenerator json, LearnerActivity a) throws IOException {
+    json.writeStringField("activity_id", a.getActivityId());
+    json.writeStringField("learner_id", a.getLearnerId());
+    json.writeStringField("course_id", a.getCourseId());
+    json.writeStringField("activity_type", a.getActivityType());
+    json.writeStringField("activity_timestamp", a.getActivityTimestamp().toString());
+    json.writeStringField("updated_at", a.getUpdatedAt().toString());
   }
 
   /** A delete as many LMS APIs send it: only what identifies and orders it. */
