@@ -3,6 +3,8 @@ package io.lmsingest.cli;
 import io.lmsingest.bench.EndToEndBench;
 import io.lmsingest.bench.LoaderBench;
 import io.lmsingest.bench.SinkBench;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,47 +76,44 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      EndToEndBench.Demo live =
-          (dataDir, out) ->
-              new picocli.CommandLine(new LmsIngest())
-                  .setOut(out)
-                  .setErr(out)
-                  .execute(
-                      "demo",
-                      "--until-drained",
-                      "--data-dir",
-                      dataDir.toString(),
-                      "--progress-interval",
-                      "5",
-                      "--timeout",
-                      Integer.toString(timeoutMinutes));
       return new EndToEndBench(
               spec.commandLine().getOut(),
               records,
               runs.runs,
               keep,
-              (dataDir, out) ->
-                  new picocli.CommandLine(new LmsIngest())
-                      .setOut(out)
-                      .setErr(out)
-                      .execute(
-                          "demo",
-                          "--records",
-                          Long.toString(records),
-                          // All N changes as history at the default 5M/day: a backfill, not N - 5M
-                          // changes trickling in live.
-                          "--days",
-                          Double.toString(Math.max(1.0, records / 5_000_000.0)),
-                          "--until-drained",
-                          "--data-dir",
-                          dataDir.toString(),
-                          "--progress-interval",
-                          "2",
-                          "--timeout",
-                          Integer.toString(timeoutMinutes)),
-              live,
+              demo(
+                  "--records",
+                  Long.toString(records),
+                  // All N changes as history at the default 5M/day: a backfill, not N - 5M
+                  // changes trickling in live.
+                  "--days",
+                  Double.toString(Math.max(1.0, records / 5_000_000.0)),
+                  "--progress-interval",
+                  "2"),
+              // Live runs: the rate, start and size come from the run's stack.properties.
+              demo("--progress-interval", "5"),
               liveSeconds)
           .run();
+    }
+
+    /** `demo --until-drained` in the run's directory with {@code extra} arguments. */
+    private EndToEndBench.Demo demo(String... extra) {
+      return (dataDir, out) -> {
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "demo",
+                    "--until-drained",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--timeout",
+                    Integer.toString(timeoutMinutes)));
+        args.addAll(List.of(extra));
+        return new picocli.CommandLine(new LmsIngest())
+            .setOut(out)
+            .setErr(out)
+            .execute(args.toArray(String[]::new));
+      };
     }
   }
 
