@@ -133,14 +133,11 @@ record StageCeilings(
   private static double encoding(Properties settings, long records, Path dir) throws Exception {
     ActivityTimeline timeline =
         new ActivityTimeline(
-            new TimelineSettings(
+            TimelineSettings.withDefaultShares(
                 Long.parseLong(settings.getProperty("simulator.seed")),
                 Instant.parse(settings.getProperty("simulator.start")),
                 Long.parseLong(settings.getProperty("simulator.rate")),
-                OptionalLong.of(records),
-                0.2,
-                0.01,
-                3));
+                OptionalLong.of(records)));
     Schema schema = LearnerActivity.getClassSchema();
     long made = System.nanoTime();
     long sink = 0;

@@ -90,19 +90,19 @@ public final class SimulatorMain implements Callable<Integer> {
 
   @Option(
       names = "--update-share",
-      defaultValue = "0.2",
+      defaultValue = TimelineSettings.DEFAULT_UPDATE_SHARE,
       description = "Share of changes that are late updates (default ${DEFAULT-VALUE}).")
   double updateShare;
 
   @Option(
       names = "--delete-share",
-      defaultValue = "0.01",
+      defaultValue = TimelineSettings.DEFAULT_DELETE_SHARE,
       description = "Approximate share of deletes (default ${DEFAULT-VALUE}).")
   double deleteShare;
 
   @Option(
       names = "--max-late-days",
-      defaultValue = "3",
+      defaultValue = TimelineSettings.DEFAULT_MAX_LATE_DAYS,
       description = "Latest an update may come after creation (default ${DEFAULT-VALUE}).")
   double maxLateDays;
 

@@ -25,6 +25,25 @@ public record TimelineSettings(
     double maxLateDays) {
   public static final long MAX_RATE_PER_DAY = 100 * 86_400_000L;
 
+  /** The simulator's defaults (strings: its command line's default values). */
+  public static final String DEFAULT_UPDATE_SHARE = "0.2";
+
+  public static final String DEFAULT_DELETE_SHARE = "0.01";
+  public static final String DEFAULT_MAX_LATE_DAYS = "3";
+
+  /** The history the simulator serves when only seed, start, rate and size are given. */
+  public static TimelineSettings withDefaultShares(
+      long seed, Instant start, long ratePerDay, OptionalLong totalRecords) {
+    return new TimelineSettings(
+        seed,
+        start,
+        ratePerDay,
+        totalRecords,
+        Double.parseDouble(DEFAULT_UPDATE_SHARE),
+        Double.parseDouble(DEFAULT_DELETE_SHARE),
+        Double.parseDouble(DEFAULT_MAX_LATE_DAYS));
+  }
+
   public TimelineSettings {
     if (ratePerDay < 1 || ratePerDay > MAX_RATE_PER_DAY) {
       throw new IllegalArgumentException(
