@@ -89,6 +89,11 @@ public final class BatchLoader {
     return "loader@" + host + "/" + ProcessHandle.current().pid();
   }
 
+  /** Whether {@code failure} is the warehouse lacking memory for the batch (see LoadAttempts). */
+  public boolean outOfMemory(Exception failure) {
+    return warehouse.isOutOfMemory(failure);
+  }
+
   public BatchResult load(MicroBatch requested, boolean force) throws SQLException, IOException {
     MicroBatch remaining = requested;
     for (int attempt = 1; ; attempt++) {

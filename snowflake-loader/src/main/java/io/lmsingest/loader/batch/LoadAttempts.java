@@ -21,11 +21,13 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 /**
  * Loads manifests as one batch until it commits, without letting one bad file hold everything
  * behind it. A failure of the surroundings (the warehouse or S3 unreachable, another loader's lock)
- * is retried for as long as it lasts. A failure of the batch itself (a file DuckDB cannot read,
- * rows that do not match the manifest, a batch too big for memory) is retried {@code maxAttempts}
- * times; then the batch is loaded manifest by manifest, and a manifest that still fails is
- * quarantined: its files are recorded in {@code load_quarantined_files} with the reason (not in the
- * ledger, so a reconcile or replay loads them once fixed) and the loader goes on.
+ * is retried for as long as it lasts. A batch of several manifests that the warehouse has no memory
+ * for is split in two halves at once, each loaded the same way: the same batch would fail the same
+ * way again. Another failure of the batch itself (a file DuckDB cannot read, rows that do not match
+ * the manifest) is retried {@code maxAttempts} times; then the batch is loaded manifest by
+ * manifest, and one that still fails is quarantined: its files are recorded in {@code
+ * load_quarantined_files} with the reason (not in the ledger, so a reconcile or replay loads them
+ * once fixed) and the loader goes on.
  */
 public final class LoadAttempts {
   private static final Logger LOG = LoggerFactory.getLogger(LoadAttempts.class);
@@ -87,6 +89,19 @@ public final class LoadAttempts {
       }
       boolean notItsFault = surroundings.test(failure);
       listener.failed(batch, failure, attempt, notItsFault);
+      if (!notItsFault && manifests.size() > 1 && loader.outOfMemory(failure)) {
+        int half = manifests.size() / 2;
+        LOG.warn(
+            "loader batch {} of {} manifests ({} rows) does not fit the warehouse's memory ({});"
+                + " loading it as two batches of {} and {} manifests",
+            batch.id(),
+            manifests.size(),
+            batch.files().stream().mapToLong(f -> f.file().getRowCount()).sum(),
+            failure.toString().lines().findFirst().orElse(""),
+            half,
+            manifests.size() - half);
+        return load(manifests.subList(0, half)) && load(manifests.subList(half, manifests.size()));
+      }
       if (!notItsFault && ++ownFailures >= maxAttempts) {
         if (manifests.size() > 1) {
           LOG.warn(

@@ -243,6 +243,19 @@ public final class DuckDbWarehouse implements Warehouse {
         ((DuckDBConnection) connection).duplicate(), s3, bucket, stagingDir, checkpointRows);
   }
 
+  /**
+   * DuckDB fails a transaction whose data does not fit {@code memory_limit} (it does not spill).
+   */
+  @Override
+  public boolean isOutOfMemory(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException && String.valueOf(t.getMessage()).contains("Out of Memory")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Checkpoints once {@code duckdb.checkpoint.rows} rows were copied since the last one. */
   @Override
   public Optional<Duration> afterCommit(long rowsCopied) {

@@ -79,6 +79,14 @@ public interface Warehouse extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Whether the failure is the warehouse running out of memory for the batch: a smaller batch may
+   * fit where the same one fails every time.
+   */
+  default boolean isOutOfMemory(Throwable failure) {
+    return false;
+  }
+
   /** Removes what {@link #stage} left behind. */
   void release(Staged staged) throws IOException;
 

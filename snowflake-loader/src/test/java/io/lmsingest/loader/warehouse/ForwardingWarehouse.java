@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A warehouse that hands every call to another; a test overrides the one it wants to change (a
@@ -57,6 +59,16 @@ public abstract class ForwardingWarehouse implements Warehouse {
   @Override
   public List<String> afterBatch(String batchId) {
     return delegate.afterBatch(batchId);
+  }
+
+  @Override
+  public Optional<Duration> afterCommit(long rowsCopied) {
+    return delegate.afterCommit(rowsCopied);
+  }
+
+  @Override
+  public boolean isOutOfMemory(Throwable failure) {
+    return delegate.isOutOfMemory(failure);
   }
 
   @Override

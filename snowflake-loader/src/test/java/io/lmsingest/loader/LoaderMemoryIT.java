@@ -1,0 +1,114 @@
+package io.lmsingest.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lmsingest.kit.runtime.Backoff;
+import io.lmsingest.loader.batch.BatchLoader;
+import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.batch.LoadAttempts;
+import io.lmsingest.loader.manifest.MicroBatch;
+import io.lmsingest.loader.warehouse.DuckDbSettings;
+import io.lmsingest.loader.warehouse.DuckDbWarehouse;
+import io.lmsingest.loader.warehouse.GroundTruthCheck;
+import io.lmsingest.loader.warehouse.Migrations;
+import io.lmsingest.schemas.BronzeManifest;
+import io.lmsingest.schemas.LearnerActivity;
+import io.lmsingest.simulator.timeline.ActivityTimeline;
+import io.lmsingest.simulator.truth.GroundTruth;
+import io.lmsingest.testkit.IntegrationTest;
+import io.lmsingest.testkit.S3Fixture;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A batch the embedded warehouse has no memory for (DuckDB does not spill a transaction's rows)
+ * fails the same way every time: it is split in halves at once, down to what fits, and the
+ * warehouse ends exact with nothing set aside.
+ */
+@IntegrationTest
+class LoaderMemoryIT {
+  /** Small enough that sixteen manifests of 5,000 rows do not fit, large enough for one. */
+  static final String MEMORY_LIMIT = "32MB";
+
+  @Test
+  void aBatchTooLargeForTheWarehousesMemoryIsSplitUntilItFits(S3Fixture s3, @TempDir Path dir)
+      throws Exception {
+    String bucket = s3.newBucket();
+    ActivityTimeline timeline = BronzeFixture.timeline(63);
+    int records = 80_000;
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            records,
+            1,
+            5_000,
+            new long[1],
+            LearnerActivity.getClassSchema());
+    assertThat(manifests).hasSize(16);
+    List<Integer> committedManifests = new CopyOnWriteArrayList<>();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    List<String> failedBatches = new CopyOnWriteArrayList<>();
+    List<String> quarantined = new CopyOnWriteArrayList<>();
+    try (DuckDbWarehouse warehouse =
+        new DuckDbWarehouse(
+            dir.resolve("warehouse.duckdb"),
+            new DuckDbSettings(MEMORY_LIMIT, 1, "256MB", 0, dir.resolve("spill")),
+            s3.client(),
+            bucket,
+            dir.resolve("staging"))) {
+      Migrations.apply(warehouse.connection(), warehouse.dialect());
+      LoadAttempts attempts =
+          new LoadAttempts(
+              new BatchLoader(warehouse, Clock.systemUTC()),
+              5,
+              new Backoff(Duration.ofMillis(1), Duration.ofMillis(10)),
+              LoadAttempts::isSurroundings,
+              () -> false,
+              new LoadAttempts.Listener() {
+                @Override
+                public void loaded(BatchResult result) {
+                  committedManifests.add(result.files());
+                }
+
+                @Override
+                public void failed(
+                    MicroBatch batch, Exception failure, int attempt, boolean surroundings) {
+                  failures.add(batch.files().size() + " files: " + failure.getMessage());
+                  failedBatches.add(batch.id());
+                }
+
+                @Override
+                public void quarantined(MicroBatch batch, Exception failure, int attempts) {
+                  quarantined.add(batch.id());
+                }
+              });
+
+      assertThat(attempts.load(manifests)).isTrue();
+
+      assertThat(failures).isNotEmpty().allSatisfy(f -> assertThat(f).contains("Out of Memory"));
+      assertThat(failures.get(0)).startsWith("16 files: ");
+      assertThat(quarantined).isEmpty();
+      assertThat(committedManifests).allSatisfy(n -> assertThat(n).isLessThan(16));
+      assertThat(committedManifests.stream().mapToInt(Integer::intValue).sum()).isEqualTo(16);
+      // A batch that does not fit is split after one failed attempt, never tried again as it is.
+      assertThat(failedBatches).doesNotHaveDuplicates();
+      Path truth = dir.resolve("truth.parquet");
+      GroundTruth.write(timeline, records, truth);
+      try (Statement st = warehouse.connection().createStatement()) {
+        st.execute("SET memory_limit = '512MB'"); // the check's own join, not the loader's
+      }
+      GroundTruthCheck.Result result = GroundTruthCheck.compare(warehouse.connection(), truth);
+      assertThat(result.exact()).as("%s", result).isTrue();
+    }
+  }
+}
