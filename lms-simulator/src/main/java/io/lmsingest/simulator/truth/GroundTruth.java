@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongPredicate;
 import org.apache.avro.specific.SpecificData;
 import org.apache.parquet.avro.AvroParquetWriter;
@@ -56,8 +58,8 @@ public final class GroundTruth {
   /**
    * As above, where the deletes at the slots {@code minimal} selects were served as minimal
    * payloads (id, updated_at, is_deleted only): such an activity's row keeps the columns of its
-   * newest earlier version, with the delete's updated_at and is_deleted. Memory: 8 bytes per
-   * change.
+   * newest earlier version, with the delete's updated_at and is_deleted. Memory: 4 bytes per
+   * change, plus an entry per activity whose newest change is a minimal delete.
    */
   public static Summary write(
       ActivityTimeline timeline, long horizon, Path target, LongPredicate minimal)
@@ -86,8 +88,10 @@ public final class GroundTruth {
     // -1 where slot a created no activity.
     int[] latest = new int[n];
     Arrays.fill(latest, -1);
-    // The newest change of each activity that carried all its columns (not a minimal delete).
-    int[] latestFull = new int[n];
+    // For an activity whose newest change is a minimal delete: its newest change that carried all
+    // its columns (offset from a). Few activities, so a map rather than a second int per change
+    // (two arrays of 20M changes did not fit the simulator's heap).
+    Map<Integer, Integer> fullBeforeMinimal = new HashMap<>();
     Files.createDirectories(target.toAbsolutePath().getParent());
     long rejectedCount = 0;
     Path rejectedCsv = rejectedList(target);
@@ -112,11 +116,17 @@ public final class GroundTruth {
         continue; // in the DLQ, never in the warehouse
       }
       ActivityTimeline.Change change = timeline.changeAt(slot);
-      long activity = change.activitySlot();
-      latest[(int) activity] = (int) (slot - activity);
-      if (change.kind() != ActivityTimeline.Change.Kind.DELETE || !minimal.test(slot)) {
-        latestFull[(int) activity] = (int) (slot - activity);
+      int activity = (int) change.activitySlot();
+      if (change.kind() == ActivityTimeline.Change.Kind.DELETE && minimal.test(slot)) {
+        if (!fullBeforeMinimal.containsKey(activity)) {
+          // The newest change so far carried all columns (or, if every one was rejected, the
+          // creation's columns stand in).
+          fullBeforeMinimal.put(activity, Math.max(latest[activity], 0));
+        }
+      } else {
+        fullBeforeMinimal.remove(activity);
       }
+      latest[activity] = slot - activity;
     }
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     Files.deleteIfExists(partial);
@@ -127,6 +137,8 @@ public final class GroundTruth {
             .withSchema(LearnerActivity.getClassSchema())
             .withDataModel(SpecificData.getForSchema(LearnerActivity.getClassSchema()))
             .withCompressionCodec(CompressionCodecName.ZSTD)
+            // Parquet buffers a row group in memory: 128MB by default, half the simulator's heap.
+            .withRowGroupSize(16L << 20)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .build()) {
       for (int a = 0; a < n; a++) {
@@ -134,9 +146,10 @@ public final class GroundTruth {
           continue;
         }
         LearnerActivity record = timeline.recordAt((long) a + latest[a]);
-        if (latestFull[a] != latest[a]) {
+        Integer full = fullBeforeMinimal.get(a);
+        if (full != null) {
           record =
-              LearnerActivity.newBuilder(timeline.recordAt((long) a + latestFull[a]))
+              LearnerActivity.newBuilder(timeline.recordAt((long) a + full))
                   .setUpdatedAt(record.getUpdatedAt())
                   .setIsDeleted(true)
                   .build();
