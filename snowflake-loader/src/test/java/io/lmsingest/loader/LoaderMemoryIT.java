@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A batch the embedded warehouse has no memory for (DuckDB does not spill a transaction's rows)
- * fails the same way every time: it is split in halves at once, down to what fits, and the
- * warehouse ends exact with nothing set aside.
+ * fails the same way every time: it is split in halves at once, down to what fits; later batches
+ * start from the size that fit instead of failing once each; the warehouse ends exact with nothing
+ * set aside.
  */
 @IntegrationTest
 class LoaderMemoryIT {
@@ -41,7 +42,7 @@ class LoaderMemoryIT {
       throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(63);
-    int records = 80_000;
+    int records = 160_000;
     List<BronzeManifest> manifests =
         BronzeFixture.write(
             s3,
@@ -54,7 +55,7 @@ class LoaderMemoryIT {
             5_000,
             new long[1],
             LearnerActivity.getClassSchema());
-    assertThat(manifests).hasSize(16);
+    assertThat(manifests).hasSize(32);
     List<Integer> committedManifests = new CopyOnWriteArrayList<>();
     List<String> failures = new CopyOnWriteArrayList<>();
     List<String> failedBatches = new CopyOnWriteArrayList<>();
@@ -93,15 +94,26 @@ class LoaderMemoryIT {
                 }
               });
 
-      assertThat(attempts.load(manifests)).isTrue();
+      assertThat(attempts.load(manifests.subList(0, 16))).isTrue();
+      List<String> firstFailures = List.copyOf(failures);
 
-      assertThat(failures).isNotEmpty().allSatisfy(f -> assertThat(f).contains("Out of Memory"));
-      assertThat(failures.get(0)).startsWith("16 files: ");
+      assertThat(firstFailures)
+          .isNotEmpty()
+          .allSatisfy(f -> assertThat(f).contains("Out of Memory"));
+      assertThat(firstFailures.get(0)).startsWith("16 files: ");
       assertThat(quarantined).isEmpty();
       assertThat(committedManifests).allSatisfy(n -> assertThat(n).isLessThan(16));
       assertThat(committedManifests.stream().mapToInt(Integer::intValue).sum()).isEqualTo(16);
+      committedManifests.clear();
       // A batch that does not fit is split after one failed attempt, never tried again as it is.
       assertThat(failedBatches).doesNotHaveDuplicates();
+
+      // The next 16 start at the size that fit, not at 16 again.
+      failures.clear();
+      assertThat(attempts.load(manifests.subList(16, 32))).isTrue();
+      assertThat(failures).noneSatisfy(f -> assertThat(f).startsWith("16 files: "));
+      assertThat(failures).hasSizeLessThan(firstFailures.size());
+      assertThat(quarantined).isEmpty();
       Path truth = dir.resolve("truth.parquet");
       GroundTruth.write(timeline, records, truth);
       try (Statement st = warehouse.connection().createStatement()) {

@@ -23,11 +23,12 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * behind it. A failure of the surroundings (the warehouse or S3 unreachable, another loader's lock)
  * is retried for as long as it lasts. A batch of several manifests that the warehouse has no memory
  * for is split in two halves at once, each loaded the same way: the same batch would fail the same
- * way again. Another failure of the batch itself (a file DuckDB cannot read, rows that do not match
- * the manifest) is retried {@code maxAttempts} times; then the batch is loaded manifest by
- * manifest, and one that still fails is quarantined: its files are recorded in {@code
- * load_quarantined_files} with the reason (not in the ledger, so a reconcile or replay loads them
- * once fixed) and the loader goes on.
+ * way again; later batches start at the size that fit and grow by one manifest per success. Another
+ * failure of the batch itself (a file DuckDB cannot read, rows that do not match the manifest) is
+ * retried {@code maxAttempts} times; then the batch is loaded manifest by manifest, and one that
+ * still fails is quarantined: its files are recorded in {@code load_quarantined_files} with the
+ * reason (not in the ledger, so a reconcile or replay loads them once fixed) and the loader goes
+ * on.
  */
 public final class LoadAttempts {
   private static final Logger LOG = LoggerFactory.getLogger(LoadAttempts.class);
@@ -47,6 +48,13 @@ public final class LoadAttempts {
   private final Predicate<Exception> surroundings;
   private final BooleanSupplier stopping;
   private final Listener listener;
+
+  /**
+   * Most manifests one batch may hold: halved when a batch did not fit the warehouse's memory, one
+   * more after each batch that loads (additive increase, multiplicative decrease), so a backlog
+   * does not fail once per batch at a size known not to fit.
+   */
+  private int fitting = Integer.MAX_VALUE;
 
   /**
    * @param surroundings true for a failure that is not the batch's fault (retried without limit);
@@ -75,6 +83,18 @@ public final class LoadAttempts {
    * stopping first: then what is not committed is loaded on the next start.
    */
   public boolean load(List<BronzeManifest> manifests) {
+    // At most `fitting` manifests at a time, re-read per chunk: a split inside one lowers it.
+    for (int from = 0; from < manifests.size(); ) {
+      int to = (int) Math.min(manifests.size(), (long) from + fitting);
+      if (!loadAsOne(manifests.subList(from, to))) {
+        return false;
+      }
+      from = to;
+    }
+    return true;
+  }
+
+  private boolean loadAsOne(List<BronzeManifest> manifests) {
     MicroBatch batch = MicroBatch.of(manifests);
     int ownFailures = 0;
     for (int attempt = 1;
@@ -83,6 +103,9 @@ public final class LoadAttempts {
       Exception failure;
       try {
         listener.loaded(loader.load(batch, false));
+        if (fitting < Integer.MAX_VALUE) {
+          fitting++; // probe upwards again: the memory a batch needs changes as the table grows
+        }
         return true;
       } catch (SQLException | IOException | RuntimeException e) {
         failure = e;
@@ -91,6 +114,7 @@ public final class LoadAttempts {
       listener.failed(batch, failure, attempt, notItsFault);
       if (!notItsFault && manifests.size() > 1 && loader.outOfMemory(failure)) {
         int half = manifests.size() / 2;
+        fitting = half;
         LOG.warn(
             "loader batch {} of {} manifests ({} rows) does not fit the warehouse's memory ({});"
                 + " loading it as two batches of {} and {} manifests",
