@@ -11,6 +11,7 @@ import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.batch.BatchResult;
+import io.lmsingest.loader.batch.LoadAttempts;
 import io.lmsingest.loader.check.CheckReport;
 import io.lmsingest.loader.check.SnowflakeCheck;
 import io.lmsingest.loader.manifest.MicroBatch;
@@ -131,7 +132,10 @@ public final class LoaderApp {
 
   /**
    * Re-loads from the manifests in S3 (no Kafka, no API): rebuilds a lost warehouse, or with {@code
-   * force} loads files again although the ledger has them. Returns the batches' results.
+   * force} loads files again although the ledger has them. Returns the batches' results. Batches go
+   * through the service's {@link LoadAttempts}: an unreachable S3 or warehouse is waited for, a
+   * batch too large for the warehouse's memory is split, and a file that never loads is set aside
+   * in load_quarantined_files while the rest loads; then the replay fails naming it.
    */
   public static List<BatchResult> replay(LoaderConfig config, Optional<Instant> from, boolean force)
       throws Exception {
@@ -144,8 +148,33 @@ public final class LoaderApp {
           force ? " (forced: files in the ledger are loaded again)" : "",
           config.getString(LoaderConfig.BUCKET),
           config.getString(LoaderConfig.MANIFEST_PREFIX));
-      BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
       List<BatchResult> results = new ArrayList<>();
+      List<String> setAside = new ArrayList<>();
+      LoadAttempts attempts =
+          new LoadAttempts(
+              new BatchLoader(warehouse, Clock.systemUTC()),
+              config.getInt(LoaderConfig.MAX_ATTEMPTS),
+              LoadAttempts.BACKOFF,
+              LoadAttempts.surroundingsOf(warehouse),
+              () -> false,
+              force,
+              new LoadAttempts.Listener() {
+                @Override
+                public void loaded(BatchResult result) {
+                  results.add(result);
+                }
+
+                @Override
+                public void failed(
+                    MicroBatch batch, Exception failure, int attempt, boolean surroundings) {
+                  // LoadAttempts logs each failure with what happens next.
+                }
+
+                @Override
+                public void quarantined(MicroBatch batch, Exception failure, int attempts) {
+                  setAside.addAll(batch.keys());
+                }
+              });
       config
           .coalescer()
           .coalesce(
@@ -154,7 +183,15 @@ public final class LoaderApp {
                   config.getString(LoaderConfig.BUCKET),
                   config.getString(LoaderConfig.MANIFEST_PREFIX),
                   from),
-              batch -> results.add(loader.load(MicroBatch.of(batch), force)));
+              attempts::load);
+      if (!setAside.isEmpty()) {
+        throw new IllegalStateException(
+            "replay loader: "
+                + setAside.size()
+                + " Bronze file(s) never loaded and were set aside in load_quarantined_files"
+                + " (reason there); everything else is loaded. First: "
+                + setAside.get(0));
+      }
       LOG.info(
           "replay loader: {} batches, {} files loaded",
           results.size(),

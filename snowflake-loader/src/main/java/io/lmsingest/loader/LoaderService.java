@@ -3,7 +3,6 @@ package io.lmsingest.loader;
 import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.metrics.ServiceMetrics;
-import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
 import io.lmsingest.loader.batch.BatchLoader;
@@ -66,9 +65,6 @@ final class LoaderService implements Service {
   /** A batch that failed this many times in a row raises an alert. */
   static final int ALERT_AFTER_FAILURES = 5;
 
-  private static final Backoff BACKOFF =
-      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
-
   LoaderService(
       LoaderConfig config,
       S3Client s3,
@@ -92,10 +88,8 @@ final class LoaderService implements Service {
         new LoadAttempts(
             new BatchLoader(warehouse, clock),
             config.getInt(LoaderConfig.MAX_ATTEMPTS),
-            BACKOFF,
-            e ->
-                LoadAttempts.isSurroundings(e)
-                    || (e instanceof SQLException sql && warehouse.isContention(sql)),
+            LoadAttempts.BACKOFF,
+            LoadAttempts.surroundingsOf(warehouse),
             stopping::get,
             new LoadAttempts.Listener() {
               @Override

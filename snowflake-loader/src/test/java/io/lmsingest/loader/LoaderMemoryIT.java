@@ -18,10 +18,14 @@ import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.S3Fixture;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +124,42 @@ class LoaderMemoryIT {
         st.execute("SET memory_limit = '512MB'"); // the check's own join, not the loader's
       }
       GroundTruthCheck.Result result = GroundTruthCheck.compare(warehouse.connection(), truth);
+      assertThat(result.exact()).as("%s", result).isTrue();
+    }
+  }
+
+  /** `replay loader` goes through the same attempts: an oversized batch is split, not fatal. */
+  @Test
+  void aReplayWhoseBatchesDoNotFitTheWarehousesMemorySplitsThemAndEndsExact(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
+    String bucket = s3.newBucket();
+    ActivityTimeline timeline = BronzeFixture.timeline(64);
+    int records = 80_000;
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            timeline,
+            0,
+            records,
+            1,
+            5_000,
+            new long[1],
+            LearnerActivity.getClassSchema());
+    Path database = dir.resolve("warehouse.duckdb");
+    Map<String, String> values = BronzeFixture.loaderConfig(s3, bucket, database, dir);
+    values.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, MEMORY_LIMIT);
+
+    List<BatchResult> results = LoaderApp.replay(new LoaderConfig(values), Optional.empty(), false);
+
+    assertThat(results).hasSizeGreaterThan(1).allSatisfy(r -> assertThat(r.files()).isLessThan(16));
+    assertThat(results.stream().mapToLong(BatchResult::files).sum()).isEqualTo(manifests.size());
+    assertThat(results.stream().mapToLong(BatchResult::rowsCopied).sum()).isEqualTo(records);
+    Path truth = dir.resolve("truth.parquet");
+    GroundTruth.write(timeline, records, truth);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database)) {
+      GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
       assertThat(result.exact()).as("%s", result).isTrue();
     }
   }

@@ -3,12 +3,14 @@ package io.lmsingest.loader.batch;
 import io.lmsingest.kit.runtime.Backoff;
 import io.lmsingest.loader.manifest.MicroBatch;
 import io.lmsingest.loader.warehouse.UnloadableFileException;
+import io.lmsingest.loader.warehouse.Warehouse;
 import io.lmsingest.schemas.BronzeManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -33,6 +35,17 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 public final class LoadAttempts {
   private static final Logger LOG = LoggerFactory.getLogger(LoadAttempts.class);
 
+  /** Between attempts of a batch: the service's and a replay's. */
+  public static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+
+  /**
+   * {@link #isSurroundings}, or another session holding the warehouse's load lock for longer than
+   * the batch waits for it.
+   */
+  public static Predicate<Exception> surroundingsOf(Warehouse warehouse) {
+    return e -> isSurroundings(e) || (e instanceof SQLException sql && warehouse.isContention(sql));
+  }
+
   /** What happens to batches, for metrics and alerts. */
   public interface Listener {
     void loaded(BatchResult result);
@@ -47,6 +60,7 @@ public final class LoadAttempts {
   private final Backoff backoff;
   private final Predicate<Exception> surroundings;
   private final BooleanSupplier stopping;
+  private final boolean force;
   private final Listener listener;
 
   /**
@@ -67,6 +81,20 @@ public final class LoadAttempts {
       Predicate<Exception> surroundings,
       BooleanSupplier stopping,
       Listener listener) {
+    this(loader, maxAttempts, backoff, surroundings, stopping, false, listener);
+  }
+
+  /**
+   * @param force load files again although the ledger has them (a forced replay)
+   */
+  public LoadAttempts(
+      BatchLoader loader,
+      int maxAttempts,
+      Backoff backoff,
+      Predicate<Exception> surroundings,
+      BooleanSupplier stopping,
+      boolean force,
+      Listener listener) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1");
     }
@@ -75,6 +103,7 @@ public final class LoadAttempts {
     this.backoff = backoff;
     this.surroundings = surroundings;
     this.stopping = stopping;
+    this.force = force;
     this.listener = listener;
   }
 
@@ -102,7 +131,7 @@ public final class LoadAttempts {
         attempt++) {
       Exception failure;
       try {
-        listener.loaded(loader.load(batch, false));
+        listener.loaded(loader.load(batch, force));
         if (fitting < Integer.MAX_VALUE) {
           fitting++; // probe upwards again: the memory a batch needs changes as the table grows
         }
