@@ -149,6 +149,12 @@ class DuckDbLoaderIT {
       // 5,000 rows a batch against 12,000: the third batch crosses it, then the count starts anew.
       assertThat(checkpointed).containsExactly(false, false, true, false);
       assertThat(walHoldsChanges).containsExactly(true, true, false, true);
+      // The object keys' dt= folders are not data: no column comes from them.
+      assertThat(
+              count(
+                  warehouse.connection(),
+                  "SELECT COUNT(*) FROM information_schema.columns WHERE column_name = 'dt'"))
+          .isZero();
     }
   }
 

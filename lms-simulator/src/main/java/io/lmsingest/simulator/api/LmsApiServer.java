@@ -385,7 +385,8 @@ public final class LmsApiServer implements AutoCloseable {
         json.writeNullField("next");
       }
       json.writeEndObject();
-      json.close();
+      // Counted before the body is closed: once the client has the whole page, servedSlots() and
+      // the counters already include it (a test asked right after a read saw the old values).
       if (faults.late() > 0) {
         for (long slot : slots) {
           lateNotServed.remove(slot);
@@ -395,8 +396,10 @@ public final class LmsApiServer implements AutoCloseable {
       servedSlots.accumulateAndGet(end, Math::max);
       increment("pages");
       add("records", slots.length);
+      json.close();
     } catch (IOException e) {
-      // The client went away mid-page; nothing to answer, and the page does not count as served.
+      // The client went away mid-page: nothing to answer (a page cut off before its end was not
+      // counted; one lost in the final flush was, and the client reads it again).
       LOG.debug("response aborted: {}", e.toString());
     }
   }

@@ -183,7 +183,8 @@ public final class DuckDbWarehouse implements Warehouse {
         + staged.locations().stream()
             .map(l -> "'" + l.replace("'", "''") + "'")
             .collect(Collectors.joining(", "))
-        + "], filename = true, union_by_name = true)";
+        // Bronze keys hold dt=YYYY-MM-DD: DuckDB would read it as a column of every file.
+        + "], filename = true, union_by_name = true, hive_partitioning = false)";
   }
 
   @Override
