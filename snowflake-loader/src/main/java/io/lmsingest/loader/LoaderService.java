@@ -91,6 +91,7 @@ final class LoaderService implements Service {
             LoadAttempts.BACKOFF,
             LoadAttempts.surroundingsOf(warehouse),
             stopping::get,
+            false,
             new LoadAttempts.Listener() {
               @Override
               public void loaded(BatchResult result) {

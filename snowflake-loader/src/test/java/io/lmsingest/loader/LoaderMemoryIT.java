@@ -47,18 +47,7 @@ class LoaderMemoryIT {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(63);
     int records = 160_000;
-    List<BronzeManifest> manifests =
-        BronzeFixture.write(
-            s3,
-            bucket,
-            dir.resolve("bronze"),
-            timeline,
-            0,
-            records,
-            1,
-            5_000,
-            new long[1],
-            LearnerActivity.getClassSchema());
+    List<BronzeManifest> manifests = manifestsOf5000Rows(s3, bucket, dir, timeline, records);
     assertThat(manifests).hasSize(32);
     List<Integer> committedManifests = new CopyOnWriteArrayList<>();
     List<String> failures = new CopyOnWriteArrayList<>();
@@ -79,6 +68,7 @@ class LoaderMemoryIT {
               new Backoff(Duration.ofMillis(1), Duration.ofMillis(10)),
               LoadAttempts::isSurroundings,
               () -> false,
+              false,
               new LoadAttempts.Listener() {
                 @Override
                 public void loaded(BatchResult result) {
@@ -135,18 +125,7 @@ class LoaderMemoryIT {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(64);
     int records = 80_000;
-    List<BronzeManifest> manifests =
-        BronzeFixture.write(
-            s3,
-            bucket,
-            dir.resolve("bronze"),
-            timeline,
-            0,
-            records,
-            1,
-            5_000,
-            new long[1],
-            LearnerActivity.getClassSchema());
+    List<BronzeManifest> manifests = manifestsOf5000Rows(s3, bucket, dir, timeline, records);
     Path database = dir.resolve("warehouse.duckdb");
     Map<String, String> values = BronzeFixture.loaderConfig(s3, bucket, database, dir);
     values.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, MEMORY_LIMIT);
@@ -162,5 +141,22 @@ class LoaderMemoryIT {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
       assertThat(result.exact()).as("%s", result).isTrue();
     }
+  }
+
+  /** Changes [0, records) of the timeline as Bronze files of 5,000 rows, one manifest each. */
+  private static List<BronzeManifest> manifestsOf5000Rows(
+      S3Fixture s3, String bucket, Path dir, ActivityTimeline timeline, int records)
+      throws Exception {
+    return BronzeFixture.write(
+        s3,
+        bucket,
+        dir.resolve("bronze"),
+        timeline,
+        0,
+        records,
+        1,
+        5_000,
+        new long[1],
+        LearnerActivity.getClassSchema());
   }
 }

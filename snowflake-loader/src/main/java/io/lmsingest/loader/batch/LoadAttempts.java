@@ -73,18 +73,6 @@ public final class LoadAttempts {
   /**
    * @param surroundings true for a failure that is not the batch's fault (retried without limit);
    *     {@link #isSurroundings} is the usual answer
-   */
-  public LoadAttempts(
-      BatchLoader loader,
-      int maxAttempts,
-      Backoff backoff,
-      Predicate<Exception> surroundings,
-      BooleanSupplier stopping,
-      Listener listener) {
-    this(loader, maxAttempts, backoff, surroundings, stopping, false, listener);
-  }
-
-  /**
    * @param force load files again although the ledger has them (a forced replay)
    */
   public LoadAttempts(
@@ -149,7 +137,7 @@ public final class LoadAttempts {
                 + " loading it as two batches of {} and {} manifests",
             batch.id(),
             manifests.size(),
-            batch.files().stream().mapToLong(f -> f.file().getRowCount()).sum(),
+            batch.rows(),
             failure.toString().lines().findFirst().orElse(""),
             half,
             manifests.size() - half);
