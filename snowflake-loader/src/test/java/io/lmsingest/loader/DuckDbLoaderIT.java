@@ -19,6 +19,7 @@ import io.lmsingest.testkit.S3Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -26,6 +27,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +160,63 @@ class DuckDbLoaderIT {
                   warehouse.connection(),
                   "SELECT COUNT(*) FROM information_schema.columns WHERE column_name = 'dt'"))
           .isZero();
+    }
+  }
+
+  /**
+   * DuckDB can keep an out-of-memory rollback's update of the load-lock row, so that every later
+   * batch meets a "conflict" although the loader's is the only session (seen at 20M changes). A
+   * transaction left open on the load-lock row by a connection the warehouse does not know of
+   * stands in for it: the loader's only session is closed and the database opened again, and the
+   * batch loads once the row is free.
+   */
+  @Test
+  void aConflictWithNoOtherSessionOpenRenewsTheSessionAndTheBatchLoads(
+      S3Fixture s3, @TempDir Path dir) throws Exception {
+    String bucket = s3.newBucket();
+    List<BronzeManifest> manifests =
+        BronzeFixture.write(
+            s3,
+            bucket,
+            dir.resolve("bronze"),
+            BronzeFixture.timeline(65),
+            0,
+            5_000,
+            1,
+            5_000,
+            new long[1],
+            LearnerActivity.getClassSchema());
+    ExecutorService loaderThread = Executors.newSingleThreadExecutor();
+    try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir);
+        Connection stuck =
+            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("warehouse.duckdb"))) {
+      Connection before = warehouse.connection();
+      stuck.setAutoCommit(false);
+      try (Statement st = stuck.createStatement()) {
+        assertThat(st.executeUpdate("UPDATE load_lock SET holder = 'nobody'")).isEqualTo(1);
+      }
+      Future<BatchResult> load =
+          loaderThread.submit(
+              () ->
+                  new BatchLoader(warehouse, Clock.systemUTC())
+                      .load(MicroBatch.of(manifests), false));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (warehouse.renewals() == 0 && System.nanoTime() < deadline && !load.isDone()) {
+        Thread.sleep(10);
+      }
+      assertThat(warehouse.renewals()).as("session renewed after a conflict").isPositive();
+      stuck.rollback();
+
+      assertThat(load.get(2, TimeUnit.MINUTES).rowsCopied()).isEqualTo(5_000);
+      assertThat(warehouse.connection()).isNotSameAs(before);
+      assertThat(count(warehouse.connection(), "SELECT COUNT(*) FROM analytics_ready"))
+          .isEqualTo(
+              count(
+                  warehouse.connection(),
+                  "SELECT COUNT(DISTINCT activity_id) FROM raw_learner_activity"))
+          .isPositive();
+    } finally {
+      loaderThread.shutdownNow();
     }
   }
 

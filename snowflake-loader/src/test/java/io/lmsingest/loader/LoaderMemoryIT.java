@@ -95,6 +95,9 @@ class LoaderMemoryIT {
           .isNotEmpty()
           .allSatisfy(f -> assertThat(f).contains("Out of Memory"));
       assertThat(firstFailures.get(0)).startsWith("16 files: ");
+      assertThat(warehouse.renewals())
+          .as("a fresh session after each out-of-memory rollback")
+          .isEqualTo(firstFailures.size());
       assertThat(quarantined).isEmpty();
       assertThat(committedManifests).allSatisfy(n -> assertThat(n).isLessThan(16));
       assertThat(committedManifests.stream().mapToInt(Integer::intValue).sum()).isEqualTo(16);

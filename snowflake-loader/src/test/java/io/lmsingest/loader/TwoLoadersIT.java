@@ -102,6 +102,9 @@ class TwoLoadersIT {
               "raced (a: %d files, b: %d files, %d lock conflicts)",
               filesByA, filesByB, contentions.get())
           .isTrue();
+      assertThat(first.renewals() + second.renewals())
+          .as("with another session open a conflict is the other loader's lock: no renewal")
+          .isZero();
       assertThat(count(c, "SELECT COUNT(*) FROM raw_learner_activity"))
           .as("RAW holds each file's rows once")
           .isEqualTo(RECORDS);

@@ -285,10 +285,15 @@ public final class BatchLoader {
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
+          c.setAutoCommit(true);
         } catch (SQLException rollbackFailure) {
           e.addSuppressed(rollbackFailure);
         }
-        c.setAutoCommit(true);
+        try {
+          warehouse.rolledBack(e);
+        } catch (SQLException | IOException | RuntimeException renewFailure) {
+          e.addSuppressed(renewFailure);
+        }
         throw e;
       }
     } finally {

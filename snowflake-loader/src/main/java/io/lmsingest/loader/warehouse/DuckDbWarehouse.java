@@ -4,6 +4,7 @@ import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.loader.manifest.MicroBatch;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -41,41 +43,68 @@ public final class DuckDbWarehouse implements Warehouse {
 
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
-  private final Connection connection;
+  private final Path database;
+  private final DuckDbSettings settings;
+
+  /** Sessions open on this database in this process: this one and its {@link #anotherSession}s. */
+  private final AtomicInteger sessions;
+
+  private Connection connection;
   private final S3Client s3;
   private final String bucket;
   private final Path stagingDir;
   private final long checkpointRows;
   private long rowsSinceCheckpoint;
+  private long renewals;
+  private boolean reopenPending;
 
   public DuckDbWarehouse(
       Path database, DuckDbSettings settings, S3Client s3, String bucket, Path stagingDir)
       throws SQLException, IOException {
-    this(open(database), s3, bucket, stagingDir, settings.checkpointRows());
+    this(
+        database, settings, open(database, settings), new AtomicInteger(1), s3, bucket, stagingDir);
+  }
+
+  private static Connection open(Path database, DuckDbSettings settings)
+      throws SQLException, IOException {
+    Files.createDirectories(database.toAbsolutePath().getParent());
+    Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
     try (Statement st = connection.createStatement()) {
       for (String set : settings.statements()) {
         st.execute(set);
       }
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
     }
-  }
-
-  private static Connection open(Path database) throws SQLException, IOException {
-    Files.createDirectories(database.toAbsolutePath().getParent());
-    return DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
+    return connection;
   }
 
   private DuckDbWarehouse(
-      Connection connection, S3Client s3, String bucket, Path stagingDir, long checkpointRows)
+      Path database,
+      DuckDbSettings settings,
+      Connection connection,
+      AtomicInteger sessions,
+      S3Client s3,
+      String bucket,
+      Path stagingDir)
       throws SQLException {
-    this.connection = connection;
-    this.checkpointRows = checkpointRows;
+    this.database = database;
+    this.settings = settings;
+    this.sessions = sessions;
+    this.connection = utc(connection);
+    this.checkpointRows = settings.checkpointRows();
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.stagingDir = stagingDir;
+  }
+
+  private static Connection utc(Connection connection) throws SQLException {
     try (Statement st = connection.createStatement()) {
       // TIMESTAMP columns hold UTC; Parquet's UTC-adjusted times convert with no offset.
       st.execute("SET TimeZone = 'UTC'");
     }
-    this.s3 = s3;
-    this.bucket = bucket;
-    this.stagingDir = stagingDir;
+    return connection;
   }
 
   @Override
@@ -83,8 +112,22 @@ public final class DuckDbWarehouse implements Warehouse {
     return "duckdb";
   }
 
+  /**
+   * The session; opens the database again first if {@link #rolledBack} closed it and could not
+   * reopen it (then an {@link UncheckedIOException}: the surroundings, retried, never the batch's
+   * fault).
+   */
   @Override
   public Connection connection() {
+    if (reopenPending) {
+      try {
+        connection = utc(open(database, settings));
+        reopenPending = false;
+      } catch (SQLException | IOException e) {
+        throw new UncheckedIOException(
+            new IOException("warehouse " + database + " could not be opened again: " + e, e));
+      }
+    }
     return connection;
   }
 
@@ -240,8 +283,51 @@ public final class DuckDbWarehouse implements Warehouse {
    * warehouse.
    */
   public DuckDbWarehouse anotherSession(Path stagingDir) throws SQLException {
-    return new DuckDbWarehouse(
-        ((DuckDBConnection) connection).duplicate(), s3, bucket, stagingDir, checkpointRows);
+    DuckDbWarehouse another =
+        new DuckDbWarehouse(
+            database,
+            settings,
+            ((DuckDBConnection) connection).duplicate(),
+            sessions,
+            s3,
+            bucket,
+            stagingDir);
+    sessions.incrementAndGet();
+    return another;
+  }
+
+  /**
+   * After an out-of-memory rollback DuckDB (1.5) can keep the rolled-back update of the load-lock
+   * row: every later transaction then fails with "Conflict on tuple deletion" although no other
+   * session exists, and the loader would wait for a lock nobody holds. So after running out of
+   * memory, or after a conflict while this is the only session on the database, the session is
+   * closed and the database opened again (the only session closing shuts the database down; its
+   * committed data is in the file and the write-ahead log). With other sessions open a conflict is
+   * another loader's lock, and the database stays open either way.
+   */
+  @Override
+  public void rolledBack(Exception failure) throws SQLException {
+    boolean outOfMemory = isOutOfMemory(failure);
+    boolean alone = sessions.get() == 1;
+    if (!alone || !(outOfMemory || (failure instanceof SQLException sql && isContention(sql)))) {
+      return;
+    }
+    long started = System.nanoTime();
+    connection.close();
+    reopenPending = true;
+    connection(); // throws UncheckedIOException if the database does not open again
+    renewals++;
+    LOG.warn(
+        "warehouse session renewed after {} with no other session open: closed and reopened {} in"
+            + " {} ms",
+        outOfMemory ? "running out of memory" : "a conflict",
+        database,
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** How many times {@link #rolledBack} opened the database again. */
+  public long renewals() {
+    return renewals;
   }
 
   /**
@@ -298,6 +384,10 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void close() throws SQLException {
+    reopenPending = false;
+    if (!connection.isClosed()) {
+      sessions.decrementAndGet();
+    }
     connection.close();
   }
 }

@@ -87,6 +87,13 @@ public interface Warehouse extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Called after a batch transaction was rolled back because of {@code failure}, before anything
+   * else runs on {@link #connection()}: a dialect may start a fresh session where the old one can
+   * no longer be trusted. The caller takes {@link #connection()} again afterwards.
+   */
+  default void rolledBack(Exception failure) throws SQLException, IOException {}
+
   /** Removes what {@link #stage} left behind. */
   void release(Staged staged) throws IOException;
 

@@ -72,6 +72,11 @@ public abstract class ForwardingWarehouse implements Warehouse {
   }
 
   @Override
+  public void rolledBack(Exception failure) throws SQLException, IOException {
+    delegate.rolledBack(failure);
+  }
+
+  @Override
   public String addColumn(String table, Column column) {
     return delegate.addColumn(table, column);
   }
