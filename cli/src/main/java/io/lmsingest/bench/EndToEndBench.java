@@ -43,11 +43,15 @@ public final class EndToEndBench {
   private final Demo demo;
   private final Demo liveDemo;
   private final int liveSeconds;
+  private final int scale;
+  private final Demo scaledDemo;
 
   /**
    * @param demo the backfill of N changes
    * @param liveDemo a live run whose history DIR/stack.properties already fixes
    * @param liveSeconds how long each live-mode run serves changes (0: no live runs)
+   * @param scale after the runs at N, one backfill of {@code scale} × N (1: none)
+   * @param scaledDemo that backfill
    */
   public EndToEndBench(
       PrintWriter out,
@@ -56,7 +60,9 @@ public final class EndToEndBench {
       boolean keep,
       Demo demo,
       Demo liveDemo,
-      int liveSeconds) {
+      int liveSeconds,
+      int scale,
+      Demo scaledDemo) {
     this.out = out;
     this.records = records;
     this.runs = runs;
@@ -64,6 +70,50 @@ public final class EndToEndBench {
     this.demo = demo;
     this.liveDemo = liveDemo;
     this.liveSeconds = liveSeconds;
+    this.scale = scale;
+    this.scaledDemo = scaledDemo;
+  }
+
+  /** One backfill by the demo in a fresh directory, every process sampled from /proc. */
+  private record Backfill(
+      StackLayout layout,
+      int exit,
+      double wall,
+      Map<String, ProcessSampler.Usage> usage,
+      Map<String, StageMeter.Rate> rates,
+      Map<String, long[]> heap) {}
+
+  private Backfill backfill(String label, long changes, Demo backfill) throws Exception {
+    Path root = Files.createTempDirectory("lms-bench-e2e-");
+    StackLayout layout = new StackLayout(root);
+    Properties settings = BenchStats.freePorts();
+    layout.saveSettings(settings);
+    out.printf("%n== %s: %,d changes in %s ==%n", label, changes, root);
+    out.flush();
+    LocalStack view = new LocalStack(layout, settings);
+    PipelineServices services = new PipelineServices(view, layout);
+    StageMeter meter = new StageMeter(services::metricsPort);
+    try (meter;
+        ProcessSampler sampler =
+            new ProcessSampler(
+                process ->
+                    (LocalStack.SERVICES.contains(process)
+                            ? view.running(process)
+                            : services.running(process))
+                        .map(p -> OptionalLong.of(p.pid()))
+                        .orElse(OptionalLong.empty()),
+                EndToEndRun.PROCESSES)) {
+      long started = System.nanoTime();
+      int exit = backfill.run(root, out);
+      double wall = (System.nanoTime() - started) / 1e9;
+      if (exit != 0) {
+        out.printf(
+            "%s: the demo did not drain to the ground truth (exit %d); its data and logs are"
+                + " kept in %s%n",
+            label, exit, root);
+      }
+      return new Backfill(layout, exit, wall, sampler.usage(), meter.rates(), meter.heap());
+    }
   }
 
   public int run() throws Exception {
@@ -73,50 +123,30 @@ public final class EndToEndBench {
     }
     List<EndToEndRun> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
-      Path root = Files.createTempDirectory("lms-bench-e2e-");
-      StackLayout layout = new StackLayout(root);
-      Properties settings = BenchStats.freePorts();
-      layout.saveSettings(settings);
-      out.printf("%n== run %d of %d: %,d changes in %s ==%n", run, runs, records, root);
-      out.flush();
-      int exit;
-      double wall;
-      Map<String, ProcessSampler.Usage> usage;
-      LocalStack view = new LocalStack(layout, settings);
-      PipelineServices services = new PipelineServices(view, layout);
-      StageMeter meter = new StageMeter(services::metricsPort);
-      try (meter;
-          ProcessSampler sampler =
-              new ProcessSampler(
-                  process ->
-                      (LocalStack.SERVICES.contains(process)
-                              ? view.running(process)
-                              : services.running(process))
-                          .map(p -> OptionalLong.of(p.pid()))
-                          .orElse(OptionalLong.empty()),
-                  EndToEndRun.PROCESSES)) {
-        long started = System.nanoTime();
-        exit = demo.run(root, out);
-        wall = (System.nanoTime() - started) / 1e9;
-        usage = sampler.usage();
-      }
-      if (exit != 0) {
-        out.printf(
-            "run %d: the demo did not drain to the ground truth (exit %d); its data and logs are"
-                + " kept in %s%n",
-            run, exit, root);
+      Backfill b = backfill("run " + run + " of " + runs, records, demo);
+      if (b.exit() != 0) {
         return 1;
       }
-      double replay = replay(layout);
+      double replay = replay(b.layout());
       out.println("ceilings on the run's own data ...");
       out.flush();
-      StageCeilings ceilings = StageCeilings.measure(layout, records, out);
+      StageCeilings ceilings = StageCeilings.measure(b.layout(), records, out);
       EndToEndRun result =
-          measure(layout, wall, usage, replay, meter.rates(), meter.heap(), ceilings);
+          measure(b.layout(), b.wall(), b.usage(), replay, b.rates(), b.heap(), ceilings);
       results.add(result);
       print(result, "run " + run);
       if (!keep) {
-        BenchStats.deleteTree(root);
+        BenchStats.deleteTree(b.layout().root());
+      }
+    }
+    Backfill scaled = null;
+    if (scale > 1) {
+      scaled = backfill(scale + " x N", records * scale, scaledDemo);
+      if (scaled.exit() != 0) {
+        return 1;
+      }
+      if (!keep) {
+        BenchStats.deleteTree(scaled.layout().root());
       }
     }
     Map<String, LiveFreshnessBench.Freshness> live =
@@ -125,6 +155,9 @@ public final class EndToEndBench {
             : Map.of();
     out.printf("%n== %d runs: median [min .. max] ==%n", results.size());
     printMedians(results);
+    if (scaled != null) {
+      printScaled(results, scaled);
+    }
     if (!live.isEmpty()) {
       out.printf(
           "%n== live mode, %d s each: API serves a change -> queryable, seconds ==%n", liveSeconds);
@@ -330,6 +363,50 @@ public final class EndToEndBench {
             spread(results, r -> r.usage().get(process).cpuSeconds()));
       }
     }
+  }
+
+  /** Memory at N (median of the runs) next to the one backfill of scale × N: flat or not. */
+  private void printScaled(List<EndToEndRun> results, Backfill scaled) {
+    out.printf(
+        "%n== %,d changes (%d x N), drained exact: %.1f s wall, %,.0f changes/s ==%n",
+        records * scale, scale, scaled.wall(), records * scale / scaled.wall());
+    out.printf(
+        "  %-10s %14s %14s %16s %16s %8s%n",
+        "process",
+        "RSS MB at N",
+        "RSS MB " + scale + "xN",
+        "heap MB* at N",
+        "heap MB* " + scale + "xN",
+        "-Xmx MB");
+    for (String process : EndToEndRun.PROCESSES) {
+      ProcessSampler.Usage u = scaled.usage().get(process);
+      if (u == null || !results.stream().allMatch(r -> r.usage().containsKey(process))) {
+        continue;
+      }
+      long[] heap = scaled.heap().get(process);
+      boolean heapAtN = results.stream().allMatch(r -> r.heap().containsKey(process));
+      out.printf(
+          "  %-10s %14.0f %14d %16s %16s %8s%n",
+          process,
+          BenchStats.median(
+              results.stream()
+                  .map(r -> new double[] {r.usage().get(process).peakRssBytes() / 1048576.0})
+                  .toList(),
+              0),
+          u.peakRssBytes() >> 20,
+          heapAtN
+              ? String.format(
+                  "%.0f",
+                  BenchStats.median(
+                      results.stream()
+                          .map(r -> new double[] {r.heap().get(process)[0] / 1048576.0})
+                          .toList(),
+                      0))
+              : "-",
+          heap == null ? "-" : Long.toString(heap[0] >> 20),
+          heap == null ? "-" : Long.toString(heap[1] >> 20));
+    }
+    out.println("  * sum of each heap pool's peak: an upper bound (services only)");
   }
 
   private static String spread(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {

@@ -40,8 +40,9 @@ final class BenchCommand {
         "memory included) and CPU seconds, freshness (ingested_at - the poller's Kafka timestamp) p50/p95/p99, then",
         "`replay loader` of the same day from S3 into an empty warehouse; each stage's rate (its service's counter) next",
         "to its ceiling measured on the run's own data (ProducerPerformance, ConsumerPerformance, parquet-avro encoding,",
-        "DuckDB CTAS); then freshness in live mode at 5M/day and 50x that, default and low-latency configuration.",
-        "Prints a table per run and the medians."
+        "DuckDB CTAS); then one backfill of --scale x N (default 4x) for every process's peak RSS and heap at both sizes;",
+        "then freshness in live mode at 5M/day and 50x that, default and low-latency configuration. Prints a table per run",
+        "and the medians."
       })
   static final class EndToEnd implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -74,30 +75,49 @@ final class BenchCommand {
             "Each live-mode run (5M/day and 50x that, default and low-latency configuration) serves changes this long (default ${DEFAULT-VALUE}; 0 = no live runs).")
     int liveSeconds;
 
+    @Option(
+        names = "--scale",
+        defaultValue = "4",
+        description =
+            "After the runs, one backfill of this many times --records (default ${DEFAULT-VALUE}; its --timeout scaled"
+                + " alike): peak RSS and heap of every process at N next to it. 1 = none.")
+    int scale;
+
     @Override
     public Integer call() throws Exception {
+      if (scale < 1) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--scale must be 1 (none) or more");
+      }
       return new EndToEndBench(
               spec.commandLine().getOut(),
               records,
               runs.runs,
               keep,
-              demo(
-                  "--records",
-                  Long.toString(records),
-                  // All N changes as history at the default 5M/day: a backfill, not N - 5M
-                  // changes trickling in live.
-                  "--days",
-                  Double.toString(Math.max(1.0, records / 5_000_000.0)),
-                  "--progress-interval",
-                  "2"),
+              backfill(records, timeoutMinutes),
               // Live runs: the rate, start and size come from the run's stack.properties.
-              demo("--progress-interval", "5"),
-              liveSeconds)
+              demo(timeoutMinutes, "--progress-interval", "5"),
+              liveSeconds,
+              scale,
+              backfill(records * scale, timeoutMinutes * scale))
           .run();
     }
 
+    private EndToEndBench.Demo backfill(long changes, int timeout) {
+      return demo(
+          timeout,
+          "--records",
+          Long.toString(changes),
+          // All the changes as history at the default 5M/day: a backfill, not changes - 5M
+          // trickling in live.
+          "--days",
+          Double.toString(Math.max(1.0, changes / 5_000_000.0)),
+          "--progress-interval",
+          "2");
+    }
+
     /** `demo --until-drained` in the run's directory with {@code extra} arguments. */
-    private EndToEndBench.Demo demo(String... extra) {
+    private EndToEndBench.Demo demo(int timeout, String... extra) {
       return (dataDir, out) -> {
         List<String> args =
             new ArrayList<>(
@@ -107,7 +127,7 @@ final class BenchCommand {
                     "--data-dir",
                     dataDir.toString(),
                     "--timeout",
-                    Integer.toString(timeoutMinutes)));
+                    Integer.toString(timeout)));
         args.addAll(List.of(extra));
         return new picocli.CommandLine(new LmsIngest())
             .setOut(out)
