@@ -185,10 +185,19 @@ public final class Poller implements Runnable {
       }
       final PageRequest current = request;
       try {
-        PageWriter.Committed page = writer.write(mark, sink -> api.fetch(current, sink));
+        PageWriter.Committed page =
+            writer.write(
+                mark,
+                current,
+                (next, sink) -> {
+                  if (next != current) {
+                    pause(rateLimiter.reserve(System.nanoTime())); // each page, not each commit
+                  }
+                  return api.fetch(next, sink);
+                });
         metrics.addSeconds(
             "lms_poller_api_seconds_total", Duration.ofNanos(System.nanoTime() - started));
-        metrics.increment("lms_poller_pages_total");
+        metrics.add("lms_poller_pages_total", page.pages());
         metrics.add("lms_poller_records_total", page.written());
         if (page.rejected() > 0) {
           metrics.add("lms_poller_records_rejected_total", page.rejected());
@@ -225,6 +234,10 @@ public final class Poller implements Runnable {
         } else {
           request = null;
           pause(settings.idleInterval());
+        }
+        if (page.interruptedBy().isPresent()) {
+          // The pages before it are committed; the failed page (now `request`) is retried.
+          throw page.interruptedBy().get();
         }
       } catch (ApiFailure e) {
         metrics.increment("lms_poller_retries_total{cause=" + e.kind().name().toLowerCase() + "}");

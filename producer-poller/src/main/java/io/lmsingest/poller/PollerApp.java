@@ -161,7 +161,9 @@ public final class PollerApp implements Service {
             clock,
             cursor.orElse(null),
             recent,
-            lookBack);
+            lookBack,
+            config.getInt(PollerConfig.TRANSACTION_MAX_PAGES),
+            Duration.ofMillis(config.getLong(PollerConfig.TRANSACTION_MAX_MS)));
     ActivityApiClient api =
         new ActivityApiClient(
             URI.create(config.getString(PollerConfig.API_URL)),
@@ -181,10 +183,12 @@ public final class PollerApp implements Service {
                     Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_INITIAL_MS)),
                     Duration.ofMillis(config.getLong(PollerConfig.BACKOFF_MAX_MS))),
                 Duration.ofMillis(config.getLong(PollerConfig.OUTAGE_ALERT_MS)),
-                // A turn is at most a page (API timeout), a Kafka commit and the longest wait.
+                // A turn is at most a transaction's pages (its time, then one more page), a Kafka
+                // commit and the longest wait.
                 Duration.ofMillis(
                     2
-                            * (config.getLong(PollerConfig.API_TIMEOUT_MS)
+                            * (config.getLong(PollerConfig.TRANSACTION_MAX_MS)
+                                + config.getLong(PollerConfig.API_TIMEOUT_MS)
                                 + config.getLong(PollerConfig.BACKOFF_MAX_MS)
                                 + config.getLong(PollerConfig.IDLE_INTERVAL_MS))
                         + 120_000),

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lmsingest.localstack.KafkaBroker;
 import io.lmsingest.localstack.Ports;
 import io.lmsingest.localstack.ServiceProcess;
-import io.lmsingest.poller.api.ApiFailure;
+import io.lmsingest.poller.api.PageRequest;
 import io.lmsingest.poller.api.PageResult;
 import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A broker that stops answering while a page commits (frozen with SIGSTOP: a long GC pause, a
  * network partition) makes {@code commitTransaction} time out with its outcome unknown. The page is
  * neither aborted (Kafka forbids it then) nor fetched again: the same commit is retried until the
- * broker answers, and the page's records are in the topic once.
+ * broker answers, and the page's records are in the topic once. An abort that times out is retried
+ * the same way before anything else.
  */
 @IntegrationTest
 class PageCommitTimeoutIT {
@@ -81,7 +82,9 @@ class PageCommitTimeoutIT {
                 Clock.systemUTC(),
                 null,
                 new RecentChanges(),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                10,
+                Duration.ofSeconds(1));
         // A first page while all is well: the topics' metadata is known from here on, so the
         // sends below never wait for the broker; only the commit and the abort do.
         PageWriter.Committed first = writer.write(HighWaterMark.before(T0), page("a0"));
@@ -110,21 +113,24 @@ class PageCommitTimeoutIT {
         assertThat(committed.written()).isEqualTo(2);
         assertThat(committed.mark().activityId()).isEqualTo("a2");
 
-        // 2. A page fails mid-way (the API) while the broker is frozen: its abort times out.
+        // 2. A transaction breaks after one page was sent (the second fails unexpectedly) while
+        // the broker is frozen: its abort times out.
         assertThatThrownBy(
                 () ->
                     writer.write(
                         committed.mark(),
-                        sink -> {
-                          sink.accept(activity("x9", 9));
+                        PageRequest.since(T0.plusSeconds(9)),
+                        (request, sink) -> {
+                          if (request.since().orElseThrow().equals(T0.plusSeconds(9))) {
+                            sink.accept(activity("x9", 9));
+                            return new PageResult(
+                                1, Optional.of(PageRequest.since(T0.plusSeconds(10))));
+                          }
+                          sink.accept(activity("x10", 10));
                           signal(process, "STOP");
-                          throw new ApiFailure(
-                              ApiFailure.Kind.TRANSIENT,
-                              "API failed mid-page",
-                              Optional.empty(),
-                              null);
+                          throw new IllegalStateException("the page broke the sink");
                         }))
-            .isInstanceOf(ApiFailure.class);
+            .isInstanceOf(IllegalStateException.class);
         // The next page first retries the abort; still frozen, so it fails before fetching.
         assertThatThrownBy(() -> writer.write(committed.mark(), mustNotFetch))
             .isInstanceOf(TimeoutException.class);
@@ -138,7 +144,7 @@ class PageCommitTimeoutIT {
       assertThat(
               RawTopic.readAll(broker.bootstrapServers(), registry.url(), "raw").stream()
                   .map(e -> e.value().getActivityId()))
-          .as("each committed record once, none lost, none doubled, the aborted page's never")
+          .as("each committed record once, none lost, none doubled, the aborted pages' never")
           .containsExactlyInAnyOrder("a0", "a1", "a2", "a3");
     } finally {
       signal(process, "CONT");

@@ -33,6 +33,8 @@ public final class PollerConfig extends ServiceConfig {
   public static final String SOURCE = "poller.source";
   public static final String START_FROM = "poller.start.from";
   public static final String IDLE_INTERVAL_MS = "poller.idle.interval.ms";
+  public static final String TRANSACTION_MAX_PAGES = "poller.transaction.max.pages";
+  public static final String TRANSACTION_MAX_MS = "poller.transaction.max.ms";
   public static final String BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
   public static final String BACKOFF_MAX_MS = "retry.backoff.max.ms";
   public static final String OUTAGE_ALERT_MS = "alert.outage.after.ms";
@@ -148,6 +150,23 @@ public final class PollerConfig extends ServiceConfig {
               Range.atLeast(0),
               Importance.MEDIUM,
               "Pause once caught up (the last page had nothing more); pages come back to back until then.")
+          .define(
+              TRANSACTION_MAX_PAGES,
+              Type.INT,
+              10,
+              Range.between(1, 1000),
+              Importance.LOW,
+              "Most API pages one Kafka transaction holds while the API has more (a backfill);"
+                  + " each is read whole before it is sent, and a page that fails ends the"
+                  + " transaction with the pages before it committed. 1 = a transaction per page.")
+          .define(
+              TRANSACTION_MAX_MS,
+              Type.LONG,
+              1_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "No further page joins a transaction this long after it began: how much later than"
+                  + " page by page a backfill's records may become visible downstream.")
           .define(
               BACKOFF_INITIAL_MS,
               Type.LONG,
