@@ -160,7 +160,7 @@ class PageCommitTimeoutIT {
     };
   }
 
-  private static LearnerActivity activity(String id, int second) {
+  static LearnerActivity activity(String id, int second) {
     Instant at = T0.plusSeconds(second);
     return LearnerActivity.newBuilder()
         .setActivityId(id)

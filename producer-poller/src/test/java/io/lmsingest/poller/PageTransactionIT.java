@@ -11,7 +11,6 @@ import io.lmsingest.poller.kafka.HighWaterMark;
 import io.lmsingest.poller.kafka.PageWriter;
 import io.lmsingest.poller.kafka.PollerValueSerializer;
 import io.lmsingest.poller.kafka.RecentChanges;
-import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.serde.RegistryAvroSerializer;
 import io.lmsingest.serde.RegistrySerdeConfig;
 import io.lmsingest.testkit.IntegrationTest;
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 @IntegrationTest
 class PageTransactionIT {
-  static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+  static final Instant T0 = PageCommitTimeoutIT.T0;
 
   /** Page {@code n} (from 0) of 10 pages of 3 records each; the request names the page. */
   static final int PAGES = 10;
@@ -47,23 +46,8 @@ class PageTransactionIT {
   void pagesShareATransactionUpToTheLimitAndAFailedPageLeavesThoseBeforeItCommitted(
       KafkaFixture kafka, RegistryFixture registry) throws Exception {
     String raw = kafka.createTopic("raw", 3);
-    String cursor = kafka.createTopic("cursor", 1, Map.of("cleanup.policy", "compact"));
-    String dlq = kafka.createTopic("dlq", 1);
     try (KafkaProducer<String, Object> producer = producer(kafka, registry)) {
-      producer.initTransactions();
-      PageWriter writer =
-          new PageWriter(
-              producer,
-              raw,
-              cursor,
-              dlq,
-              "lms",
-              Clock.systemUTC(),
-              null,
-              new RecentChanges(),
-              Duration.ofMinutes(5),
-              4,
-              Duration.ofMinutes(1));
+      PageWriter writer = writer(kafka, producer, raw, 4, Duration.ofMinutes(1));
       List<Integer> fetched = new ArrayList<>();
 
       // 1. Four pages (the limit) in one transaction; the fifth is where to go on.
@@ -107,29 +91,35 @@ class PageTransactionIT {
   @Test
   void noPageJoinsATransactionAfterItsTime(KafkaFixture kafka, RegistryFixture registry)
       throws Exception {
-    String raw = kafka.createTopic("raw", 3);
-    String cursor = kafka.createTopic("cursor", 1, Map.of("cleanup.policy", "compact"));
-    String dlq = kafka.createTopic("dlq", 1);
     try (KafkaProducer<String, Object> producer = producer(kafka, registry)) {
-      producer.initTransactions();
-      PageWriter writer =
-          new PageWriter(
-              producer,
-              raw,
-              cursor,
-              dlq,
-              "lms",
-              Clock.systemUTC(),
-              null,
-              new RecentChanges(),
-              Duration.ofMinutes(5),
-              1000,
-              Duration.ZERO);
+      PageWriter writer = writer(kafka, producer, kafka.createTopic("raw", 3), 1000, Duration.ZERO);
       PageWriter.Committed one =
           writer.write(HighWaterMark.before(T0), request(0), pages(new ArrayList<>(), -1));
       assertThat(one.pages()).isEqualTo(1);
       assertThat(one.page().next()).contains(request(1));
     }
+  }
+
+  /** A writer of source {@code lms} into {@code raw} and fresh cursor and DLQ topics. */
+  private static PageWriter writer(
+      KafkaFixture kafka,
+      KafkaProducer<String, Object> producer,
+      String raw,
+      int maxPages,
+      Duration maxDuration) {
+    producer.initTransactions();
+    return new PageWriter(
+        producer,
+        raw,
+        kafka.createTopic("cursor", 1, Map.of("cleanup.policy", "compact")),
+        kafka.createTopic("dlq", 1),
+        "lms",
+        Clock.systemUTC(),
+        null,
+        new RecentChanges(),
+        Duration.ofMinutes(5),
+        maxPages,
+        maxDuration);
   }
 
   private static KafkaProducer<String, Object> producer(
@@ -156,22 +146,10 @@ class PageTransactionIT {
           throw new ApiFailure(
               ApiFailure.Kind.TRANSIENT, "API failed mid-page", Optional.empty(), null);
         }
-        sink.accept(activity("p" + page + "r" + r, page * 10 + r));
+        sink.accept(PageCommitTimeoutIT.activity("p" + page + "r" + r, page * 10 + r));
       }
       return new PageResult(
           3, page + 1 < PAGES ? Optional.of(request(page + 1)) : Optional.empty());
     };
-  }
-
-  private static LearnerActivity activity(String id, int second) {
-    Instant at = T0.plusSeconds(second);
-    return LearnerActivity.newBuilder()
-        .setActivityId(id)
-        .setLearnerId("l1")
-        .setCourseId("c1")
-        .setActivityType("quiz")
-        .setActivityTimestamp(at)
-        .setUpdatedAt(at)
-        .build();
   }
 }
