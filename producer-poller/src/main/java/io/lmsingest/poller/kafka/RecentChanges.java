@@ -125,7 +125,9 @@ public final class RecentChanges {
         read += readHere[0];
         until.put(tp, from);
         step.put(tp, step.get(tp) * 2);
-        if (!anyRecent[0] || from <= begin.get(tp)) {
+        // A stretch with no committed change at all (an aborted transaction, markers) says
+        // nothing about the window: only one whose changes are all older ends the partition.
+        if ((readHere[0] > 0 && !anyRecent[0]) || from <= begin.get(tp)) {
           open.remove(tp);
         }
       }
