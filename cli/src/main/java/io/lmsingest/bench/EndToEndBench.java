@@ -416,20 +416,10 @@ public final class EndToEndBench {
       out.printf(
           "  %-10s %14.0f %14d %16s %16s %8s%n",
           process,
-          BenchStats.median(
-              results.stream()
-                  .map(r -> new double[] {r.usage().get(process).peakRssBytes() / 1048576.0})
-                  .toList(),
-              0),
+          median(results, r -> r.usage().get(process).peakRssBytes() / 1048576.0),
           u.peakRssBytes() >> 20,
           heapAtN
-              ? String.format(
-                  "%.0f",
-                  BenchStats.median(
-                      results.stream()
-                          .map(r -> new double[] {r.heap().get(process)[0] / 1048576.0})
-                          .toList(),
-                      0))
+              ? String.format("%.0f", median(results, r -> r.heap().get(process)[0] / 1048576.0))
               : "-",
           heap == null ? "-" : Long.toString(heap[0] >> 20),
           heap == null ? "-" : Long.toString(heap[1] >> 20));
@@ -438,10 +428,13 @@ public final class EndToEndBench {
   }
 
   private static String spread(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {
-    List<double[]> values =
-        results.stream().map(r -> new double[] {metric.applyAsDouble(r)}).toList();
-    double min = values.stream().mapToDouble(v -> v[0]).min().orElse(0);
-    double max = values.stream().mapToDouble(v -> v[0]).max().orElse(0);
-    return String.format("%,.1f [%,.1f .. %,.1f]", BenchStats.median(values, 0), min, max);
+    double min = results.stream().mapToDouble(metric).min().orElse(0);
+    double max = results.stream().mapToDouble(metric).max().orElse(0);
+    return String.format("%,.1f [%,.1f .. %,.1f]", median(results, metric), min, max);
+  }
+
+  private static double median(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {
+    return BenchStats.median(
+        results.stream().map(r -> new double[] {metric.applyAsDouble(r)}).toList(), 0);
   }
 }

@@ -50,6 +50,26 @@ final class BronzeFixture {
   }
 
   /**
+   * Changes [0, records) of the timeline in {@code dir/bronze} as files of 5,000 rows of one
+   * partition, one manifest each.
+   */
+  static List<BronzeManifest> filesOf5000Rows(
+      S3Fixture s3, String bucket, Path dir, ActivityTimeline timeline, long records)
+      throws Exception {
+    return write(
+        s3,
+        bucket,
+        dir.resolve("bronze"),
+        timeline,
+        0,
+        records,
+        1,
+        5_000,
+        new long[1],
+        LearnerActivity.getClassSchema());
+  }
+
+  /**
    * Writes changes [from, to) of the timeline; offsets continue from {@code nextOffset} (updated in
    * place).
    */

@@ -120,17 +120,7 @@ class DuckDbLoaderIT {
       S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     List<BronzeManifest> manifests =
-        BronzeFixture.write(
-            s3,
-            bucket,
-            dir.resolve("bronze"),
-            BronzeFixture.timeline(62),
-            0,
-            20_000,
-            1,
-            5_000,
-            new long[1],
-            LearnerActivity.getClassSchema());
+        BronzeFixture.filesOf5000Rows(s3, bucket, dir, BronzeFixture.timeline(62), 20_000);
     assertThat(manifests).hasSize(4);
     Path database = dir.resolve("warehouse.duckdb");
     Path wal = dir.resolve("warehouse.duckdb.wal");
@@ -175,17 +165,7 @@ class DuckDbLoaderIT {
       S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     List<BronzeManifest> manifests =
-        BronzeFixture.write(
-            s3,
-            bucket,
-            dir.resolve("bronze"),
-            BronzeFixture.timeline(65),
-            0,
-            5_000,
-            1,
-            5_000,
-            new long[1],
-            LearnerActivity.getClassSchema());
+        BronzeFixture.filesOf5000Rows(s3, bucket, dir, BronzeFixture.timeline(65), 5_000);
     ExecutorService loaderThread = Executors.newSingleThreadExecutor();
     try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir);
         Connection stuck =

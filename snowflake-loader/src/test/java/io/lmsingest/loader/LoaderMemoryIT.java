@@ -12,7 +12,6 @@ import io.lmsingest.loader.warehouse.DuckDbWarehouse;
 import io.lmsingest.loader.warehouse.GroundTruthCheck;
 import io.lmsingest.loader.warehouse.Migrations;
 import io.lmsingest.schemas.BronzeManifest;
-import io.lmsingest.schemas.LearnerActivity;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
@@ -47,7 +46,8 @@ class LoaderMemoryIT {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(63);
     int records = 160_000;
-    List<BronzeManifest> manifests = manifestsOf5000Rows(s3, bucket, dir, timeline, records);
+    List<BronzeManifest> manifests =
+        BronzeFixture.filesOf5000Rows(s3, bucket, dir, timeline, records);
     assertThat(manifests).hasSize(32);
     List<Integer> committedManifests = new CopyOnWriteArrayList<>();
     List<String> failures = new CopyOnWriteArrayList<>();
@@ -128,7 +128,8 @@ class LoaderMemoryIT {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(64);
     int records = 80_000;
-    List<BronzeManifest> manifests = manifestsOf5000Rows(s3, bucket, dir, timeline, records);
+    List<BronzeManifest> manifests =
+        BronzeFixture.filesOf5000Rows(s3, bucket, dir, timeline, records);
     Path database = dir.resolve("warehouse.duckdb");
     Map<String, String> values = BronzeFixture.loaderConfig(s3, bucket, database, dir);
     values.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, MEMORY_LIMIT);
@@ -144,22 +145,5 @@ class LoaderMemoryIT {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
       assertThat(result.exact()).as("%s", result).isTrue();
     }
-  }
-
-  /** Changes [0, records) of the timeline as Bronze files of 5,000 rows, one manifest each. */
-  private static List<BronzeManifest> manifestsOf5000Rows(
-      S3Fixture s3, String bucket, Path dir, ActivityTimeline timeline, int records)
-      throws Exception {
-    return BronzeFixture.write(
-        s3,
-        bucket,
-        dir.resolve("bronze"),
-        timeline,
-        0,
-        records,
-        1,
-        5_000,
-        new long[1],
-        LearnerActivity.getClassSchema());
   }
 }

@@ -193,7 +193,7 @@ public final class PageWriter implements AutoCloseable {
       PageRequest request = first;
       PageResult result;
       while (true) {
-        PageBuffer page = state.newPage();
+        PageBuffer page = new PageBuffer(state);
         try {
           result = fetcher.fetch(request, page);
         } catch (ApiFailure e) {
@@ -222,8 +222,6 @@ public final class PageWriter implements AutoCloseable {
       return done;
     } catch (CommitTimedOutException e) {
       throw e; // not aborted: the transaction waits for its commit to be retried
-    } catch (ApiFailure e) {
-      throw e; // aborted above
     } catch (KafkaException e) {
       RuntimeException fatalOrSame = fatalOr(e);
       if (fatalOrSame == e) {
@@ -238,7 +236,6 @@ public final class PageWriter implements AutoCloseable {
 
   /** What one transaction has written so far: the pages read whole and sent. */
   private final class TransactionState {
-    private final HighWaterMark from;
     private HighWaterMark mark;
     private final List<RecentChanges.Version> versions = new ArrayList<>();
     private final List<RecentChanges.Version> rejectedVersions = new ArrayList<>();
@@ -252,12 +249,7 @@ public final class PageWriter implements AutoCloseable {
     private ApiFailure interruptedBy;
 
     TransactionState(HighWaterMark from) {
-      this.from = from;
       this.mark = from;
-    }
-
-    PageBuffer newPage() {
-      return new PageBuffer(this);
     }
 
     Committed committed(PageResult result) {
