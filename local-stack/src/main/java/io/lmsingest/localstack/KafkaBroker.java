@@ -132,6 +132,10 @@ public final class KafkaBroker {
         "log.dirs=" + dataDir,
         "num.partitions=6",
         "offsets.topic.replication.factor=1",
+        // One node: 50 partitions each (the defaults) for the group and transaction coordinators'
+        // topics cost ~4 s of a 2-core box when the first group or transactional producer appears.
+        "offsets.topic.num.partitions=6",
+        "transaction.state.log.num.partitions=6",
         "transaction.state.log.replication.factor=1",
         "transaction.state.log.min.isr=1",
         "share.coordinator.state.topic.replication.factor=1",

@@ -61,15 +61,15 @@ public final class ActivityJson {
     json.writeStringField("learner_id", a.getLearnerId());
     json.writeStringField("course_id", a.getCourseId());
     json.writeStringField("activity_type", a.getActivityType());
-    json.writeStringField("activity_timestamp", a.getActivityTimestamp().toString());
-    json.writeStringField("updated_at", a.getUpdatedAt().toString());
+    json.writeStringField("activity_timestamp", IsoInstant.format(a.getActivityTimestamp()));
+    json.writeStringField("updated_at", IsoInstant.format(a.getUpdatedAt()));
   }
 
   /** A delete as many LMS APIs send it: only what identifies and orders it. */
   public static void writeMinimalDelete(JsonGenerator json, LearnerActivity a) throws IOException {
     json.writeStartObject();
     json.writeStringField("activity_id", a.getActivityId());
-    json.writeStringField("updated_at", a.getUpdatedAt().toString());
+    json.writeStringField("updated_at", IsoInstant.format(a.getUpdatedAt()));
     json.writeBooleanField("is_deleted", true);
     json.writeEndObject();
   }

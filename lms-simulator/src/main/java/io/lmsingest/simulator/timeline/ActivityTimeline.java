@@ -176,7 +176,9 @@ public final class ActivityTimeline {
    * Stable, unique id of the activity created at {@code activitySlot} (a bijection of the slot).
    */
   public String activityId(long activitySlot) {
-    return String.format("act_%016x", mix64(activitySlot ^ mix64(settings.seed())));
+    // String.format was a tenth of the simulator's CPU while serving.
+    String hex = Long.toHexString(mix64(activitySlot ^ mix64(settings.seed())));
+    return "act_" + "0".repeat(16 - hex.length()) + hex;
   }
 
   private long mix(long value, int stream) {

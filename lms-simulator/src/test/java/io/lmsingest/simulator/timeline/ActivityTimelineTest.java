@@ -91,6 +91,15 @@ class ActivityTimelineTest {
   }
 
   @Test
+  void activityIdsAreTheSlotsMixWithTheSeedInSixteenHexDigits() {
+    ActivityTimeline timeline = timeline(42, 1_000_000);
+    for (long slot = 0; slot < 100_000; slot++) {
+      long mixed = ActivityTimeline.mix64(slot ^ ActivityTimeline.mix64(42));
+      assertThat(timeline.activityId(slot)).isEqualTo(String.format("act_%016x", mixed));
+    }
+  }
+
+  @Test
   void lateUpdatesAndDeletesFollowTheConfiguredSharesAndNeverResurrect() {
     ActivityTimeline timeline = timeline(42, 1_000_000);
     int n = 400_000;
@@ -103,7 +112,9 @@ class ActivityTimelineTest {
       kinds.merge(change.kind(), 1, Integer::sum);
       if (change.kind() == Change.Kind.CREATE) {
         assertThat(change.activitySlot()).isEqualTo(slot);
-        assertThat(ids.add(timeline.activityId(slot))).as("activity ids are unique").isTrue();
+        String id = timeline.activityId(slot);
+        assertThat(id).matches("act_[0-9a-f]{16}");
+        assertThat(ids.add(id)).as("activity ids are unique").isTrue();
         continue;
       }
       assertThat(change.activitySlot()).isLessThan(slot);

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -103,6 +106,22 @@ class BronzeParquetWriterIT {
         assertThat(rs.getString(1)).isEqualTo("ZSTD");
         assertThat(rs.next()).isFalse();
       }
+      // Near-unique columns are written plain (no dictionary built and thrown away), the others
+      // keep their dictionary.
+      Map<String, String> encodings = new HashMap<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT path_in_schema, encodings FROM parquet_metadata('"
+                  + file.localFile()
+                  + "')")) {
+        while (rs.next()) {
+          encodings.merge(rs.getString(1), rs.getString(2), (a, b) -> a + ", " + b);
+        }
+      }
+      assertThat(BronzeParquetWriter.PLAIN_COLUMNS)
+          .allSatisfy(c -> assertThat(encodings.get(c)).doesNotContain("DICTIONARY"));
+      assertThat(List.of("activity_type", "course_id", "status", BronzeLayout.PARTITION_COLUMN))
+          .allSatisfy(c -> assertThat(encodings.get(c)).contains("DICTIONARY"));
       // Row-by-row the content is the source record's.
       LearnerActivity expected = timeline.recordAt(123);
       try (ResultSet rs =
