@@ -8,7 +8,7 @@ class LocalStackJvmTest {
   @Test
   void servicesRunUnderTheirDefaultHeapWithoutExtraOptions() {
     assertThat(LocalStack.jvm("sink", null)).startsWith("-Xmx256m").contains("-Dlms.service=sink");
-    assertThat(LocalStack.jvm("loader", "  ")).startsWith("-Xmx128m");
+    assertThat(LocalStack.jvm("loader", "  ")).startsWith("-Xmx96m");
   }
 
   @Test
