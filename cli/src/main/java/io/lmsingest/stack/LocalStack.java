@@ -15,14 +15,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -258,8 +261,23 @@ public final class LocalStack {
   /** Environment variable: JVM options added to (and overriding) every service's defaults. */
   public static final String SERVICE_JAVA_OPTS = "LMS_SERVICE_JAVA_OPTS";
 
-  public List<String> jvm(String service) {
-    return jvm(service, System.getenv(SERVICE_JAVA_OPTS));
+  /** A service's JVM options, its {@link StackLayout#tmp} emptied for this start. */
+  public List<String> jvm(String service) throws IOException {
+    return jvm(service, emptied(layout.tmp(service)), System.getenv(SERVICE_JAVA_OPTS));
+  }
+
+  /** {@code dir}, created or emptied: what a killed earlier process left there goes. */
+  static Path emptied(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          if (!path.equals(dir)) {
+            Files.delete(path);
+          }
+        }
+      }
+    }
+    return Files.createDirectories(dir);
   }
 
   /**
@@ -267,7 +285,7 @@ public final class LocalStack {
    * operator's {@code -Xmx} or a profiler's {@code -XX:StartFlightRecording} wins. {@code
    * {service}} in it becomes the service's name (one recording file per service).
    */
-  static List<String> jvm(String service, String extra) {
+  static List<String> jvm(String service, Path tmp, String extra) {
     List<String> options =
         new ArrayList<>(
             List.of(
@@ -278,6 +296,7 @@ public final class LocalStack {
                 "-XX:+UseSerialGC",
                 "-Dlms.log.format=json",
                 "-Dlms.service=" + service,
+                "-Djava.io.tmpdir=" + tmp,
                 "-D"
                     + RegistryServer.APP_PROPERTY
                     + "="

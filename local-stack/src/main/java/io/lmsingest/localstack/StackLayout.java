@@ -57,6 +57,15 @@ public record StackLayout(Path root) {
     return root.resolve("stack.properties");
   }
 
+  /**
+   * The process's {@code java.io.tmpdir}. Native libraries unpack there at every start (DuckDB's is
+   * 58 MB) and are removed only by a clean exit: a SIGKILL leaves them, so the launcher empties the
+   * directory before each start instead of letting them pile up in /tmp.
+   */
+  public Path tmp(String service) {
+    return root.resolve("tmp").resolve(service);
+  }
+
   public Path pidFile(String service) {
     return run().resolve(service + ".pid");
   }

@@ -31,6 +31,10 @@ public final class ServiceUnderTest implements AutoCloseable {
       Class<?> mainClass, Path config, Path log, String... jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Beside the log (in the test's temporary directory): what a SIGKILLed process unpacked there,
+    // such as DuckDB's 58 MB native library, goes with the test instead of piling up in /tmp.
+    Path tmp = Files.createDirectories(log.resolveSibling(log.getFileName() + ".tmp"));
+    command.add("-Djava.io.tmpdir=" + tmp);
     command.addAll(List.of(jvmOptions));
     command.add("-XX:+ExitOnOutOfMemoryError");
     command.addAll(
