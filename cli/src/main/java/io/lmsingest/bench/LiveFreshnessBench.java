@@ -26,6 +26,7 @@ public final class LiveFreshnessBench {
   public static final Map<String, String> LOW_LATENCY =
       Map.of(
           "poller.config.poller.idle.interval.ms", "500",
+          "validator.config.kafka.commit.interval.ms", "100",
           "sink.config.rotation.max.age.ms", "1000");
 
   /** One live run: its rate, its configuration's name, and p50/p95/p99 freshness in seconds. */

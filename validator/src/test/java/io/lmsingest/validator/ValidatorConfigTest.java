@@ -7,7 +7,9 @@ import io.lmsingest.schemas.ConsumerGroups;
 import io.lmsingest.schemas.Topics;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ValidatorConfigTest {
@@ -25,6 +27,21 @@ class ValidatorConfigTest {
         .isEqualTo(ConsumerGroups.VALIDATOR);
     assertThat(config.getString(ValidatorConfig.RAW_TOPIC)).isEqualTo(Topics.RAW);
     assertThat(config.getInt(ValidatorConfig.METRICS_PORT)).isEqualTo(9404);
+  }
+
+  @Test
+  void streamsCommitOnceASecondInLargerBatchesUnlessConfiguredOtherwise() {
+    Properties defaults = ValidatorApp.streamsProperties(ValidatorConfig.load(minimal(), Map.of()));
+    assertThat(defaults)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000)
+        .containsEntry(StreamsConfig.producerPrefix("batch.size"), 256 * 1024)
+        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 20);
+
+    Map<String, String> lowLatency = minimal();
+    lowLatency.put("kafka.commit.interval.ms", "100");
+    assertThat(ValidatorApp.streamsProperties(ValidatorConfig.load(lowLatency, Map.of())))
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
   }
 
   @Test
