@@ -1,14 +1,10 @@
 package io.lmsingest.bench;
 
 import io.lmsingest.localstack.Ports;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 
-/** Medians of benchmark runs and clean-up of their temporary directories. */
+/** Medians of benchmark runs and the free ports their stacks run on. */
 final class BenchStats {
   private BenchStats() {}
 
@@ -27,13 +23,5 @@ final class BenchStats {
       settings.setProperty(port, Integer.toString(Ports.free()));
     }
     return settings;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.loader.LoaderApp;
 import io.lmsingest.loader.LoaderConfig;
 import io.lmsingest.loader.batch.BatchResult;
@@ -141,7 +142,7 @@ public final class EndToEndBench {
       results.add(result);
       print(result, "run " + run);
       if (!keep) {
-        BenchStats.deleteTree(b.layout().root());
+        ProcessWorkDir.deleteTree(b.layout().root());
       }
     }
     Backfill scaled = null;
@@ -157,7 +158,7 @@ public final class EndToEndBench {
         scaledQueryable = queryableSeconds(c, scaled.started());
       }
       if (!keep) {
-        BenchStats.deleteTree(scaled.layout().root());
+        ProcessWorkDir.deleteTree(scaled.layout().root());
       }
     }
     Map<String, LiveFreshnessBench.Freshness> live =

@@ -1,5 +1,6 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.simulator.timeline.TimelineSettings;
 import java.io.PrintWriter;
@@ -95,7 +96,7 @@ public final class LiveFreshnessBench {
         ratePerDay, configuration, quantiles[0], quantiles[1], quantiles[2], measured);
     out.flush();
     if (!keep) {
-      BenchStats.deleteTree(root);
+      ProcessWorkDir.deleteTree(root);
     }
     return new Freshness(ratePerDay, configuration, changes, quantiles);
   }

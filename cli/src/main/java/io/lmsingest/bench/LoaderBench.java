@@ -1,5 +1,6 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.loader.batch.BatchLoader;
 import io.lmsingest.loader.manifest.BatchCoalescer;
 import io.lmsingest.loader.manifest.MicroBatch;
@@ -93,7 +94,7 @@ public final class LoaderBench {
       out.printf(
           "  naive row-by-row JDBC INSERT, autocommit (%,d rows): %,.0f rows/s; the loader is %.0fx faster%n",
           naiveRows, naive, loader / naive);
-      BenchStats.deleteTree(root);
+      ProcessWorkDir.deleteTree(root);
       return 0;
     }
   }

@@ -1,6 +1,7 @@
 package io.lmsingest.bench;
 
 import io.lmsingest.kit.kafka.GroupLag;
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.localstack.ServiceProcess;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.schemas.LearnerActivity;
@@ -104,7 +105,7 @@ public final class SinkBench {
             sink, 100 * sink / ceiling);
         out.printf("  s3-sink peak RSS: %.0f MB%n", BenchStats.median(results, 2));
       }
-      BenchStats.deleteTree(root);
+      ProcessWorkDir.deleteTree(root);
       return 0;
     } finally {
       stack.down(out);

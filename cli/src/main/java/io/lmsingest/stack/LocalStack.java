@@ -1,5 +1,6 @@
 package io.lmsingest.stack;
 
+import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.localstack.KafkaBroker;
 import io.lmsingest.localstack.LocalS3ServerMain;
 import io.lmsingest.localstack.Ports;
@@ -19,13 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -269,13 +268,7 @@ public final class LocalStack {
   /** {@code dir}, created or emptied: what a killed earlier process left there goes. */
   static Path emptied(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          if (!path.equals(dir)) {
-            Files.delete(path);
-          }
-        }
-      }
+      ProcessWorkDir.deleteTree(dir);
     }
     return Files.createDirectories(dir);
   }
