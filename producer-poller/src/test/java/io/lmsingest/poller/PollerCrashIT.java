@@ -7,7 +7,6 @@ import io.lmsingest.poller.config.PollerConfig;
 import io.lmsingest.poller.kafka.CursorStore;
 import io.lmsingest.schemas.PollerCursor;
 import io.lmsingest.serde.RegistryAvroDeserializer;
-import io.lmsingest.serde.RegistrySerdeConfig;
 import io.lmsingest.simulator.api.Faults;
 import io.lmsingest.simulator.api.LmsApiServer;
 import io.lmsingest.simulator.timeline.ActivityTimeline;
@@ -194,14 +193,7 @@ class PollerCrashIT {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    RegistryAvroDeserializer<IndexedRecord> values2 = new RegistryAvroDeserializer<>();
-    values2.configure(
-        Map.of(
-            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
-            registry.url(),
-            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
-            "true"),
-        false);
+    RegistryAvroDeserializer<IndexedRecord> values2 = RawTopic.specificReader(registry.url());
     try (KafkaConsumer<String, IndexedRecord> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), values2)) {
       Optional<PollerCursor> cursor =

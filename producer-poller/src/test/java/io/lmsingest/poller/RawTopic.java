@@ -29,9 +29,9 @@ final class RawTopic {
     return out;
   }
 
-  /** Streams every committed record of {@code topic} to {@code visitor}, holding none of them. */
-  static void scan(String bootstrap, String registryUrl, String topic, Consumer<Entry> visitor) {
-    RegistryAvroDeserializer<LearnerActivity> values = new RegistryAvroDeserializer<>();
+  /** A value deserializer of the registry's records into their generated (specific) classes. */
+  static <T> RegistryAvroDeserializer<T> specificReader(String registryUrl) {
+    RegistryAvroDeserializer<T> values = new RegistryAvroDeserializer<>();
     values.configure(
         Map.of(
             RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
@@ -39,6 +39,12 @@ final class RawTopic {
             RegistrySerdeConfig.SPECIFIC_AVRO_READER,
             "true"),
         false);
+    return values;
+  }
+
+  /** Streams every committed record of {@code topic} to {@code visitor}, holding none of them. */
+  static void scan(String bootstrap, String registryUrl, String topic, Consumer<Entry> visitor) {
+    RegistryAvroDeserializer<LearnerActivity> values = specificReader(registryUrl);
     scanBytes(
         bootstrap,
         topic,

@@ -64,14 +64,7 @@ class RecentChangesRestoreIT {
 
     Map<String, Object> consumerConfig = new HashMap<>(kafka.consumerConfig());
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    RegistryAvroDeserializer<IndexedRecord> values = new RegistryAvroDeserializer<>();
-    values.configure(
-        Map.of(
-            RegistrySerdeConfig.SCHEMA_REGISTRY_URL,
-            registry.url(),
-            RegistrySerdeConfig.SPECIFIC_AVRO_READER,
-            "true"),
-        false);
+    RegistryAvroDeserializer<IndexedRecord> values = RawTopic.specificReader(registry.url());
     try (KafkaConsumer<String, IndexedRecord> consumer =
         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), values)) {
       RecentChanges recent =

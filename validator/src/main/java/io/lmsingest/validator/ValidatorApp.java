@@ -110,9 +110,8 @@ public final class ValidatorApp implements Service {
     props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
     // Under exactly-once Streams commits every 100 ms: a transaction with markers on every output
     // partition, ten times a second. Once a second, with larger producer batches, the validator
-    // used
-    // ~25 % less CPU and the broker ~21 % less (BENCHMARKS.md); a change becomes visible downstream
-    // up to a second later. A low-latency deployment sets kafka.commit.interval.ms=100.
+    // used ~25 % less CPU and the broker ~21 % less (BENCHMARKS.md); a change becomes visible
+    // downstream up to a second later. A low-latency deployment sets kafka.commit.interval.ms=100.
     props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     props.putIfAbsent(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
     props.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 20);
