@@ -244,6 +244,8 @@ public final class Poller implements Runnable {
         if (failingSince == null) {
           failingSince = clock.instant();
         }
+        // Not ready before any alert goes out: whoever reads the alert finds /ready agreeing.
+        failing = "LMS API pages failing since " + failingSince + " (" + e.kind() + ")";
         Duration wait;
         switch (e.kind()) {
           case RATE_LIMITED ->
@@ -289,7 +291,6 @@ public final class Poller implements Runnable {
             e.kind(),
             e.getMessage(),
             wait.toMillis());
-        failing = "LMS API pages failing since " + failingSince + " (" + e.kind() + ")";
         alerted = alertOnOutage(failingSince, alerted, e.getMessage());
         pause(wait);
       } catch (PageWriter.FatalProducerException e) {
