@@ -254,6 +254,14 @@ class LoaderBehaviourIT {
       st.execute("ATTACH '" + live.resolve("warehouse.duckdb") + "' AS live (READ_ONLY)");
       st.execute("ATTACH '" + rebuilt.resolve("warehouse.duckdb") + "' AS rebuilt (READ_ONLY)");
       assertThat(count(c, "SELECT COUNT(*) FROM live.analytics_ready")).isPositive();
+      long rows =
+          manifests.stream()
+              .flatMap(m -> m.getFiles().stream())
+              .mapToLong(f -> f.getRowCount())
+              .sum();
+      assertThat(count(c, "SELECT COUNT(*) FROM rebuilt.raw_learner_activity"))
+          .as("the forced reload replaced its batches' RAW rows instead of adding them again")
+          .isEqualTo(rows);
       assertThat(count(c, "SELECT COUNT(*) FROM rebuilt.analytics_ready"))
           .isEqualTo(count(c, "SELECT COUNT(*) FROM live.analytics_ready"));
       assertThat(

@@ -195,6 +195,14 @@ public final class BatchLoader {
                 ? MergeStatement.sourceFillingDeletes(
                     batchRows, dataColumns, unknowns, warehouse::lastNonNull)
                 : MergeStatement.source(batchRows, dataColumns);
+        // The counts read a few columns of the source, the MERGE all of them.
+        String mergeSource =
+            batchLacksColumns
+                ? source
+                : warehouse
+                    .rowKey()
+                    .map(key -> MergeStatement.sourceByRowKey(batchRows, dataColumns, key))
+                    .orElse(source);
         long mergeStarted = System.nanoTime();
         long sourceRows;
         long existing;
@@ -209,7 +217,7 @@ public final class BatchLoader {
         }
         st.executeUpdate(
             MergeStatement.merge(
-                source,
+                mergeSource,
                 dataColumns,
                 batch.id(),
                 now,

@@ -35,6 +35,11 @@ public final class MergeStatement {
 
   private static final String VERSION_ORDER = "updated_at, _kafka_partition, _kafka_offset";
 
+  /** Keeps each activity's newest version of the batch. */
+  private static final String NEWEST_PER_ACTIVITY =
+      " QUALIFY ROW_NUMBER() OVER (PARTITION BY activity_id ORDER BY updated_at DESC,"
+          + " _kafka_partition DESC, _kafka_offset DESC) = 1";
+
   /** Columns a delete never fills from an earlier version: identity, order, lineage. */
   private static final Set<String> OWN =
       Set.of(
@@ -126,7 +131,7 @@ public final class MergeStatement {
         + " WHERE ("
         + REJECT_REASON
         + ") IS NULL) f"
-        + " QUALIFY ROW_NUMBER() OVER (PARTITION BY activity_id ORDER BY updated_at DESC, _kafka_partition DESC, _kafka_offset DESC) = 1";
+        + NEWEST_PER_ACTIVITY;
   }
 
   /** One row per activity_id of the batch: its newest valid version. */
@@ -138,7 +143,29 @@ public final class MergeStatement {
         + " WHERE ("
         + REJECT_REASON
         + ") IS NULL"
-        + " QUALIFY ROW_NUMBER() OVER (PARTITION BY activity_id ORDER BY updated_at DESC, _kafka_partition DESC, _kafka_offset DESC) = 1";
+        + NEWEST_PER_ACTIVITY;
+  }
+
+  /**
+   * As {@link #source}, for a warehouse whose batch rows carry a unique {@code rowKey}: the window
+   * sorts only the keys, and the winning rows are then read whole. Same rows as {@link #source}.
+   */
+  public static String sourceByRowKey(String batchRows, List<String> dataColumns, String rowKey) {
+    return "SELECT "
+        + String.join(", ", dataColumns)
+        + " FROM "
+        + batchRows
+        + " WHERE "
+        + rowKey
+        + " IN (SELECT "
+        + rowKey
+        + " FROM "
+        + batchRows
+        + " WHERE ("
+        + REJECT_REASON
+        + ") IS NULL"
+        + NEWEST_PER_ACTIVITY
+        + ")";
   }
 
   /**

@@ -37,6 +37,15 @@ public interface Warehouse extends AutoCloseable {
   /** The relation MERGE and quarantine read the batch's rows from. */
   String batchRows(String batchId);
 
+  /**
+   * A column of {@link #batchRows} unique to each row, if the warehouse has one: the MERGE source
+   * then picks each activity's newest row over the keys alone and reads the winners whole (see
+   * {@link io.lmsingest.loader.batch.MergeStatement#sourceByRowKey}).
+   */
+  default Optional<String> rowKey() {
+    return Optional.empty();
+  }
+
   /** Statements run after the batch (in the same transaction), e.g. dropping a temp table. */
   List<String> afterBatch(String batchId);
 

@@ -57,6 +57,11 @@ public abstract class ForwardingWarehouse implements Warehouse {
   }
 
   @Override
+  public Optional<String> rowKey() {
+    return delegate.rowKey();
+  }
+
+  @Override
   public List<String> afterBatch(String batchId) {
     return delegate.afterBatch(batchId);
   }
