@@ -124,7 +124,7 @@ final class ActivityJsonReader {
       throw new Unmappable(field + " is " + kind(v) + ", not an ISO-8601 instant");
     }
     try {
-      return Optional.of(Instant.parse(v.asText()));
+      return Optional.of(ApiInstant.parse(v.asText()));
     } catch (DateTimeParseException e) {
       throw new Unmappable(field + " '" + v.asText() + "' is not an ISO-8601 instant");
     }
