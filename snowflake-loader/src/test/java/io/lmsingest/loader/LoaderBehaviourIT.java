@@ -17,6 +17,8 @@ import io.lmsingest.simulator.timeline.ActivityTimeline;
 import io.lmsingest.simulator.truth.GroundTruth;
 import io.lmsingest.testkit.IntegrationTest;
 import io.lmsingest.testkit.S3Fixture;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class LoaderBehaviourIT {
   @Test
-  void aStatementFailingMidBatchRollsBackTheWholeBatchWhichThenLoadsOnRetry(
-      S3Fixture s3, @TempDir Path dir) throws Exception {
+  void aBatchWhoseCommitFailsIsRolledBackWholeAndThenLoadsOnRetry(S3Fixture s3, @TempDir Path dir)
+      throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(71);
     List<BronzeManifest> manifests =
@@ -54,14 +55,13 @@ class LoaderBehaviourIT {
             LearnerActivity.getClassSchema());
     AtomicBoolean fail = new AtomicBoolean(true);
     try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, dir)) {
-      // After COPY, quarantine, MERGE and the ledger rows: the last statement of the transaction
-      // fails once.
-      Warehouse failingOnce = new FailingAfterBatch(duck, fail);
+      // After COPY, quarantine, MERGE and the ledger rows: the commit fails once.
+      Warehouse failingOnce = new FailingCommit(duck, fail);
       BatchLoader loader = new BatchLoader(failingOnce, Clock.systemUTC());
       MicroBatch batch = MicroBatch.of(manifests);
       assertThatThrownBy(() -> loader.load(batch, false))
           .isInstanceOf(SQLException.class)
-          .hasMessageContaining("no_such_table");
+          .hasMessageContaining("commit failed (injected by the test)");
       Connection c = duck.connection();
       for (String table :
           List.of(
@@ -278,24 +278,34 @@ class LoaderBehaviourIT {
   }
 
   /**
-   * The DuckDB warehouse, with one failing statement at the end of the batch's transaction while
-   * {@code fail} is set.
+   * The DuckDB warehouse whose session fails the batch's commit while {@code fail} is set: every
+   * statement of the batch has run, and the real rollback that follows must take them all back.
    */
-  private static final class FailingAfterBatch extends ForwardingWarehouse {
+  private static final class FailingCommit extends ForwardingWarehouse {
     private final AtomicBoolean fail;
 
-    FailingAfterBatch(DuckDbWarehouse delegate, AtomicBoolean fail) {
+    FailingCommit(DuckDbWarehouse delegate, AtomicBoolean fail) {
       super(delegate);
       this.fail = fail;
     }
 
     @Override
-    public List<String> afterBatch(String batchId) {
-      List<String> statements = new ArrayList<>(delegate.afterBatch(batchId));
-      if (fail.getAndSet(false)) {
-        statements.add("INSERT INTO no_such_table VALUES (1)");
-      }
-      return statements;
+    public Connection connection() {
+      Connection real = delegate.connection();
+      return (Connection)
+          Proxy.newProxyInstance(
+              Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("commit") && fail.getAndSet(false)) {
+                  throw new SQLException("commit failed (injected by the test)");
+                }
+                try {
+                  return method.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
     }
   }
 }

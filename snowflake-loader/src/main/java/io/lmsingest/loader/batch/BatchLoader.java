@@ -268,9 +268,6 @@ public final class BatchLoader {
               10, Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
           record.executeUpdate();
         }
-        for (String statement : warehouse.afterBatch(batch.id())) {
-          execute(st, statement);
-        }
         c.commit();
         c.setAutoCommit(true);
         batchesKnown = batchesBefore + 1;

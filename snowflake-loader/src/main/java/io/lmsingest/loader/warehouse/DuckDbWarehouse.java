@@ -195,7 +195,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
-    String id = batchId(staged.batch().id());
+    String id = RawBatch.id(staged.batch().id());
     String prefix = stagingDir.resolve(staged.batch().id()).toString() + "/";
     String select =
         fileColumns.stream()
@@ -205,9 +205,8 @@ public final class DuckDbWarehouse implements Warehouse {
     // Straight into RAW, which then is the batch's rows (batchRows): a temporary copy of the batch
     // first cost a third of a large batch's time and spilled past memory_limit.
     return List.of(
-        // A forced reload of the same files has the same batch id: its earlier RAW rows are
-        // replaced, not doubled (as in Snowflake). Cheap otherwise: the filter skips row groups.
-        "DELETE FROM raw_learner_activity WHERE _batch_id = '" + id + "'",
+        // Cheap when nothing is there: min/max of _batch_id skips the row groups.
+        RawBatch.delete(id),
         "INSERT INTO raw_learner_activity ("
             + names
             + ", _file_key, _batch_id) SELECT "
@@ -232,9 +231,9 @@ public final class DuckDbWarehouse implements Warehouse {
   /** RAW's rows of the batch, each with its {@code rowid} as {@link #rowKey}. */
   @Override
   public String batchRows(String batchId) {
-    return "(SELECT rowid AS _row, * FROM raw_learner_activity WHERE _batch_id = '"
-        + batchId(batchId)
-        + "') b";
+    return "(SELECT rowid AS _row, * FROM raw_learner_activity WHERE "
+        + RawBatch.filter(batchId)
+        + ") b";
   }
 
   /**
@@ -245,15 +244,6 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public Optional<String> rowKey() {
     return Optional.of("_row");
-  }
-
-  private static String batchId(String id) {
-    return Identifier.of("b" + id, "batch id").substring(1);
-  }
-
-  @Override
-  public List<String> afterBatch(String batchId) {
-    return List.of();
   }
 
   @Override

@@ -144,11 +144,9 @@ public final class SnowflakeWarehouse implements Warehouse {
 
   @Override
   public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
-    String id = staged.batch().id();
+    String id = RawBatch.id(staged.batch().id());
     return List.of(
-        // A forced reload of the same files has the same batch id: its earlier RAW rows are
-        // replaced, not doubled.
-        "DELETE FROM raw_learner_activity WHERE _batch_id = '" + id + "'",
+        RawBatch.delete(id),
         "COPY INTO raw_learner_activity FROM @"
             + stage
             + " FILES = ("
@@ -175,14 +173,7 @@ public final class SnowflakeWarehouse implements Warehouse {
 
   @Override
   public String batchRows(String batchId) {
-    return "(SELECT * FROM raw_learner_activity WHERE _batch_id = '"
-        + Identifier.of("b" + batchId, "batch id").substring(1)
-        + "') b";
-  }
-
-  @Override
-  public List<String> afterBatch(String batchId) {
-    return List.of();
+    return "(SELECT * FROM raw_learner_activity WHERE " + RawBatch.filter(batchId) + ") b";
   }
 
   @Override

@@ -46,9 +46,6 @@ public interface Warehouse extends AutoCloseable {
     return Optional.empty();
   }
 
-  /** Statements run after the batch (in the same transaction), e.g. dropping a temp table. */
-  List<String> afterBatch(String batchId);
-
   String addColumn(String table, Column column);
 
   /** A SQL literal of a UTC timestamp. */

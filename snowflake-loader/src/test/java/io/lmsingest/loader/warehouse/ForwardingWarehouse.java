@@ -62,11 +62,6 @@ public abstract class ForwardingWarehouse implements Warehouse {
   }
 
   @Override
-  public List<String> afterBatch(String batchId) {
-    return delegate.afterBatch(batchId);
-  }
-
-  @Override
   public Optional<Duration> afterCommit(long rowsCopied) {
     return delegate.afterCommit(rowsCopied);
   }

@@ -118,15 +118,17 @@ class SnowflakeWarehouseTest {
                 : new RecordingConnection.Rows(List.of(), answers.apply(sql)));
   }
 
-  /** Snowflake with one DDL statement appended to the batch transaction. */
-  private static final class DdlAfterBatch extends ForwardingWarehouse {
-    DdlAfterBatch(SnowflakeWarehouse delegate) {
+  /** Snowflake with one DDL statement among the batch's copy statements. */
+  private static final class DdlInBatch extends ForwardingWarehouse {
+    DdlInBatch(SnowflakeWarehouse delegate) {
       super(delegate);
     }
 
     @Override
-    public List<String> afterBatch(String batchId) {
-      return List.of("CREATE TEMPORARY TABLE t_" + batchId + " (x INTEGER)");
+    public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
+      List<String> statements = new ArrayList<>(delegate.copyStatements(staged, fileColumns));
+      statements.add("CREATE TEMPORARY TABLE t_" + staged.batch().id() + " (x INTEGER)");
+      return statements;
     }
   }
 
@@ -426,6 +428,21 @@ class SnowflakeWarehouseTest {
   }
 
   @Test
+  void aBatchIdThatIsNotHexNeverReachesTheCopyStatements() {
+    MicroBatch healthy = batch(K1);
+    MicroBatch forged = new MicroBatch("0' OR '1'='1", healthy.topic(), healthy.files());
+    SnowflakeWarehouse snowflake =
+        new SnowflakeWarehouse("stage", answering(sql -> List.of(), copyResult())::connection);
+    assertThatThrownBy(
+            () -> snowflake.copyStatements(new Warehouse.Staged(forged, healthy.keys()), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("batch id");
+    assertThat(snowflake.copyStatements(new Warehouse.Staged(healthy, healthy.keys()), List.of()))
+        .first()
+        .isEqualTo("DELETE FROM raw_learner_activity WHERE _batch_id = '" + healthy.id() + "'");
+  }
+
+  @Test
   void ddlInsideTheBatchTransactionIsRefusedForSnowflake() {
     MicroBatch batch = batch(K1);
     RecordingConnection recording =
@@ -433,7 +450,7 @@ class SnowflakeWarehouseTest {
             sql -> healthy(sql, batch.keys()),
             copyResult(new Object[] {K1, "LOADED", 10L, 10L, 0L}));
     SnowflakeWarehouse snowflake = new SnowflakeWarehouse("stage", recording::connection);
-    Warehouse withDdl = new DdlAfterBatch(snowflake);
+    Warehouse withDdl = new DdlInBatch(snowflake);
     assertThatThrownBy(() -> new BatchLoader(withDdl, Clock.systemUTC()).load(batch, false))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("refusing DDL inside the batch transaction (snowflake");
