@@ -33,6 +33,7 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String DUCKDB_THREADS = "duckdb.threads";
   public static final String DUCKDB_CHECKPOINT_THRESHOLD = "duckdb.checkpoint.threshold";
   public static final String DUCKDB_CHECKPOINT_ROWS = "duckdb.checkpoint.rows";
+  public static final String DUCKDB_DISABLED_COMPRESSION = "duckdb.disabled.compression";
   public static final String BUCKET = CommonKeys.S3_BUCKET;
   public static final String REGION = CommonKeys.S3_REGION;
   public static final String ENDPOINT = CommonKeys.S3_ENDPOINT;
@@ -122,6 +123,14 @@ public final class LoaderConfig extends ServiceConfig {
                   + " never). Large loads bypass the WAL, so duckdb.checkpoint.threshold alone may never"
                   + " trigger while the changes not checkpointed hold memory: without this, merges"
                   + " into a ~8M-row target failed with Out of Memory at duckdb.memory.limit=192MB.")
+          .define(
+              DUCKDB_DISABLED_COMPRESSION,
+              Type.LIST,
+              String.join(",", DuckDbSettings.DEFAULT_DISABLED_COMPRESSION),
+              Importance.LOW,
+              "DuckDB compression methods the warehouse does not try (empty = DuckDB chooses among"
+                  + " all). FSST on the nearly distinct ids cost a fifth of a load's time; without it"
+                  + " the file is about 1.8 times as large.")
           .define(
               MANIFEST_PREFIX,
               Type.STRING,
@@ -235,6 +244,14 @@ public final class LoaderConfig extends ServiceConfig {
             "not a size DuckDB reads, such as 256MB or 2GB (empty = DuckDB's default)");
       }
     }
+    for (String method : getList(DUCKDB_DISABLED_COMPRESSION)) {
+      if (!DuckDbSettings.isCompressionMethod(method.trim())) {
+        throw new ConfigException(
+            DUCKDB_DISABLED_COMPRESSION,
+            getList(DUCKDB_DISABLED_COMPRESSION),
+            "'" + method + "' is not a DuckDB compression method name (such as fsst, dictionary)");
+      }
+    }
     if (getString(DIALECT).equals("snowflake")) {
       for (String key : new String[] {SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY}) {
         if (getString(key).isEmpty()) {
@@ -257,6 +274,7 @@ public final class LoaderConfig extends ServiceConfig {
         getInt(DUCKDB_THREADS),
         getString(DUCKDB_CHECKPOINT_THRESHOLD).trim(),
         getLong(DUCKDB_CHECKPOINT_ROWS),
+        getList(DUCKDB_DISABLED_COMPRESSION).stream().map(String::trim).toList(),
         spillDirectory);
   }
 

@@ -127,7 +127,7 @@ class DuckDbLoaderIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             database,
-            new DuckDbSettings("192MB", 1, "256MB", 12_000, dir.resolve("spill")),
+            new DuckDbSettings("192MB", 1, "256MB", 12_000, List.of("fsst"), dir.resolve("spill")),
             s3.client(),
             bucket,
             dir.resolve("staging"))) {

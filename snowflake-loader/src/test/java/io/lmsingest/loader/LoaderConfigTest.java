@@ -7,6 +7,7 @@ import io.lmsingest.loader.warehouse.DuckDbSettings;
 import io.lmsingest.schemas.ConsumerGroups;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,9 @@ class LoaderConfigTest {
   void duckDbIsBoundedByDefaultAndABadSizeNamesItsKey() {
     LoaderConfig config = LoaderConfig.load(minimal(), Map.of());
     assertThat(config.duckDbSettings(Path.of("/tmp/spill")))
-        .isEqualTo(new DuckDbSettings("192MB", 1, "256MB", 1_000_000, Path.of("/tmp/spill")));
+        .isEqualTo(
+            new DuckDbSettings(
+                "192MB", 1, "256MB", 1_000_000, List.of("fsst"), Path.of("/tmp/spill")));
     Map<String, String> bad = minimal();
     bad.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "lots");
     assertThatThrownBy(() -> LoaderConfig.load(bad, Map.of()))
@@ -54,10 +57,23 @@ class LoaderConfigTest {
     Map<String, String> unbounded = minimal();
     unbounded.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "");
     unbounded.put(LoaderConfig.DUCKDB_THREADS, "0");
+    unbounded.put(LoaderConfig.DUCKDB_DISABLED_COMPRESSION, "");
     assertThat(LoaderConfig.load(unbounded, Map.of()).duckDbSettings(Path.of("s")).statements())
         .containsExactly(
             "SET checkpoint_threshold = '256MB'",
             "SET preserve_insertion_order = false",
             "SET temp_directory = 's'");
+    assertThat(config.duckDbSettings(Path.of("s")).statements())
+        .contains("SET disabled_compression_methods = 'fsst'");
+  }
+
+  @Test
+  void aCompressionMethodThatIsNoNameIsRefusedWithItsKey() {
+    Map<String, String> bad = minimal();
+    bad.put(LoaderConfig.DUCKDB_DISABLED_COMPRESSION, "fsst,dict'; DROP TABLE raw");
+    assertThatThrownBy(() -> LoaderConfig.load(bad, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("duckdb.disabled.compression")
+        .hasMessageContaining("not a DuckDB compression method name");
   }
 }

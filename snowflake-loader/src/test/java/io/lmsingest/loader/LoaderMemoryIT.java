@@ -56,7 +56,7 @@ class LoaderMemoryIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("warehouse.duckdb"),
-            new DuckDbSettings(MEMORY_LIMIT, 1, "256MB", 0, dir.resolve("spill")),
+            new DuckDbSettings(MEMORY_LIMIT, 1, "256MB", 0, List.of("fsst"), dir.resolve("spill")),
             s3.client(),
             bucket,
             dir.resolve("staging"))) {

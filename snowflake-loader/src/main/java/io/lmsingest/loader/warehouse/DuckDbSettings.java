@@ -17,21 +17,29 @@ import java.util.regex.Pattern;
  * WAL, so the WAL threshold alone may never be reached while the changes not yet checkpointed hold
  * memory; after this many rows copied since the last checkpoint the loader checkpoints itself (0 =
  * never). Without it, merges into a target of ~8M rows failed with Out of Memory at 192MB.
+ *
+ * <p>{@code disabledCompression}: DuckDB compression methods it must not try. FSST (string
+ * compression by a symbol table) is off by default: trying and applying it to every string segment
+ * cost a fifth of a 5M-row replay (53.5 s against 43.4 s) for a file 1.8× smaller. The ids, nearly
+ * all distinct, then stay uncompressed; low-cardinality strings keep their dictionaries.
  */
 public record DuckDbSettings(
     String memoryLimit,
     int threads,
     String checkpointThreshold,
     long checkpointRows,
+    List<String> disabledCompression,
     Path spillDirectory) {
   private static final Pattern SIZE =
       Pattern.compile(
           "\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern METHOD = Pattern.compile("[a-z_]{1,32}");
 
   public static final String DEFAULT_MEMORY_LIMIT = "192MB";
   public static final int DEFAULT_THREADS = 1;
   public static final String DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
   public static final long DEFAULT_CHECKPOINT_ROWS = 1_000_000L;
+  public static final List<String> DEFAULT_DISABLED_COMPRESSION = List.of("fsst");
 
   /** The loader's defaults (its config's). */
   public static DuckDbSettings defaults(Path spillDirectory) {
@@ -40,6 +48,7 @@ public record DuckDbSettings(
         DEFAULT_THREADS,
         DEFAULT_CHECKPOINT_THRESHOLD,
         DEFAULT_CHECKPOINT_ROWS,
+        DEFAULT_DISABLED_COMPRESSION,
         spillDirectory);
   }
 
@@ -48,7 +57,18 @@ public record DuckDbSettings(
     return value.isEmpty() || SIZE.matcher(value).matches();
   }
 
+  /** Whether {@code name} can be a DuckDB compression method's name (DuckDB checks it is one). */
+  public static boolean isCompressionMethod(String name) {
+    return METHOD.matcher(name).matches();
+  }
+
   public DuckDbSettings {
+    disabledCompression = List.copyOf(disabledCompression);
+    for (String method : disabledCompression) {
+      if (!isCompressionMethod(method)) {
+        throw new IllegalArgumentException("not a DuckDB compression method: '" + method + "'");
+      }
+    }
     if (!isSize(memoryLimit) || !isSize(checkpointThreshold)) {
       throw new IllegalArgumentException(
           "not a size such as 512MB or 2GB: " + memoryLimit + ", " + checkpointThreshold);
@@ -72,6 +92,10 @@ public record DuckDbSettings(
     }
     if (!checkpointThreshold.isEmpty()) {
       sets.add("SET checkpoint_threshold = '" + checkpointThreshold.toUpperCase(Locale.ROOT) + "'");
+    }
+    if (!disabledCompression.isEmpty()) {
+      sets.add(
+          "SET disabled_compression_methods = '" + String.join(",", disabledCompression) + "'");
     }
     // Loads need no insertion order; keeping it costs memory DuckDB's own guide says to save.
     sets.add("SET preserve_insertion_order = false");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,7 @@ class DuckDbSettingsIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("w.duckdb"),
-            new DuckDbSettings("192MB", 1, "64MB", 1_000_000, spill),
+            new DuckDbSettings("192MB", 1, "64MB", 1_000_000, List.of("fsst"), spill),
             s3.client(),
             s3.newBucket(),
             dir.resolve("staging"))) {
@@ -31,6 +32,8 @@ class DuckDbSettingsIT {
       assertThat(setting(warehouse, "memory_limit")).isEqualTo("183.1 MiB");
       assertThat(setting(warehouse, "checkpoint_threshold")).isEqualTo("61.0 MiB");
       assertThat(setting(warehouse, "temp_directory")).isEqualTo(spill.toString());
+      assertThat(setting(warehouse, "disabled_compression_methods"))
+          .isEqualTo("FSST"); // DuckDB's own names
     }
   }
 
