@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -257,6 +258,16 @@ public final class LocalStack {
     }
   }
 
+  /**
+   * Services whose own Java work is small (the S3 server moves a few hundred objects; the loader's
+   * work is DuckDB's native code): for them C2's compilations cost more CPU than they save, on a
+   * box where every stage shares the same cores.
+   */
+  private static final Set<String> C1_ONLY = Set.of("s3", "loader");
+
+  /** Only the quick C1 compiler (see {@link #C1_ONLY}). */
+  public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
   /** Environment variable: JVM options added to (and overriding) every service's defaults. */
   public static final String SERVICE_JAVA_OPTS = "LMS_SERVICE_JAVA_OPTS";
 
@@ -294,6 +305,9 @@ public final class LocalStack {
                     + RegistryServer.APP_PROPERTY
                     + "="
                     + System.getProperty(RegistryServer.APP_PROPERTY, "")));
+    if (C1_ONLY.contains(service)) {
+      options.add(QUICK_JIT);
+    }
     if (extra != null && !extra.isBlank()) {
       for (String option : extra.trim().split("\\s+")) {
         options.add(option.replace("{service}", service));

@@ -19,6 +19,15 @@ class LocalStackJvmTest {
   }
 
   @Test
+  void onlyTheServicesWithLittleJavaWorkSkipC2UnlessAnOperatorSaysOtherwise() {
+    assertThat(LocalStack.jvm("s3", TMP, null)).contains(LocalStack.QUICK_JIT);
+    assertThat(LocalStack.jvm("loader", TMP, null)).contains(LocalStack.QUICK_JIT);
+    assertThat(LocalStack.jvm("poller", TMP, null)).doesNotContain(LocalStack.QUICK_JIT);
+    assertThat(LocalStack.jvm("loader", TMP, "-XX:TieredStopAtLevel=4"))
+        .endsWith(LocalStack.QUICK_JIT, "-XX:TieredStopAtLevel=4");
+  }
+
+  @Test
   void extraOptionsComeLastSoTheyWinAndNameTheService() {
     assertThat(
             LocalStack.jvm(

@@ -68,6 +68,8 @@ public final class RegistryServer {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
             "-XX:+UseSerialGC",
+            // Idle once it has answered a few schema lookups: C2 would compile start-up code only.
+            "-XX:TieredStopAtLevel=1",
             "-Dquarkus.http.port=" + port,
             "-Dquarkus.http.host=127.0.0.1",
             "-Dquarkus.log.level=WARN",
