@@ -30,10 +30,9 @@ class ProcessSamplerTest {
         sampler.sampleOnce();
         Map<String, ProcessSampler.Usage> usage = sampler.usage();
         assertThat(usage).containsOnlyKeys("loader");
-        // The larger of the two peaks: ours, far above sleep's. Up to 1 MiB below our reading
-        // before
-        // it: the kernel folds RSS into VmHWM lazily, so a later VmHWM can read a little lower
-        // (seen in CI: 884,699,136 after 884,744,192 bytes).
+        // The larger of the two peaks: ours, far above sleep's. It may be up to 1 MiB below our
+        // reading before it: the kernel folds RSS into VmHWM lazily, so a later VmHWM can read a
+        // little lower (seen in CI: 884,699,136 after 884,744,192 bytes).
         long after = ProcessSampler.read(self)[0];
         assertThat(usage.get("loader").peakRssBytes())
             .isBetween(Math.min(now[0], after) - (1L << 20), Math.max(now[0], after))
