@@ -265,9 +265,6 @@ public final class LocalStack {
    */
   private static final Set<String> C1_ONLY = Set.of("s3", "loader");
 
-  /** Only the quick C1 compiler (see {@link #C1_ONLY}). */
-  public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
-
   /** Environment variable: JVM options added to (and overriding) every service's defaults. */
   public static final String SERVICE_JAVA_OPTS = "LMS_SERVICE_JAVA_OPTS";
 
@@ -306,7 +303,7 @@ public final class LocalStack {
                     + "="
                     + System.getProperty(RegistryServer.APP_PROPERTY, "")));
     if (C1_ONLY.contains(service)) {
-      options.add(QUICK_JIT);
+      options.add(ServiceProcess.QUICK_JIT);
     }
     if (extra != null && !extra.isBlank()) {
       for (String option : extra.trim().split("\\s+")) {

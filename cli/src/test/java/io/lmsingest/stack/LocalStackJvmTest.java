@@ -2,6 +2,7 @@ package io.lmsingest.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lmsingest.localstack.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,11 @@ class LocalStackJvmTest {
 
   @Test
   void onlyTheServicesWithLittleJavaWorkSkipC2UnlessAnOperatorSaysOtherwise() {
-    assertThat(LocalStack.jvm("s3", TMP, null)).contains(LocalStack.QUICK_JIT);
-    assertThat(LocalStack.jvm("loader", TMP, null)).contains(LocalStack.QUICK_JIT);
-    assertThat(LocalStack.jvm("poller", TMP, null)).doesNotContain(LocalStack.QUICK_JIT);
+    assertThat(LocalStack.jvm("s3", TMP, null)).contains(ServiceProcess.QUICK_JIT);
+    assertThat(LocalStack.jvm("loader", TMP, null)).contains(ServiceProcess.QUICK_JIT);
+    assertThat(LocalStack.jvm("poller", TMP, null)).doesNotContain(ServiceProcess.QUICK_JIT);
     assertThat(LocalStack.jvm("loader", TMP, "-XX:TieredStopAtLevel=4"))
-        .endsWith(LocalStack.QUICK_JIT, "-XX:TieredStopAtLevel=4");
+        .endsWith(ServiceProcess.QUICK_JIT, "-XX:TieredStopAtLevel=4");
   }
 
   @Test

@@ -69,7 +69,7 @@ public final class RegistryServer {
             "-Xmx256m",
             "-XX:+UseSerialGC",
             // Idle once it has answered a few schema lookups: C2 would compile start-up code only.
-            "-XX:TieredStopAtLevel=1",
+            ServiceProcess.QUICK_JIT,
             "-Dquarkus.http.port=" + port,
             "-Dquarkus.http.host=127.0.0.1",
             "-Dquarkus.log.level=WARN",

@@ -157,6 +157,12 @@ public final class ServiceProcess {
     }
   }
 
+  /**
+   * JVM option: only the quick C1 compiler. For a process whose own Java work is small, C2's
+   * compilations cost more CPU than they save on a box where every stage shares the same cores.
+   */
+  public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
   /** A {@code java} command on this JVM's own runtime and class path. */
   public static List<String> javaCommand(
       List<String> jvmOptions, String mainClass, List<String> args) {

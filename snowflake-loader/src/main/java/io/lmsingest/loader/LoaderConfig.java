@@ -245,7 +245,7 @@ public final class LoaderConfig extends ServiceConfig {
       }
     }
     for (String method : getList(DUCKDB_DISABLED_COMPRESSION)) {
-      if (!DuckDbSettings.isCompressionMethod(method.trim())) {
+      if (!DuckDbSettings.isCompressionMethod(method)) {
         throw new ConfigException(
             DUCKDB_DISABLED_COMPRESSION,
             getList(DUCKDB_DISABLED_COMPRESSION),
@@ -274,7 +274,7 @@ public final class LoaderConfig extends ServiceConfig {
         getInt(DUCKDB_THREADS),
         getString(DUCKDB_CHECKPOINT_THRESHOLD).trim(),
         getLong(DUCKDB_CHECKPOINT_ROWS),
-        getList(DUCKDB_DISABLED_COMPRESSION).stream().map(String::trim).toList(),
+        getList(DUCKDB_DISABLED_COMPRESSION),
         spillDirectory);
   }
 

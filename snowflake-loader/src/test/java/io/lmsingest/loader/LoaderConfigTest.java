@@ -65,6 +65,11 @@ class LoaderConfigTest {
             "SET temp_directory = 's'");
     assertThat(config.duckDbSettings(Path.of("s")).statements())
         .contains("SET disabled_compression_methods = 'fsst'");
+    // The list type hands its entries over trimmed: spaces after the commas are fine.
+    Map<String, String> spaced = minimal();
+    spaced.put(LoaderConfig.DUCKDB_DISABLED_COMPRESSION, " fsst , dictionary ");
+    assertThat(LoaderConfig.load(spaced, Map.of()).duckDbSettings(Path.of("s")).statements())
+        .contains("SET disabled_compression_methods = 'fsst,dictionary'");
   }
 
   @Test
