@@ -20,12 +20,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -94,33 +99,72 @@ public final class LocalStack {
     };
   }
 
-  /** Starts whatever is not running yet, in dependency order. */
+  /** Starts whatever is not running yet. */
   public void up(PrintWriter out) throws IOException {
     up(out, SERVICES);
   }
 
-  /** Starts the given services (in {@link #SERVICES} order) that are not running yet. */
+  /**
+   * Starts the given services that are not running yet, all at once: none needs another to start,
+   * and one after the other they took ~14 s of the demo's start-up. Every port is checked first, so
+   * a taken port fails before anything starts.
+   */
   public void up(PrintWriter out, List<String> services) throws IOException {
+    List<String> toStart = new ArrayList<>();
     for (String service : SERVICES.stream().filter(services::contains).toList()) {
       Optional<ServiceProcess> existing = running(service);
       if (existing.isPresent()) {
         out.printf("%-10s already running (pid %d)%n", service, existing.get().pid());
-        continue;
+      } else {
+        requireFreePort(service);
+        toStart.add(service);
       }
-      requireFreePort(service);
-      out.printf("%-10s starting...%n", service);
+    }
+    ExecutorService starter = Executors.newFixedThreadPool(Math.max(1, toStart.size()));
+    try {
+      Map<String, Future<ServiceProcess>> starting = new LinkedHashMap<>();
+      for (String service : toStart) {
+        out.printf("%-10s starting...%n", service);
+        starting.put(service, starter.submit(() -> start(service)));
+      }
       out.flush();
-      ServiceProcess process =
-          switch (service) {
-            case "kafka" -> startKafka();
-            case "registry" -> registry().start(START_TIMEOUT);
-            case "s3" -> startS3();
-            case "simulator" -> startSimulator();
-            default -> throw new IllegalStateException(service);
-          };
-      out.printf("%-10s up (pid %d)%n", service, process.pid());
+      IOException failure = null;
+      for (Map.Entry<String, Future<ServiceProcess>> started : starting.entrySet()) {
+        try {
+          out.printf("%-10s up (pid %d)%n", started.getKey(), started.getValue().get().pid());
+          out.flush();
+        } catch (ExecutionException e) {
+          IOException cause =
+              e.getCause() instanceof IOException io
+                  ? io
+                  : new IOException(started.getKey() + " failed to start", e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while starting the local stack", e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      starter.shutdownNow();
     }
     writeEndpoints();
+  }
+
+  private ServiceProcess start(String service) throws IOException {
+    return switch (service) {
+      case "kafka" -> startKafka();
+      case "registry" -> registry().start(START_TIMEOUT);
+      case "s3" -> startS3();
+      case "simulator" -> startSimulator();
+      default -> throw new IllegalStateException(service);
+    };
   }
 
   /** Stops every running service, last started first. Returns how many were stopped. */
