@@ -1,6 +1,7 @@
 package io.lmsingest.stack;
 
 import io.lmsingest.kit.runtime.ProcessWorkDir;
+import io.lmsingest.localstack.ClassDataArchives;
 import io.lmsingest.localstack.KafkaBroker;
 import io.lmsingest.localstack.LocalS3ServerMain;
 import io.lmsingest.localstack.Ports;
@@ -45,10 +46,12 @@ public final class LocalStack {
 
   private final StackLayout layout;
   private final Properties settings;
+  private final ClassDataArchives archives;
 
   public LocalStack(StackLayout layout, Properties settings) {
     this.layout = layout;
     this.settings = settings;
+    this.archives = ClassDataArchives.forThisRuntime(System.getenv());
   }
 
   /**
@@ -229,7 +232,7 @@ public final class LocalStack {
 
   private ServiceProcess startKafka() throws IOException {
     Files.createDirectories(layout.kafkaHome());
-    return kafka().start(START_TIMEOUT);
+    return kafka().start(START_TIMEOUT, archives.options(KafkaBroker.NAME));
   }
 
   private ServiceProcess startS3() throws IOException {
@@ -312,9 +315,14 @@ public final class LocalStack {
   /** Environment variable: JVM options added to (and overriding) every service's defaults. */
   public static final String SERVICE_JAVA_OPTS = "LMS_SERVICE_JAVA_OPTS";
 
-  /** A service's JVM options, its {@link StackLayout#tmp} emptied for this start. */
+  /**
+   * A service's JVM options, its {@link StackLayout#tmp} emptied for this start, its class-data
+   * archive first (an operator's {@code -Xshare:off} in {@value #SERVICE_JAVA_OPTS} wins).
+   */
   public List<String> jvm(String service) throws IOException {
-    return jvm(service, emptied(layout.tmp(service)), System.getenv(SERVICE_JAVA_OPTS));
+    List<String> options = new ArrayList<>(archives.options(service));
+    options.addAll(jvm(service, emptied(layout.tmp(service)), System.getenv(SERVICE_JAVA_OPTS)));
+    return options;
   }
 
   /** {@code dir}, created or emptied: what a killed earlier process left there goes. */

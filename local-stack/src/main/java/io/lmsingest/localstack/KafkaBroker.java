@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -49,6 +50,11 @@ public final class KafkaBroker {
 
   /** Formats the storage if needed, starts the broker and waits until it answers. */
   public ServiceProcess start(Duration timeout) throws IOException {
+    return start(timeout, List.of());
+  }
+
+  /** As {@link #start(Duration)}, the broker's JVM given {@code extraJvmOptions} as well. */
+  public ServiceProcess start(Duration timeout, List<String> extraJvmOptions) throws IOException {
     Path dataDir = home.resolve("data");
     Files.createDirectories(dataDir);
     Path properties = home.resolve("server.properties");
@@ -90,7 +96,10 @@ public final class KafkaBroker {
     ServiceProcess process =
         ServiceProcess.start(
             NAME,
-            ServiceProcess.javaCommand(jvm, "kafka.Kafka", List.of(properties.toString())),
+            ServiceProcess.javaCommand(
+                Stream.concat(extraJvmOptions.stream(), jvm.stream()).toList(),
+                "kafka.Kafka",
+                List.of(properties.toString())),
             Map.of(),
             logFile(),
             pidFile());
