@@ -101,7 +101,7 @@ public final class ClassDataArchives {
   }
 
   Path archive(String process) {
-    return directory.resolve(prefix(process) + ARCHIVE);
+    return directory.resolve(process + "-" + fingerprint + ARCHIVE);
   }
 
   private String prefix(String process) {
