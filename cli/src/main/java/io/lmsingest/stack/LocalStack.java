@@ -163,7 +163,12 @@ public final class LocalStack {
   private ServiceProcess start(String service) throws IOException {
     return switch (service) {
       case "kafka" -> startKafka();
-      case "registry" -> registry().start(START_TIMEOUT);
+      case "registry" ->
+          registry()
+              .start(
+                  START_TIMEOUT,
+                  ClassDataArchives.forJar(RegistryServer.appJar(), System.getenv())
+                      .options(RegistryServer.NAME));
       case "s3" -> startS3();
       case "simulator" -> startSimulator();
       default -> throw new IllegalStateException(service);

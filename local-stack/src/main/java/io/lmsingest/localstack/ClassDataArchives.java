@@ -62,18 +62,31 @@ public final class ClassDataArchives {
    * {@code off}.
    */
   public static ClassDataArchives forThisRuntime(Map<String, String> environment) {
-    String configured = environment.getOrDefault(DIRECTORY_VARIABLE, "").trim();
-    Path directory =
-        configured.equals("off")
-            ? null
-            : configured.isEmpty()
-                ? Path.of(System.getProperty("user.home"), ".cache", "lms-ingest", "cds")
-                : Path.of(configured);
     return new ClassDataArchives(
-        directory,
-        System.getProperty("java.class.path"),
-        System.getProperty("java.home") + "|" + System.getProperty("java.vm.version"),
-        Path.of(System.getProperty("java.home"), "bin", "java"));
+        directory(environment), System.getProperty("java.class.path"), runtime(), java());
+  }
+
+  /** For JVMs started on this runtime with {@code java -jar jar} (the registry's app). */
+  public static ClassDataArchives forJar(Path jar, Map<String, String> environment) {
+    return new ClassDataArchives(directory(environment), jar.toString(), runtime(), java());
+  }
+
+  private static Path directory(Map<String, String> environment) {
+    String configured = environment.getOrDefault(DIRECTORY_VARIABLE, "").trim();
+    if (configured.equals("off")) {
+      return null;
+    }
+    return configured.isEmpty()
+        ? Path.of(System.getProperty("user.home"), ".cache", "lms-ingest", "cds")
+        : Path.of(configured);
+  }
+
+  private static String runtime() {
+    return System.getProperty("java.home") + "|" + System.getProperty("java.vm.version");
+  }
+
+  private static Path java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   /**

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,11 @@ public final class RegistryServer {
   }
 
   public ServiceProcess start(Duration timeout) throws IOException {
+    return start(timeout, List.of());
+  }
+
+  /** As {@link #start(Duration)}, its JVM given {@code extraJvmOptions} as well. */
+  public ServiceProcess start(Duration timeout, List<String> extraJvmOptions) throws IOException {
     Path app = appJar();
     Files.createDirectories(home);
     Map<String, String> env =
@@ -63,9 +69,11 @@ public final class RegistryServer {
                 "REGISTRY_DATASOURCE_URL",
                 "jdbc:h2:file:" + home.toAbsolutePath().resolve("registry_db"))
             : Map.of();
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(extraJvmOptions);
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
             "-XX:+UseSerialGC",
             // Idle once it has answered a few schema lookups: C2 would compile start-up code only.
@@ -74,7 +82,7 @@ public final class RegistryServer {
             "-Dquarkus.http.host=127.0.0.1",
             "-Dquarkus.log.level=WARN",
             "-jar",
-            app.toString());
+            app.toString()));
     ServiceProcess process = ServiceProcess.start(NAME, command, env, logFile(), pidFile());
     process.awaitReady(this::ready, timeout);
     return process;

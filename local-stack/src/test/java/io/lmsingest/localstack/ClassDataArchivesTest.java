@@ -113,6 +113,23 @@ class ClassDataArchivesTest {
   }
 
   @Test
+  void anAppJarGetsArchivesInTheConfiguredDirectory() throws Exception {
+    List<String> first =
+        ClassDataArchives.forJar(
+                jar, Map.of(ClassDataArchives.DIRECTORY_VARIABLE, archives.toString()))
+            .options("app");
+    assertThat(first).singleElement().asString().startsWith("-XX:ArchiveClassesAtExit=" + archives);
+    run(first);
+    assertThat(
+            ClassDataArchives.forJar(
+                    jar, Map.of(ClassDataArchives.DIRECTORY_VARIABLE, archives.toString()))
+                .options("app"))
+        .singleElement()
+        .asString()
+        .startsWith("-XX:SharedArchiveFile=" + archives.resolve("app-"));
+  }
+
+  @Test
   void offOrADirectoryOnTheClassPathMeansNoArchive() {
     assertThat(
             ClassDataArchives.forThisRuntime(Map.of(ClassDataArchives.DIRECTORY_VARIABLE, "off"))
