@@ -19,6 +19,8 @@ import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -45,20 +47,25 @@ final class BronzeAudit {
 
   /**
    * Fills {@code topic} with simulated activities keyed by activity_id, in transactions (so offsets
-   * have gaps).
+   * have gaps). Each record's timestamp is its updated_at, so the history starts relative to today:
+   * 22:00 three days ago (crossing a midnight, as Bronze's date partitions should), all of it in
+   * the past and inside the broker's 7-day retention. It once started at a fixed 2026-11-20 and,
+   * ten days later, the broker's retention check deleted segments under the tests (fewer offsets
+   * than written, offsets committed past data no file held).
    */
+  static final Instant HISTORY_START =
+      LocalDate.now(ZoneOffset.UTC)
+          .minusDays(2)
+          .atStartOfDay(ZoneOffset.UTC)
+          .minusHours(2)
+          .toInstant();
+
   static void fillV1(
       KafkaFixture kafka, RegistryFixture registry, String topic, int records, long seed) {
     ActivityTimeline timeline =
         new ActivityTimeline(
             new TimelineSettings(
-                seed,
-                Instant.parse("2026-11-20T22:00:00Z"),
-                2_000_000,
-                OptionalLong.empty(),
-                0.2,
-                0.01,
-                1));
+                seed, HISTORY_START, 2_000_000, OptionalLong.empty(), 0.2, 0.01, 1));
     Map<String, Object> producerConfig = new HashMap<>(kafka.producerConfig());
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "v1-writer-" + topic);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
