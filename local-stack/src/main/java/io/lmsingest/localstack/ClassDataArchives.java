@@ -44,15 +44,17 @@ public final class ClassDataArchives {
 
   private final Path directory;
   private final String classPath;
-  private final String fingerprint;
+  private final String runtime;
   private final Path javaLauncher;
+  // Computed at the first options(), not when the launcher builds its stack: commands that start
+  // no JVM stat no jar. Empty when the class path holds a directory: the JDK archives classes from
+  // jars only (with a build's target/classes it refuses to record, with an error at exit).
+  private String fingerprint;
 
   ClassDataArchives(Path directory, String classPath, String runtime, Path java) {
-    // The JDK archives classes from jars only; with a directory on the class path (a build's
-    // target/classes) it refuses to record, with an error at exit.
-    this.directory = hasDirectory(classPath) ? null : directory;
+    this.directory = directory;
     this.classPath = classPath;
-    this.fingerprint = this.directory == null ? "" : fingerprint(runtime, classPath);
+    this.runtime = runtime;
     this.javaLauncher = java;
   }
 
@@ -100,6 +102,9 @@ public final class ClassDataArchives {
       return List.of();
     }
     try {
+      if (fingerprint().isEmpty()) {
+        return List.of();
+      }
       Files.createDirectories(directory);
       Path archive = archive(process);
       if (Files.isRegularFile(archive) || adoptRecording(process, archive)) {
@@ -114,11 +119,11 @@ public final class ClassDataArchives {
   }
 
   Path archive(String process) {
-    return directory.resolve(process + "-" + fingerprint + ARCHIVE);
+    return directory.resolve(process + "-" + fingerprint() + ARCHIVE);
   }
 
   private String prefix(String process) {
-    return process + "-" + fingerprint + ".";
+    return process + "-" + fingerprint() + ".";
   }
 
   /**
@@ -187,6 +192,14 @@ public final class ClassDataArchives {
     }
     found.sort(null);
     return found;
+  }
+
+  /** Synchronized: the launcher starts its processes from several threads at once. */
+  private synchronized String fingerprint() {
+    if (fingerprint == null) {
+      fingerprint = hasDirectory(classPath) ? "" : fingerprint(runtime, classPath);
+    }
+    return fingerprint;
   }
 
   private static boolean hasDirectory(String classPath) {
