@@ -65,12 +65,16 @@ public final class ClassDataArchives {
    */
   public static ClassDataArchives forThisRuntime(Map<String, String> environment) {
     return new ClassDataArchives(
-        directory(environment), System.getProperty("java.class.path"), runtime(), java());
+        directory(environment),
+        System.getProperty("java.class.path"),
+        runtime(),
+        ServiceProcess.javaLauncher());
   }
 
   /** For JVMs started on this runtime with {@code java -jar jar} (the registry's app). */
   public static ClassDataArchives forJar(Path jar, Map<String, String> environment) {
-    return new ClassDataArchives(directory(environment), jar.toString(), runtime(), java());
+    return new ClassDataArchives(
+        directory(environment), jar.toString(), runtime(), ServiceProcess.javaLauncher());
   }
 
   private static Path directory(Map<String, String> environment) {
@@ -85,10 +89,6 @@ public final class ClassDataArchives {
 
   private static String runtime() {
     return System.getProperty("java.home") + "|" + System.getProperty("java.vm.version");
-  }
-
-  private static Path java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   /**

@@ -70,7 +70,7 @@ public final class RegistryServer {
                 "jdbc:h2:file:" + home.toAbsolutePath().resolve("registry_db"))
             : Map.of();
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ServiceProcess.javaLauncher().toString());
     command.addAll(extraJvmOptions);
     command.addAll(
         List.of(

@@ -163,11 +163,16 @@ public final class ServiceProcess {
    */
   public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 
+  /** This JVM's own {@code java} launcher. */
+  public static Path javaLauncher() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
   /** A {@code java} command on this JVM's own runtime and class path. */
   public static List<String> javaCommand(
       List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaLauncher().toString());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
