@@ -48,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PollerCrashIT {
   static final String CANARY = "CANARY-api-key-5c1f0e9b";
   static final int RECORDS = Integer.getInteger("lms.it.poller.records", 1_000_000);
+  static final String RUNNING = "ServiceRunner - poller running";
 
   @Test
   void killedHardTwentyTimesStillExactlyOnceWithFlatHeapAndNoKeyAnywhere(
@@ -67,7 +68,11 @@ class PollerCrashIT {
 
       int kills = 0;
       while (kills < 20) {
+        long running = ServiceUnderTest.linesWith(log, RUNNING);
         try (ServiceUnderTest poller = start(config, log)) {
+          // The clock starts once the poller runs: on a slow box the JVM's start-up alone can take
+          // longer than the pause, and a kill before the first commit would test nothing.
+          poller.awaitLines(RUNNING, running + 1, Duration.ofSeconds(90));
           Thread.sleep(1_500 + random.nextInt(2_500));
           assertThat(poller.isAlive()).as("poller exited on its own: %s", poller.tail()).isTrue();
           poller.kill(); // SIGKILL: no shutdown hook, an open transaction left behind
@@ -77,7 +82,9 @@ class PollerCrashIT {
           break; // finished between kills; later kills would only hit an idle poller
         }
       }
+      long running = ServiceUnderTest.linesWith(log, RUNNING);
       try (ServiceUnderTest finisher = start(config, log)) {
+        finisher.awaitLines(RUNNING, running + 1, Duration.ofSeconds(90)); // its endpoint is up
         long deadline =
             System.nanoTime()
                 + Duration.ofMinutes(Integer.getInteger("lms.it.catchup.minutes", 5)).toNanos();
