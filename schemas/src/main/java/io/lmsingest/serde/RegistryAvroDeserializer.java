@@ -32,7 +32,9 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
   private boolean specific;
   private Optional<Schema> readerSchema = Optional.empty();
   private final Map<Integer, DatumReader<Object>> readersByWriterId = new ConcurrentHashMap<>();
-  private BinaryDecoder reusableDecoder;
+
+  /** One per thread: Kafka Streams shares a source's deserializer between its stream threads. */
+  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
   public RegistryAvroDeserializer() {}
 
@@ -86,14 +88,15 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
           e);
     }
     try {
-      reusableDecoder =
+      BinaryDecoder decoder =
           DecoderFactory.get()
               .binaryDecoder(
                   payload,
                   WireFormat.HEADER_SIZE,
                   payload.length - WireFormat.HEADER_SIZE,
-                  reusableDecoder);
-      return (T) reader.read(null, reusableDecoder);
+                  decoders.get());
+      decoders.set(decoder);
+      return (T) reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot decode a record on topic '" + topic + "' with writer schema id " + id + ": " + e,

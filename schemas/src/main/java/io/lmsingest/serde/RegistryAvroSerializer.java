@@ -6,13 +6,11 @@ import java.io.IOException;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,7 +27,17 @@ public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializ
   private SchemaRegistryClient registry;
   private boolean autoRegister;
   private boolean isKey;
-  private BinaryEncoder reusableEncoder;
+
+  /**
+   * One per thread: Kafka Streams shares a sink's serializer between its stream threads, and an
+   * encoder holds the bytes of the record it is writing.
+   */
+  private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
+
+  /** The writer of the last schema seen: a generated class's records share one Schema instance. */
+  private volatile SchemaWriter lastWriter;
+
+  private record SchemaWriter(Schema schema, boolean specific, DatumWriter<IndexedRecord> writer) {}
 
   public RegistryAvroSerializer() {}
 
@@ -80,9 +88,10 @@ public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializ
     out.write(id >>> 8);
     out.write(id);
     try {
-      reusableEncoder = EncoderFactory.get().binaryEncoder(out, reusableEncoder);
-      writerFor(record, schema).write(record, reusableEncoder);
-      reusableEncoder.flush();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, encoders.get());
+      encoders.set(encoder);
+      writerFor(record, schema).write(record, encoder);
+      encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot encode a "
@@ -96,10 +105,19 @@ public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializ
     return out.toByteArray();
   }
 
-  private static DatumWriter<IndexedRecord> writerFor(IndexedRecord record, Schema schema) {
-    // Generated classes carry logical-type conversions (Instant) that the generic writer lacks.
-    return record instanceof SpecificRecord
-        ? new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema))
-        : new GenericDatumWriter<>(schema, GenericData.get());
+  private DatumWriter<IndexedRecord> writerFor(IndexedRecord record, Schema schema) {
+    boolean specific = record instanceof SpecificRecord;
+    SchemaWriter last = lastWriter;
+    if (last == null || last.schema() != schema || last.specific() != specific) {
+      // Generated classes carry logical-type conversions (Instant) that the generic model lacks.
+      last =
+          new SchemaWriter(
+              schema,
+              specific,
+              PlannedRecordWriter.of(
+                  schema, specific ? SpecificData.getForSchema(schema) : GenericData.get()));
+      lastWriter = last;
+    }
+    return last.writer();
   }
 }

@@ -15,11 +15,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -74,6 +80,53 @@ class RegistryAvroSerdeIT {
 
     assertThat(read).isEqualTo(original);
     assertThat(read.getActivityTimestamp()).isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z"));
+  }
+
+  /**
+   * Kafka Streams hands one sink serializer and one source deserializer to all its stream threads
+   * (the validator with {@code kafka.num.stream.threads} > 1), so one instance must serve several
+   * threads at once.
+   */
+  @Test
+  void oneSerializerAndOneDeserializerServeSeveralThreadsAtOnce(RegistryFixture registry)
+      throws Exception {
+    String topic = topic();
+    RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
+    serializer.configure(registry.serdeConfig(), false);
+    Map<String, Object> readConfig = registry.serdeConfig();
+    readConfig.put(RegistrySerdeConfig.SPECIFIC_AVRO_READER, "true");
+    RegistryAvroDeserializer<LearnerActivity> deserializer = deserializer(readConfig);
+    serializer.serialize(topic, activity("warm-up")); // registered once, before the race
+
+    int threads = 4;
+    int perThread = 20_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String prefix = "thread-" + t + "-";
+        results.add(
+            pool.submit(
+                () -> {
+                  int mismatches = 0;
+                  for (int n = 0; n < perThread; n++) {
+                    // Different lengths per thread, so interleaved buffers cannot line up.
+                    LearnerActivity original = activity(prefix + "x".repeat(n % 40) + n);
+                    LearnerActivity read =
+                        deserializer.deserialize(topic, serializer.serialize(topic, original));
+                    if (!original.equals(read)) {
+                      mismatches++;
+                    }
+                  }
+                  return mismatches;
+                }));
+      }
+      for (Future<Integer> result : results) {
+        assertThat(result.get(2, TimeUnit.MINUTES)).as("records that did not round-trip").isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

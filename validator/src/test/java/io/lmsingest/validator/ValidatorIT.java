@@ -63,6 +63,8 @@ class ValidatorIT {
     settings.put(ValidatorConfig.DLQ_ALERT_THRESHOLD, "10");
     settings.put("alert.lag.max.records", "1000");
     settings.put("alert.lag.for.ms", "1000");
+    // Two stream threads share the topology's one serializer and one deserializer.
+    settings.put("kafka.num.stream.threads", "2");
     ValidatorConfig config = new ValidatorConfig(settings);
 
     // Raw: valid changes from the simulator's timeline, with bad records mixed in at known places.
