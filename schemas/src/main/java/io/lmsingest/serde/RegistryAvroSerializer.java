@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -109,13 +111,14 @@ public class RegistryAvroSerializer<T extends IndexedRecord> implements Serializ
     boolean specific = record instanceof SpecificRecord;
     SchemaWriter last = lastWriter;
     if (last == null || last.schema() != schema || last.specific() != specific) {
-      // Generated classes carry logical-type conversions (Instant) that the generic model lacks.
+      // Generated classes carry logical-type conversions (Instant) that the generic writer lacks.
       last =
           new SchemaWriter(
               schema,
               specific,
-              PlannedRecordWriter.of(
-                  schema, specific ? SpecificData.getForSchema(schema) : GenericData.get()));
+              specific
+                  ? new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema))
+                  : new GenericDatumWriter<>(schema, GenericData.get()));
       lastWriter = last;
     }
     return last.writer();
