@@ -165,6 +165,7 @@ class DemoIT {
               "lms_validator_records_valid_total",
               "lms_validator_records_dlq_total",
               "lms_validator_thread_failures_total",
+              "lms_validator_offsets_expired_total",
               "lms_validator_alerts_total"),
           "sink",
           List.of(
@@ -174,6 +175,7 @@ class DemoIT {
               "lms_sink_file_rows_total",
               "lms_sink_upload_seconds_total",
               "lms_sink_failures_total",
+              "lms_sink_offsets_expired_total",
               "lms_sink_open_files",
               "lms_sink_buffered_bytes",
               "lms_sink_assigned_partitions",

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,9 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -45,6 +48,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class BronzeSink implements Service {
   /** The alert raised while files cannot be made durable. */
   static final String NOT_DURABLE = "bronze-not-durable";
+
+  /** The alert raised when retention deleted v1 records before the sink wrote them to Bronze. */
+  static final String RECORDS_EXPIRED = "v1-records-expired";
+
+  static final String OFFSETS_EXPIRED = "lms_sink_offsets_expired_total";
 
   private static final Logger LOG = LoggerFactory.getLogger(BronzeSink.class);
 
@@ -80,6 +88,10 @@ public final class BronzeSink implements Service {
             .counter("lms_sink_file_rows_total", "Rows in durable Bronze files.")
             .counter("lms_sink_upload_seconds_total", "Time spent uploading Bronze files.")
             .counter("lms_sink_failures_total", "Rounds in which files could not be made durable.")
+            .counter(
+                OFFSETS_EXPIRED,
+                "Offsets of v1 (records and transaction markers) that retention deleted before"
+                    + " the sink read them: never in Bronze.")
             .gauge("lms_sink_open_files", "Bronze files being built.")
             .gauge(
                 "lms_sink_buffered_bytes",
@@ -136,6 +148,11 @@ public final class BronzeSink implements Service {
             committed(writer.finish(due.keySet()));
           }
           commitPastMarkers();
+        } catch (NoOffsetForPartitionException e) {
+          // A new group, or a partition it never committed (auto.offset.reset=none): all of it.
+          consumer.seekToBeginning(e.partitions());
+        } catch (OffsetOutOfRangeException e) {
+          expired(e.offsetOutOfRangePartitions());
         } catch (SdkException | IOException | UncheckedIOException | KafkaException e) {
           if (e instanceof WakeupException || e instanceof InterruptException) {
             throw (KafkaException) e;
@@ -164,6 +181,55 @@ public final class BronzeSink implements Service {
       // Stopping (or failing) without committing is safe: uncommitted data is read again.
       writer.discardAll();
     }
+  }
+
+  /**
+   * The positions are no longer in v1: retention deleted what lies between them and the partitions'
+   * first offsets before the sink read it (an outage longer than the topic's retention.ms), or the
+   * topic was recreated or truncated below them. Either way the sink goes on from the first offset
+   * there is, as auto.offset.reset=earliest would, but a gap is never passed in silence: it is
+   * counted, logged with its offsets and alerted.
+   */
+  private void expired(Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, Long> firsts = consumer.beginningOffsets(positions.keySet());
+    List<String> gaps = new ArrayList<>();
+    long lost = 0;
+    for (Map.Entry<TopicPartition, Long> position : positions.entrySet()) {
+      TopicPartition tp = position.getKey();
+      long from = position.getValue();
+      long first = firsts.get(tp);
+      consumer.seek(tp, first);
+      if (first > from) {
+        lost += first - from;
+        gaps.add(tp + " offsets " + from + ".." + (first - 1));
+        book.expired(tp, first);
+      } else {
+        LOG.warn(
+            "sink {}: position {} is past the end of the partition (recreated or truncated?);"
+                + " reading it from its first offset {}",
+            tp,
+            from,
+            first);
+      }
+    }
+    if (lost == 0) {
+      return;
+    }
+    metrics.add(OFFSETS_EXPIRED, lost);
+    LOG.error(
+        "alert=true sink: retention deleted {} offset(s) of {} before the sink read them; they are"
+            + " not in Bronze: {}",
+        lost,
+        topic,
+        gaps);
+    alerts.raise(
+        RECORDS_EXPIRED,
+        "retention deleted v1 records before the sink wrote them to Bronze",
+        lost + " offset(s) (records and transaction markers): " + gaps,
+        "the changes are still in the LMS: re-poll the window they cover (poller cursor) or"
+            + " replay raw if it still holds them; raise v1's retention.ms above the longest"
+            + " sink outage. Later gaps are logged with alert=true and counted in "
+            + OFFSETS_EXPIRED);
   }
 
   private void append(ConsumerRecord<String, GenericRecord> record) throws IOException {

@@ -89,7 +89,9 @@ public final class SinkApp {
     consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(SinkConfig.GROUP_ID));
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerConfig.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The sink resets positions itself (BronzeSink): from the beginning for a new group, and with
+    // an alert where retention deleted records it had not read.
+    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     consumerConfig.putIfAbsent(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lmsingest.kit.alert.AlertSender;
 import io.lmsingest.localstack.S3Faults;
 import io.lmsingest.serde.RegistrySerdeConfig;
 import io.lmsingest.testkit.IntegrationTest;
@@ -336,7 +337,8 @@ class BronzeSinkIT {
       String topic,
       String manifestTopic,
       String group,
-      Path dir)
+      Path dir,
+      AlertSender... alerts)
       throws Exception {
     Files.createDirectories(dir);
     Path keyId = Files.writeString(dir.resolve("s3-key-id"), s3.endpoint().accessKeyId());
@@ -356,6 +358,6 @@ class BronzeSinkIT {
     values.put(SinkConfig.MAX_RECORDS, "10000");
     values.put(SinkConfig.MAX_AGE_MS, "1000");
     values.put(SinkConfig.ROW_GROUP_BYTES, Long.toString(4L << 20));
-    return SinkApp.create(new SinkConfig(values), Clock.systemUTC());
+    return SinkApp.create(new SinkConfig(values), Clock.systemUTC(), alerts);
   }
 }

@@ -66,6 +66,15 @@ public final class OffsetBook {
     }
   }
 
+  /**
+   * {@code tp}'s records before {@code first} are gone from the topic and the position moved there:
+   * nothing before it can be read again, and it may lie inside an existing Bronze object.
+   */
+  public synchronized void expired(TopicPartition tp, long first) {
+    committed.put(tp, first);
+    unaligned.add(tp);
+  }
+
   /** Whether {@code tp}'s position may lie inside an existing Bronze object. */
   public synchronized boolean unaligned(TopicPartition tp) {
     return unaligned.contains(tp);

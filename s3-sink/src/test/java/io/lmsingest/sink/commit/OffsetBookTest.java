@@ -53,6 +53,18 @@ class OffsetBookTest {
   }
 
   @Test
+  void anExpiredRangeMovesTheMarkAndAsksForAlignmentWithBronze() {
+    OffsetBook book = new OffsetBook(Clock.systemUTC());
+    book.assigned(P0, new OffsetAndMetadata(100, OffsetBook.BOUNDARY));
+    assertThat(book.unaligned(P0)).isFalse();
+    book.expired(P0, 250);
+    assertThat(book.committed(P0)).hasValue(250);
+    assertThat(book.unaligned(P0)).as("250 may lie inside an object written before").isTrue();
+    assertThat(book.skip(P0, 249)).isTrue();
+    assertThat(book.skip(P0, 250)).isFalse();
+  }
+
+  @Test
   void durableFilesAreCommittedOneAfterTheirLastOffset() {
     OffsetBook book = new OffsetBook(Clock.systemUTC());
     book.assigned(P0, 0);
