@@ -6,6 +6,7 @@ import io.lmsingest.kit.alert.Alerts;
 import io.lmsingest.kit.alert.LagAlarm;
 import io.lmsingest.kit.alert.RateWatch;
 import io.lmsingest.kit.config.RegistryAccess;
+import io.lmsingest.kit.kafka.GroupLag;
 import io.lmsingest.kit.kafka.TopicBootstrap;
 import io.lmsingest.kit.kafka.TopicSettings;
 import io.lmsingest.kit.metrics.ServiceMetrics;
@@ -27,11 +28,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -71,13 +75,25 @@ public final class ValidatorApp implements Service {
 
   private final RegistryOutage registryOutage;
 
+  /** The alert raised when retention deleted raw records before the validator read them. */
+  static final String RAW_EXPIRED = "raw-records-expired";
+
+  static final String OFFSETS_EXPIRED = "lms_validator_offsets_expired_total";
+
+  /** Where the stream reads: the Kafka client settings, its group and the raw topic. */
+  private record Input(Map<String, Object> kafka, String group, String topic) {}
+
+  private final Input input;
+
   private ValidatorApp(
       KafkaStreams streams,
       ServiceMetrics metrics,
       Alerts alerts,
       RateWatch dlqWatch,
       LagAlarm lagAlarm,
-      RegistryOutage registryOutage) {
+      RegistryOutage registryOutage,
+      Input input) {
+    this.input = input;
     this.lagAlarm = lagAlarm;
     this.registryOutage = registryOutage;
     this.dlqWatch = dlqWatch;
@@ -160,6 +176,12 @@ public final class ValidatorApp implements Service {
                 "Times a task waited for the schema registry (its records read again, none"
                     + " rejected).");
     metrics.known("lms_validator_registry_unavailable_total");
+    metrics
+        .counter(
+            OFFSETS_EXPIRED,
+            "Offsets of raw (records and transaction markers) that retention deleted before the"
+                + " validator read them, found when it started: never in v1.")
+        .known(OFFSETS_EXPIRED);
     RegistryOutage registryOutage = new RegistryOutage();
     Alerts alerts =
         AlertChannels.of(config, secrets, metrics, Clock.systemUTC(), moreAlertChannels);
@@ -221,7 +243,17 @@ public final class ValidatorApp implements Service {
             topics.raw(),
             alerts,
             Clock.systemUTC());
-    return new ValidatorApp(streams, metrics, alerts, dlqWatch, lagAlarm, registryOutage);
+    return new ValidatorApp(
+        streams,
+        metrics,
+        alerts,
+        dlqWatch,
+        lagAlarm,
+        registryOutage,
+        new Input(
+            config.kafkaClientConfig(),
+            config.getString(ValidatorConfig.APPLICATION_ID),
+            topics.raw()));
   }
 
   public KafkaStreams streams() {
@@ -230,8 +262,49 @@ public final class ValidatorApp implements Service {
 
   public void start() {
     started = true;
+    reportExpiredRaw();
     streams.start();
     watcher.scheduleWithFixedDelay(this::watchDlq, 1, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Kafka Streams resets a position that retention deleted to the earliest offset without a word,
+   * so before it starts, the group's committed offsets are compared with raw's first offsets and a
+   * gap is counted, logged and alerted. This covers a validator that was down longer than raw's
+   * retention; one that falls that far behind while running is what the lag alert is for.
+   */
+  private void reportExpiredRaw() {
+    List<GroupLag.Gap> gaps;
+    try (Admin admin = Admin.create(input.kafka())) {
+      gaps = GroupLag.expired(admin, input.group(), input.topic());
+    } catch (ExecutionException | KafkaException e) {
+      LOG.warn(
+          "validator could not compare its committed offsets on {} with the topic's first offsets"
+              + " ({}); records deleted by retention before it read them would not be alerted",
+          input.topic(),
+          e instanceof ExecutionException ? e.getCause().toString() : e.toString());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (gaps.isEmpty()) {
+      return;
+    }
+    long lost = gaps.stream().mapToLong(GroupLag.Gap::offsets).sum();
+    metrics.add(OFFSETS_EXPIRED, lost);
+    LOG.error(
+        "alert=true validator: retention deleted {} offset(s) of {} before the validator read them;"
+            + " they never reach v1: {}",
+        lost,
+        input.topic(),
+        gaps);
+    alerts.raise(
+        RAW_EXPIRED,
+        "retention deleted raw records before the validator read them",
+        lost + " offset(s) (records and transaction markers): " + gaps,
+        "the changes are still in the LMS: re-poll the window they cover (poller cursor); raise"
+            + " raw's retention.ms above the longest validator outage");
   }
 
   /** Starts the streams and waits until stopped; fails if Kafka Streams gives up (state ERROR). */

@@ -1,5 +1,7 @@
 package io.lmsingest.kit.kafka;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * How far a consumer group's committed offsets are behind the end of a topic — the one lag check
@@ -75,6 +78,58 @@ public final class GroupLag {
     } catch (ExecutionException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /** Offsets {@code from} to {@code to - 1} of a partition, deleted before a group read them. */
+  public record Gap(TopicPartition partition, long from, long to) {
+    public long offsets() {
+      return to - from;
+    }
+
+    @Override
+    public String toString() {
+      return partition + " offsets " + from + ".." + (to - 1);
+    }
+  }
+
+  /**
+   * Where {@code group}'s committed offset on a partition of {@code topic} is older than the
+   * partition's first offset: retention (or a deleteRecords) removed what lies between before the
+   * group read it, and a consumer that resets to the earliest offset would pass over it in silence.
+   * Empty for a group that never committed and for a topic that does not exist.
+   */
+  public static List<Gap> expired(Admin admin, String group, String topic)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    if (committed.keySet().stream().noneMatch(tp -> tp.topic().equals(topic))) {
+      return List.of();
+    }
+    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+    committed.keySet().stream()
+        .filter(tp -> tp.topic().equals(topic))
+        .forEach(tp -> earliest.put(tp, OffsetSpec.earliest()));
+    List<Gap> gaps = new ArrayList<>();
+    try {
+      admin
+          .listOffsets(earliest)
+          .all()
+          .get()
+          .forEach(
+              (tp, first) -> {
+                OffsetAndMetadata offset = committed.get(tp);
+                if (offset != null && offset.offset() < first.offset()) {
+                  gaps.add(new Gap(tp, offset.offset(), first.offset()));
+                }
+              });
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return List.of(); // deleted since the group committed: nothing left to read or skip
+      }
+      throw e;
+    }
+    gaps.sort(Comparator.comparing(Gap::toString));
+    return gaps;
   }
 
   /** The end offset of every partition of {@code topic}. */
