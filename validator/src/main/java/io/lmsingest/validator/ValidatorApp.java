@@ -81,7 +81,12 @@ public final class ValidatorApp implements Service {
   static final String OFFSETS_EXPIRED = "lms_validator_offsets_expired_total";
 
   /** Where the stream reads: the Kafka client settings, its group and the raw topic. */
-  private record Input(Map<String, Object> kafka, String group, String topic) {}
+  private record Input(Map<String, Object> kafka, String group, String topic) {
+    @Override
+    public String toString() { // the client settings may hold credentials (kafka.sasl.jaas.config)
+      return "group " + group + " on " + topic;
+    }
+  }
 
   private final Input input;
 
