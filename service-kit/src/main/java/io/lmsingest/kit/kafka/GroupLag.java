@@ -102,13 +102,13 @@ public final class GroupLag {
       throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    if (committed.keySet().stream().noneMatch(tp -> tp.topic().equals(topic))) {
-      return List.of();
-    }
     Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
     committed.keySet().stream()
         .filter(tp -> tp.topic().equals(topic))
         .forEach(tp -> earliest.put(tp, OffsetSpec.earliest()));
+    if (earliest.isEmpty()) {
+      return List.of();
+    }
     List<Gap> gaps = new ArrayList<>();
     try {
       admin
