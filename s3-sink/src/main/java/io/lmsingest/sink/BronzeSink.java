@@ -1,6 +1,7 @@
 package io.lmsingest.sink;
 
 import io.lmsingest.kit.alert.Alerts;
+import io.lmsingest.kit.kafka.GroupLag;
 import io.lmsingest.kit.metrics.ServiceMetrics;
 import io.lmsingest.kit.runtime.Readiness;
 import io.lmsingest.kit.runtime.Service;
@@ -192,16 +193,14 @@ public final class BronzeSink implements Service {
    */
   private void expired(Map<TopicPartition, Long> positions) {
     Map<TopicPartition, Long> firsts = consumer.beginningOffsets(positions.keySet());
-    List<String> gaps = new ArrayList<>();
-    long lost = 0;
+    List<GroupLag.Gap> gaps = new ArrayList<>();
     for (Map.Entry<TopicPartition, Long> position : positions.entrySet()) {
       TopicPartition tp = position.getKey();
       long from = position.getValue();
       long first = firsts.get(tp);
       consumer.seek(tp, first);
       if (first > from) {
-        lost += first - from;
-        gaps.add(tp + " offsets " + from + ".." + (first - 1));
+        gaps.add(new GroupLag.Gap(tp, from, first));
         book.expired(tp, first);
       } else {
         LOG.warn(
@@ -212,9 +211,10 @@ public final class BronzeSink implements Service {
             first);
       }
     }
-    if (lost == 0) {
+    if (gaps.isEmpty()) {
       return;
     }
+    long lost = gaps.stream().mapToLong(GroupLag.Gap::offsets).sum();
     metrics.add(OFFSETS_EXPIRED, lost);
     LOG.error(
         "alert=true sink: retention deleted {} offset(s) of {} before the sink read them; they are"
