@@ -1,5 +1,6 @@
 package io.lmsingest.testkit;
 
+import io.lmsingest.localstack.ServiceProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,17 +30,15 @@ public final class ServiceUnderTest implements AutoCloseable {
   /** Starts {@code mainClass} with the config file as its one argument. */
   public static ServiceUnderTest start(
       Class<?> mainClass, Path config, Path log, String... jvmOptions) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Beside the log (in the test's temporary directory): what a SIGKILLed process unpacked there,
     // such as DuckDB's 58 MB native library, goes with the test instead of piling up in /tmp.
     Path tmp = Files.createDirectories(log.resolveSibling(log.getFileName() + ".tmp"));
-    command.add("-Djava.io.tmpdir=" + tmp);
-    command.addAll(List.of(jvmOptions));
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    command.addAll(
-        List.of(
-            "-cp", System.getProperty("java.class.path"), mainClass.getName(), config.toString()));
+    List<String> options = new ArrayList<>();
+    options.add("-Djava.io.tmpdir=" + tmp);
+    options.addAll(List.of(jvmOptions));
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    List<String> command =
+        ServiceProcess.javaCommand(options, mainClass.getName(), List.of(config.toString()));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
