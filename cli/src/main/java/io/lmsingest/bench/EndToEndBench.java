@@ -307,9 +307,9 @@ public final class EndToEndBench {
       if (u != null) {
         long[] heap = r.heap().get(process);
         out.printf(
-            "  %-10s %12d %14s %8s %10.1f %14.1f%n",
+            "  %-10s %12s %14s %8s %10.1f %14.1f%n",
             process,
-            u.peakRssBytes() >> 20,
+            peakRss(u),
             heap == null ? "-" : Long.toString(heap[0] >> 20),
             heap == null ? "-" : Long.toString(heap[1] >> 20),
             u.cpuSeconds(),
@@ -317,6 +317,7 @@ public final class EndToEndBench {
       }
     }
     out.println("  * sum of each heap pool's peak: an upper bound (services only)");
+    footnoteRecordedArchives(r.usage());
     StageCeilings c = r.ceilings();
     out.printf(
         "  %-20s %12s   %-44s %12s %8s%n",
@@ -384,11 +385,17 @@ public final class EndToEndBench {
     }
     for (String process : EndToEndRun.PROCESSES) {
       if (results.stream().allMatch(r -> r.usage().containsKey(process))) {
+        long recording =
+            results.stream().filter(r -> r.usage().get(process).recordedArchive()).count();
         out.printf(
-            "  %-10s RSS MB %s   CPU s %s%n",
+            "  %-10s RSS MB %s   CPU s %s%s%n",
             process,
             spread(results, r -> r.usage().get(process).peakRssBytes() / 1048576.0),
-            spread(results, r -> r.usage().get(process).cpuSeconds()));
+            spread(results, r -> r.usage().get(process).cpuSeconds()),
+            recording == 0
+                ? ""
+                : String.format(
+                    "   (%d of %d runs wrote its class-data archive)", recording, results.size()));
       }
     }
   }
@@ -415,10 +422,10 @@ public final class EndToEndBench {
       long[] heap = scaled.heap().get(process);
       boolean heapAtN = results.stream().allMatch(r -> r.heap().containsKey(process));
       out.printf(
-          "  %-10s %14.0f %14d %16s %16s %8s%n",
+          "  %-10s %14.0f %14s %16s %16s %8s%n",
           process,
           median(results, r -> r.usage().get(process).peakRssBytes() / 1048576.0),
-          u.peakRssBytes() >> 20,
+          peakRss(u),
           heapAtN
               ? String.format("%.0f", median(results, r -> r.heap().get(process)[0] / 1048576.0))
               : "-",
@@ -426,6 +433,20 @@ public final class EndToEndBench {
           heap == null ? "-" : Long.toString(heap[1] >> 20));
     }
     out.println("  * sum of each heap pool's peak: an upper bound (services only)");
+    footnoteRecordedArchives(scaled.usage());
+  }
+
+  /** A peak RSS in MB, marked {@code r} if it includes writing a class-data archive at exit. */
+  static String peakRss(ProcessSampler.Usage u) {
+    return (u.peakRssBytes() >> 20) + (u.recordedArchive() ? " r" : "");
+  }
+
+  private void footnoteRecordedArchives(Map<String, ProcessSampler.Usage> usage) {
+    if (usage.values().stream().anyMatch(ProcessSampler.Usage::recordedArchive)) {
+      out.println(
+          "  r first start after a build: the process wrote its class-data archive at exit, and its"
+              + " peak includes that (LMS_CDS_DIR)");
+    }
   }
 
   private static String spread(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {

@@ -45,6 +45,32 @@ class ProcessSamplerTest {
   }
 
   @Test
+  void aPeakThatIncludesWritingAClassDataArchiveIsMarked() throws Exception {
+    assumeTrue(ProcessSampler.supported(), "needs Linux /proc");
+    // Only the command line matters: a shell whose $0 is the option a recording JVM starts with.
+    Process recording =
+        new ProcessBuilder("sh", "-c", "sleep 30; true", "-XX:ArchiveClassesAtExit=/tmp/x.part")
+            .start();
+    Process mapping =
+        new ProcessBuilder("sh", "-c", "sleep 30; true", "-XX:SharedArchiveFile=/tmp/x.jsa")
+            .start();
+    try (ProcessSampler sampler =
+        new ProcessSampler(
+            service -> OptionalLong.of(service.equals("sink") ? recording.pid() : mapping.pid()),
+            List.of("sink", "poller"))) {
+      sampler.sampleOnce();
+      Map<String, ProcessSampler.Usage> usage = sampler.usage();
+      assertThat(usage.get("sink").recordedArchive()).isTrue();
+      assertThat(usage.get("poller").recordedArchive()).isFalse();
+      assertThat(EndToEndBench.peakRss(usage.get("sink"))).endsWith(" r");
+      assertThat(EndToEndBench.peakRss(usage.get("poller"))).matches("\\d+");
+    } finally {
+      recording.destroy();
+      mapping.destroy();
+    }
+  }
+
+  @Test
   void aProcessThatIsGoneReadsAsNothing() throws Exception {
     Process child = new ProcessBuilder("true").start();
     child.waitFor();
