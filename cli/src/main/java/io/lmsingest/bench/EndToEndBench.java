@@ -6,12 +6,12 @@ import io.lmsingest.loader.LoaderConfig;
 import io.lmsingest.loader.batch.BatchResult;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.stack.LocalStack;
+import io.lmsingest.stack.PipelineProbe;
 import io.lmsingest.stack.PipelineServices;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -152,9 +152,7 @@ public final class EndToEndBench {
       if (scaled.exit() != 0) {
         return 1;
       }
-      try (Connection c =
-          DriverManager.getConnection(
-              "jdbc:duckdb:" + scaled.layout().warehouse().toAbsolutePath())) {
+      try (Connection c = PipelineProbe.warehouse(scaled.layout())) {
         scaledQueryable = queryableSeconds(c, scaled.started());
       }
       if (!keep) {
@@ -205,10 +203,8 @@ public final class EndToEndBench {
       Map<String, long[]> heap,
       StageCeilings ceilings)
       throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath());
+    try (Connection c = PipelineProbe.warehouse(layout);
         Statement st = c.createStatement()) {
-      st.execute("SET memory_limit = '256MB'");
       double[] freshness = new double[3];
       try (ResultSet rs =
           st.executeQuery(

@@ -3,11 +3,11 @@ package io.lmsingest.bench;
 import io.lmsingest.kit.runtime.ProcessWorkDir;
 import io.lmsingest.localstack.StackLayout;
 import io.lmsingest.simulator.timeline.TimelineSettings;
+import io.lmsingest.stack.PipelineProbe;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -71,8 +71,7 @@ public final class LiveFreshnessBench {
     }
     double[] quantiles = new double[3];
     long measured;
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath());
+    try (Connection c = PipelineProbe.warehouse(layout);
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -194,8 +193,7 @@ final class DemoCommand implements Callable<Integer> {
   private static GroundTruthCheck.Result compare(LocalStack stack, StackLayout layout)
       throws Exception {
     PipelineProbe.writeGroundTruth(stack, layout);
-    try (Connection c =
-        DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath())) {
+    try (Connection c = PipelineProbe.warehouse(layout)) {
       return GroundTruthCheck.compare(c, layout.groundTruth());
     }
   }
@@ -208,8 +206,7 @@ final class DemoCommand implements Callable<Integer> {
       GroundTruthCheck.Result result)
       throws Exception {
     double seconds = (System.nanoTime() - started) / 1e9;
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + layout.warehouse().toAbsolutePath());
+    try (Connection c = PipelineProbe.warehouse(layout);
         Statement st = c.createStatement()) {
       long files;
       long batches;

@@ -8,9 +8,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,6 +41,24 @@ public final class PipelineProbe {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /**
+   * Memory DuckDB may hold for the launcher's own queries of the warehouse (the demo's ground-truth
+   * check, the benchmarks' freshness): they run in the launcher's JVM beside the stack, and
+   * DuckDB's default is 80 % of the machine's RAM. The check's full join of a 5M day peaked the
+   * launcher at 1.5 GB without it; past the limit the join spills to {@code warehouse.duckdb.tmp}.
+   */
+  public static final String CHECK_MEMORY_LIMIT = "256MB";
+
+  /**
+   * A connection to the stack's warehouse whose DuckDB holds at most {@link #CHECK_MEMORY_LIMIT}.
+   */
+  public static Connection warehouse(StackLayout layout) throws SQLException {
+    Properties settings = new Properties();
+    settings.setProperty("memory_limit", CHECK_MEMORY_LIMIT);
+    return DriverManager.getConnection(
+        "jdbc:duckdb:" + layout.warehouse().toAbsolutePath(), settings);
   }
 
   /**
