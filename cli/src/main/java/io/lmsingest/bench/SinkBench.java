@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -115,20 +117,29 @@ public final class SinkBench {
     }
   }
 
+  /**
+   * The fill's history: 5M changes a day from two days before {@code now}. Each record's Kafka
+   * timestamp is its updated_at, so the history must lie in the past and inside the broker's 7-day
+   * retention. It once started at a fixed 2026-11-01; on 2026-12-06 the broker's retention check
+   * deleted every partition's first segment (the first transaction) in the middle of a bench, and
+   * ConsumerPerformance read 1,950,000 of 2,000,000 records, twice.
+   */
+  static TimelineSettings fillHistory(Instant now) {
+    return new TimelineSettings(
+        7,
+        now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(2)),
+        5_000_000,
+        OptionalLong.empty(),
+        0.2,
+        0.01,
+        1);
+  }
+
   private void fill(String bootstrap, String registryUrl, String topic) {
     // Back-to-back transactions make the producer retry CONCURRENT_TRANSACTIONS as designed; not
     // worth a screenful.
     Configurator.setLevel("org.apache.kafka.clients.producer.internals.Sender", Level.ERROR);
-    ActivityTimeline timeline =
-        new ActivityTimeline(
-            new TimelineSettings(
-                7,
-                Instant.parse("2026-11-01T00:00:00Z"),
-                5_000_000,
-                OptionalLong.empty(),
-                0.2,
-                0.01,
-                1));
+    ActivityTimeline timeline = new ActivityTimeline(fillHistory(Instant.now()));
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-fill");
