@@ -128,17 +128,27 @@ public final class EndToEndBench {
     }
     List<EndToEndRun> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
+      double yardstickBefore = CpuYardstick.seconds();
       Backfill b = backfill("run " + run + " of " + runs, records, demo);
       if (b.exit() != 0) {
         return 1;
       }
+      double[] yardstick = {yardstickBefore, CpuYardstick.seconds()};
       double replay = replay(b.layout());
       out.println("ceilings on the run's own data ...");
       out.flush();
       StageCeilings ceilings = StageCeilings.measure(b.layout(), records, out);
       EndToEndRun result =
           measure(
-              b.layout(), b.started(), b.wall(), b.usage(), replay, b.rates(), b.heap(), ceilings);
+              b.layout(),
+              b.started(),
+              b.wall(),
+              b.usage(),
+              replay,
+              b.rates(),
+              b.heap(),
+              ceilings,
+              yardstick);
       results.add(result);
       print(result, "run " + run);
       if (!keep) {
@@ -201,7 +211,8 @@ public final class EndToEndBench {
       double replay,
       Map<String, StageMeter.Rate> stages,
       Map<String, long[]> heap,
-      StageCeilings ceilings)
+      StageCeilings ceilings,
+      double[] yardstick)
       throws Exception {
     try (Connection c = PipelineProbe.warehouse(layout);
         Statement st = c.createStatement()) {
@@ -232,7 +243,8 @@ public final class EndToEndBench {
               replay,
               stages,
               heap,
-              ceilings);
+              ceilings,
+              yardstick);
         }
       }
     }
@@ -295,6 +307,10 @@ public final class EndToEndBench {
         r.freshnessMs()[1] / 1000,
         r.freshnessMs()[2] / 1000,
         r.replaySeconds());
+    out.printf(
+        "  the box: SHA-256 of %,d zero bytes on one core took %.2f s before the run and %.2f s"
+            + " after (compare runs of different days by it)%n",
+        CpuYardstick.BYTES, r.yardstickSeconds()[0], r.yardstickSeconds()[1]);
     out.printf(
         "  %-10s %12s %14s %8s %10s %14s%n",
         "process", "peak RSS MB", "peak heap MB*", "-Xmx MB", "CPU s", "CPU us/change");
@@ -360,6 +376,10 @@ public final class EndToEndBench {
     out.printf("  changes/s           %s%n", spread(results, EndToEndRun::changesPerSecond));
     out.printf("  freshness p95 s     %s%n", spread(results, r -> r.freshnessMs()[1] / 1000));
     out.printf("  replay loader s     %s%n", spread(results, EndToEndRun::replaySeconds));
+    out.printf(
+        "  box yardstick s     %s before, %s after%n",
+        spread(results, r -> r.yardstickSeconds()[0]),
+        spread(results, r -> r.yardstickSeconds()[1]));
     for (String[] row : ceilingRows()) {
       out.printf(
           "  %-20s %s changes/s = %s %% of %s%n",

@@ -7,7 +7,8 @@ import java.util.Map;
  * One end-to-end run of {@code bench e2e}: wall time of the backfill (stack start-up included), and
  * until its last batch committed (the day queryable: the demo's ground-truth check and the stack's
  * shutdown come after), what each process used, each stage's own rate and its ceiling on the same
- * data, how fresh the loaded rows were, and the replay of the same day from S3.
+ * data, how fresh the loaded rows were, and the replay of the same day from S3; and the box's
+ * {@link CpuYardstick} just before and just after the backfill.
  */
 public record EndToEndRun(
     long changes,
@@ -21,7 +22,8 @@ public record EndToEndRun(
     double replaySeconds,
     Map<String, StageMeter.Rate> stages,
     Map<String, long[]> heap,
-    StageCeilings ceilings) {
+    StageCeilings ceilings,
+    double[] yardstickSeconds) {
 
   /** Over the time until the backfill was queryable. */
   public double changesPerSecond() {

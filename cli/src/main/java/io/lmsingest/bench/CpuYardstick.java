@@ -1,0 +1,39 @@
+package io.lmsingest.bench;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * A fixed task on one core, timed beside every benchmark run: SHA-256 of 400 MB of zeros. This
+ * box's speed drifts by up to 1.4× between days (BENCHMARKS.md), more than most changes under test;
+ * a run read next to its yardstick can be put beside a run of another day.
+ */
+final class CpuYardstick {
+  static final long BYTES = 2_000_000_000L;
+  private static final int CHUNK = 1 << 20;
+
+  private CpuYardstick() {}
+
+  /** Seconds to hash {@link #BYTES} bytes, after a short warm-up so the JIT is not in it. */
+  static double seconds() {
+    sha256OfZeros(32L * CHUNK);
+    long started = System.nanoTime();
+    sha256OfZeros(BYTES);
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** The SHA-256 digest of {@code bytes} zero bytes. */
+  static byte[] sha256OfZeros(long bytes) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+    byte[] zeros = new byte[CHUNK];
+    for (long left = bytes; left > 0; left -= CHUNK) {
+      digest.update(zeros, 0, (int) Math.min(CHUNK, left));
+    }
+    return digest.digest();
+  }
+}
