@@ -378,8 +378,8 @@ public final class EndToEndBench {
     out.printf("  replay loader s     %s%n", spread(results, EndToEndRun::replaySeconds));
     out.printf(
         "  box yardstick s     %s before, %s after%n",
-        spread(results, r -> r.yardstickSeconds()[0]),
-        spread(results, r -> r.yardstickSeconds()[1]));
+        spread(results, r -> r.yardstickSeconds()[0], "%.2f"),
+        spread(results, r -> r.yardstickSeconds()[1], "%.2f"));
     for (String[] row : ceilingRows()) {
       out.printf(
           "  %-20s %s changes/s = %s %% of %s%n",
@@ -466,9 +466,16 @@ public final class EndToEndBench {
   }
 
   private static String spread(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {
+    return spread(results, metric, "%,.1f");
+  }
+
+  /** Median [min .. max], each in {@code format}. */
+  private static String spread(
+      List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric, String format) {
     double min = results.stream().mapToDouble(metric).min().orElse(0);
     double max = results.stream().mapToDouble(metric).max().orElse(0);
-    return String.format("%,.1f [%,.1f .. %,.1f]", median(results, metric), min, max);
+    return String.format(
+        format + " [" + format + " .. " + format + "]", median(results, metric), min, max);
   }
 
   private static double median(List<EndToEndRun> results, ToDoubleFunction<EndToEndRun> metric) {
