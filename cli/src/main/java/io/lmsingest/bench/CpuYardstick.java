@@ -22,6 +22,14 @@ final class CpuYardstick {
     return (System.nanoTime() - started) / 1e9;
   }
 
+  /** What a benchmark prints about the box: the yardstick before and after what it measured. */
+  static String describe(double before, double after) {
+    return String.format(
+        "the box: SHA-256 of %,d zero bytes on one core took %.2f s before and %.2f s after"
+            + " (compare runs of different days by it)",
+        BYTES, before, after);
+  }
+
   /** The SHA-256 digest of {@code bytes} zero bytes. */
   static byte[] sha256OfZeros(long bytes) {
     MessageDigest digest;

@@ -307,10 +307,7 @@ public final class EndToEndBench {
         r.freshnessMs()[1] / 1000,
         r.freshnessMs()[2] / 1000,
         r.replaySeconds());
-    out.printf(
-        "  the box: SHA-256 of %,d zero bytes on one core took %.2f s before the run and %.2f s"
-            + " after (compare runs of different days by it)%n",
-        CpuYardstick.BYTES, r.yardstickSeconds()[0], r.yardstickSeconds()[1]);
+    out.printf("  %s%n", CpuYardstick.describe(r.yardstickSeconds()[0], r.yardstickSeconds()[1]));
     out.printf(
         "  %-10s %12s %14s %8s %10s %14s%n",
         "process", "peak RSS MB", "peak heap MB*", "-Xmx MB", "CPU s", "CPU us/change");

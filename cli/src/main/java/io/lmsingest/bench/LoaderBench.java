@@ -37,6 +37,7 @@ public final class LoaderBench {
   }
 
   public int run() throws Exception {
+    double yardstick = CpuYardstick.seconds();
     Path root = Files.createTempDirectory("lms-bench-loader-");
     try (LocalS3Server server = LocalS3Server.startTransient();
         S3Client s3 = server.endpoint().newClient()) {
@@ -94,6 +95,7 @@ public final class LoaderBench {
       out.printf(
           "  naive row-by-row JDBC INSERT, autocommit (%,d rows): %,.0f rows/s; the loader is %.0fx faster%n",
           naiveRows, naive, loader / naive);
+      out.printf("  %s%n", CpuYardstick.describe(yardstick, CpuYardstick.seconds()));
       ProcessWorkDir.deleteTree(root);
       return 0;
     }

@@ -57,6 +57,7 @@ public final class SinkBench {
   }
 
   public int run() throws Exception {
+    double yardstick = CpuYardstick.seconds();
     Path root = Files.createTempDirectory("lms-bench-");
     StackLayout layout = new StackLayout(root);
     Properties settings = BenchStats.freePorts();
@@ -106,6 +107,7 @@ public final class SinkBench {
             "  s3-sink (launch to every offset committed behind durable Parquet + manifest): %,.0f rec/s = %.0f%% of the ceiling%n",
             sink, 100 * sink / ceiling);
         out.printf("  s3-sink peak RSS: %.0f MB%n", BenchStats.median(results, 2));
+        out.printf("  %s%n", CpuYardstick.describe(yardstick, CpuYardstick.seconds()));
       }
       ProcessWorkDir.deleteTree(root);
       return 0;

@@ -16,6 +16,12 @@ class CpuYardstickTest {
     assertThat(CpuYardstick.seconds()).isGreaterThan(0.01).isLessThan(120);
   }
 
+  @Test
+  void aBenchmarkDescribesTheBoxByItsYardstick() {
+    assertThat(CpuYardstick.describe(1.104, 1.0951))
+        .contains("SHA-256 of 2,000,000,000 zero bytes", "1.10 s before and 1.10 s after");
+  }
+
   private static final String ZEROS_3_000_001 =
       "4f3c36cc4ec3bc4ac4c40dfc33a9c5505a31fd01c106a5277fdcc63239a8f34d";
 }
