@@ -4,9 +4,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * A fixed task on one core, timed beside every benchmark run: SHA-256 of 400 MB of zeros. This
- * box's speed drifts by up to 1.4× between days (BENCHMARKS.md), more than most changes under test;
- * a run read next to its yardstick can be put beside a run of another day.
+ * A fixed task on one core, timed beside every benchmark run: SHA-256 of 2 GB of zeros (~1.1 s
+ * here: the JDK uses the CPU's SHA instructions). This box's speed drifts by up to 1.4× between
+ * days (BENCHMARKS.md), more than most changes under test; a run read next to its yardstick can be
+ * put beside a run of another day.
  */
 final class CpuYardstick {
   static final long BYTES = 2_000_000_000L;
