@@ -64,6 +64,7 @@ public final class SinkBench {
     layout.saveSettings(settings);
     LocalStack stack = new LocalStack(layout, settings);
     String bootstrap = stack.kafka().bootstrapServers();
+    boolean measured = false;
     try {
       stack.up(out, List.of("kafka", "registry", "s3"));
       String topic = "bench.learner-activity.v1";
@@ -109,11 +110,15 @@ public final class SinkBench {
         out.printf("  s3-sink peak RSS: %.0f MB%n", BenchStats.median(results, 2));
         out.printf("  %s%n", CpuYardstick.describe(yardstick, CpuYardstick.seconds()));
       }
-      ProcessWorkDir.deleteTree(root);
+      measured = true;
       return 0;
     } finally {
+      // The stack first: it finds its processes by the pid files under root. Deleting root first
+      // left the S3 server and the registry running after every successful bench (seen 2026-12-06).
       stack.down(out);
-      if (Files.exists(root)) {
+      if (measured) {
+        ProcessWorkDir.deleteTree(root);
+      } else {
         out.println("kept for inspection (logs, data): " + root);
       }
     }
