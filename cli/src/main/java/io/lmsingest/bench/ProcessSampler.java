@@ -1,5 +1,6 @@
 package io.lmsingest.bench;
 
+import io.lmsingest.localstack.ClassDataArchives;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,17 +16,14 @@ import java.util.function.Function;
  * which the kernel keeps, so a spike between samples still counts, native memory included) and its
  * CPU time. A service started twice (the demo restarts the loader to compare) adds up.
  *
- * <p>A process started with {@value #RECORDING_OPTION} (the first start after a build records its
- * class-data archive, see {@code ClassDataArchives}) writes that archive when it exits, which
- * raised a service's peak by up to ~300 MB on this box; such a peak is marked, so it is not read as
- * the service's own working set.
+ * <p>A process started with {@value ClassDataArchives#RECORDING_OPTION} (the first start after a
+ * build records its class-data archive) writes that archive when it exits, which raised a service's
+ * peak by up to ~300 MB on this box; such a peak is marked, so it is not read as the service's own
+ * working set.
  */
 public final class ProcessSampler implements AutoCloseable {
   /** What one service used over the run. */
   public record Usage(long peakRssBytes, double cpuSeconds, boolean recordedArchive) {}
-
-  /** The JVM option of a start that records its class-data archive at exit. */
-  static final String RECORDING_OPTION = "-XX:ArchiveClassesAtExit=";
 
   private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
@@ -103,12 +101,12 @@ public final class ProcessSampler implements AutoCloseable {
     }
   }
 
-  /** True if the process was started with {@value #RECORDING_OPTION}. */
+  /** True if the process was started with {@value ClassDataArchives#RECORDING_OPTION}. */
   static boolean recordsArchive(long pid) {
     try {
       String commandLine = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
       for (String argument : commandLine.split("\0")) {
-        if (argument.startsWith(RECORDING_OPTION)) {
+        if (argument.startsWith(ClassDataArchives.RECORDING_OPTION)) {
           return true;
         }
       }

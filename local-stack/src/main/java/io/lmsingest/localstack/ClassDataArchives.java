@@ -38,6 +38,9 @@ public final class ClassDataArchives {
   /** Environment variable: the archive directory, or {@code off}. */
   public static final String DIRECTORY_VARIABLE = "LMS_CDS_DIR";
 
+  /** The JVM option of a start that records its archive when it exits. */
+  public static final String RECORDING_OPTION = "-XX:ArchiveClassesAtExit=";
+
   private static final Logger LOG = LoggerFactory.getLogger(ClassDataArchives.class);
   private static final String ARCHIVE = ".jsa";
   private static final String RECORDING = ".part";
@@ -111,7 +114,7 @@ public final class ClassDataArchives {
         return List.of("-XX:SharedArchiveFile=" + archive);
       }
       Path recording = directory.resolve(prefix(process) + UUID.randomUUID() + RECORDING);
-      return List.of("-XX:ArchiveClassesAtExit=" + recording);
+      return List.of(RECORDING_OPTION + recording);
     } catch (IOException | UncheckedIOException e) {
       LOG.warn("{} starts without a class-data archive: {} ({})", process, e, directory);
       return List.of();
