@@ -17,13 +17,12 @@ import java.util.Set;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
 
 /**
  * Writes one Bronze file for one partition on local disk (never in memory as a whole): zstd Parquet
@@ -51,9 +50,8 @@ public final class BronzeParquetWriter implements AutoCloseable {
   private final String topic;
   private final int partition;
   private final Schema writerSchema;
-  private final Schema bronzeSchema;
   private final int updatedAtPosition;
-  private final ParquetWriter<GenericRecord> parquet;
+  private final ParquetWriter<BronzeWriteSupport.Row> parquet;
   private long startOffset = -1;
   private long endOffset = -1;
   private Instant firstTimestamp;
@@ -80,22 +78,32 @@ public final class BronzeParquetWriter implements AutoCloseable {
     this.topic = topic;
     this.partition = partition;
     this.writerSchema = writerSchema;
-    this.bronzeSchema = bronzeSchema(writerSchema);
+    Schema bronzeSchema = bronzeSchema(writerSchema);
     Schema.Field updatedAt = writerSchema.getField("updated_at");
     this.updatedAtPosition = updatedAt == null ? -1 : updatedAt.pos();
-    AvroParquetWriter.Builder<GenericRecord> builder =
-        AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(localFile))
-            .withSchema(bronzeSchema)
-            .withDataModel(GenericData.get())
-            .withCompressionCodec(CompressionCodecName.ZSTD)
-            .withRowGroupSize(rowGroupBytes)
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+    this.parquet = open(new LocalOutputFile(localFile), bronzeSchema, rowGroupBytes);
+  }
+
+  /**
+   * The compiled writer where the schema allows (every contract so far), parquet-avro's generic one
+   * otherwise; both write the same file.
+   */
+  private static ParquetWriter<BronzeWriteSupport.Row> open(
+      OutputFile file, Schema bronzeSchema, long rowGroupBytes) throws IOException {
+    ParquetWriter.Builder<BronzeWriteSupport.Row, ?> builder =
+        BronzeWriteSupport.supports(bronzeSchema)
+            ? BronzeWriteSupport.compiled(file, bronzeSchema)
+            : BronzeWriteSupport.generic(file, bronzeSchema);
+    builder
+        .withCompressionCodec(CompressionCodecName.ZSTD)
+        .withRowGroupSize(rowGroupBytes)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
     for (String column : PLAIN_COLUMNS) {
       if (bronzeSchema.getField(column) != null) {
         builder.withDictionaryEncoding(column, false);
       }
     }
-    this.parquet = builder.build();
+    return builder.build();
   }
 
   /** The writer schema plus the three lineage columns. */
@@ -141,16 +149,7 @@ public final class BronzeParquetWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           "record schema differs from this file's writer schema: roll the file first");
     }
-    // By position: the Bronze schema is the writer schema's fields, then the three lineage columns.
-    GenericData.Record row = new GenericData.Record(bronzeSchema);
-    int fields = writerSchema.getFields().size();
-    for (int i = 0; i < fields; i++) {
-      row.put(i, value.get(i));
-    }
-    row.put(fields, partition);
-    row.put(fields + 1, offset);
-    row.put(fields + 2, kafkaTimestampMillis);
-    parquet.write(row);
+    parquet.write(new BronzeWriteSupport.Row(value, partition, offset, kafkaTimestampMillis));
     if (startOffset < 0) {
       startOffset = offset;
       firstTimestamp = Instant.ofEpochMilli(kafkaTimestampMillis);
