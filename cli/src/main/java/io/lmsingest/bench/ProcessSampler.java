@@ -25,7 +25,7 @@ public final class ProcessSampler implements AutoCloseable {
   /** What one service used over the run. */
   public record Usage(long peakRssBytes, double cpuSeconds, boolean recordedArchive) {}
 
-  private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+  static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
   private final Function<String, OptionalLong> pidOf;
   private final List<String> services;

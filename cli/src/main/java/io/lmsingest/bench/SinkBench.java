@@ -84,16 +84,22 @@ public final class SinkBench {
         out.flush();
 
         List<double[]> results =
-            new ArrayList<>(); // ConsumerPerformance rec/s, sink rec/s, sink peak RSS MB
+            new ArrayList<>(); // ConsumerPerformance rec/s, sink rec/s, peak RSS MB, CPU s
         for (int run = 1; run <= runs; run++) {
           double ceiling =
               KafkaPerformance.consumer(
                   out, root, bootstrap, topic, records, heap, "bench-cp-" + run);
           double[] sink = sink(stack, layout, admin, topic, run);
-          results.add(new double[] {ceiling, sink[0], sink[1]});
+          results.add(new double[] {ceiling, sink[0], sink[1], sink[2]});
           out.printf(
-              "run %d: ConsumerPerformance %,.0f rec/s | s3-sink %,.0f rec/s (%.0f%% of ceiling), peak RSS %.0f MB%n",
-              run, ceiling, sink[0], 100 * sink[0] / ceiling, sink[1]);
+              "run %d: ConsumerPerformance %,.0f rec/s | s3-sink %,.0f rec/s (%.0f%% of ceiling), peak RSS %.0f MB, CPU %.1f s (%.1f µs/record)%n",
+              run,
+              ceiling,
+              sink[0],
+              100 * sink[0] / ceiling,
+              sink[1],
+              sink[2],
+              1e6 * sink[2] / records);
           out.flush();
         }
         double ceiling = BenchStats.median(results, 0);
@@ -108,6 +114,10 @@ public final class SinkBench {
             "  s3-sink (launch to every offset committed behind durable Parquet + manifest): %,.0f rec/s = %.0f%% of the ceiling%n",
             sink, 100 * sink / ceiling);
         out.printf("  s3-sink peak RSS: %.0f MB%n", BenchStats.median(results, 2));
+        // CPU per record is steadier than the rate on a shared 2-core box: it leaves out waiting.
+        out.printf(
+            "  s3-sink CPU: %.1f s = %.1f µs per record (start-up included)%n",
+            BenchStats.median(results, 3), 1e6 * BenchStats.median(results, 3) / records);
         out.printf("  %s%n", CpuYardstick.describe(yardstick, CpuYardstick.seconds()));
       }
       measured = true;
@@ -173,7 +183,9 @@ public final class SinkBench {
     }
   }
 
-  /** The sink as its own process with a fresh group and key prefix: records/s and peak RSS. */
+  /**
+   * The sink as its own process with a fresh group and key prefix: records/s, peak RSS MB, CPU s.
+   */
   private double[] sink(LocalStack stack, StackLayout layout, Admin admin, String topic, int run)
       throws Exception {
     String group = "bench-sink-" + run;
@@ -209,7 +221,7 @@ public final class SinkBench {
     long started = System.nanoTime();
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long peakKb = 0;
+    long[] usage = {0, 0}; // VmHWM bytes, CPU ticks: the last reading while it ran
     try {
       while (true) {
         if (!process.isAlive()) {
@@ -218,27 +230,22 @@ public final class SinkBench {
         if (GroupLag.caughtUp(admin, group, topic)) {
           break;
         }
-        peakKb = Math.max(peakKb, peakRssKb(process.pid()));
+        usage = latest(usage, process.pid());
         Thread.sleep(100);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      peakKb = Math.max(peakKb, peakRssKb(process.pid()));
-      return new double[] {records / seconds, peakKb / 1024.0};
+      usage = latest(usage, process.pid());
+      return new double[] {
+        records / seconds, usage[0] / (1024.0 * 1024), usage[1] / ProcessSampler.TICKS_PER_SECOND
+      };
     } finally {
       process.destroy();
       process.waitFor();
     }
   }
 
-  private static long peakRssKb(long pid) {
-    try {
-      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-          .filter(l -> l.startsWith("VmHWM:"))
-          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-          .findFirst()
-          .orElse(0);
-    } catch (IOException e) {
-      return 0; // not Linux, or the process is gone: RSS is reported as 0
-    }
+  private static long[] latest(long[] previous, long pid) {
+    long[] now = ProcessSampler.read(pid);
+    return now == null ? previous : now;
   }
 }
