@@ -14,6 +14,7 @@ import io.lmsingest.kit.runtime.ServiceRunner;
 import io.lmsingest.kit.secrets.ServiceSecrets;
 import io.lmsingest.serde.RegistryAvroDeserializer;
 import io.lmsingest.serde.RegistryAvroSerializer;
+import io.lmsingest.serde.RegistrySerdeConfig;
 import io.lmsingest.sink.bronze.BronzeCoverage;
 import io.lmsingest.sink.commit.BronzeCommitter;
 import io.lmsingest.sink.commit.ManifestAnnouncer;
@@ -98,7 +99,10 @@ public final class SinkApp {
     consumerConfig.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     Map<String, Object> serde = RegistryAccess.serdeConfig(config, secrets);
     RegistryAvroDeserializer<GenericRecord> values = new RegistryAvroDeserializer<>();
-    values.configure(serde, false);
+    Map<String, Object> valueSerde = new HashMap<>(serde);
+    // The sink passes strings on to Parquet as bytes: no detour through java.lang.String.
+    valueSerde.put(RegistrySerdeConfig.GENERIC_UTF8_STRINGS, true);
+    values.configure(valueSerde, false);
 
     Map<String, Object> producerConfig = new HashMap<>(kafka);
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,5 +1,9 @@
 package io.lmsingest.serde;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lmsingest.schemas.TrustedContracts;
 import java.io.IOException;
 import java.util.Map;
@@ -30,7 +34,10 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
 
   private SchemaRegistryClient registry;
   private boolean specific;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private Optional<Schema> readerSchema = Optional.empty();
+  private boolean utf8Strings;
   private final Map<Integer, DatumReader<Object>> readersByWriterId = new ConcurrentHashMap<>();
 
   /** One per thread: Kafka Streams shares a source's deserializer between its stream threads. */
@@ -50,6 +57,7 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
       registry = SchemaRegistryClient.from(config);
     }
     specific = config.specificAvroReader();
+    utf8Strings = config.genericUtf8Strings();
     if (config.specificValueType().isPresent()) {
       readerSchema = Optional.of(schemaOfGeneratedClass(config.specificValueType().get()));
     } else if (config.readerSchema().isPresent()) {
@@ -110,7 +118,31 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
       Schema reader = readerSchema.orElseGet(() -> schemaOfGeneratedClass(writer.getFullName()));
       return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
     }
+    if (readerSchema.isEmpty() && utf8Strings) {
+      // The encoding does not depend on the hint, so the stripped schema reads the writer's bytes
+      // as they are, without a resolution step.
+      Schema plain = withoutJavaStringHints(writer);
+      return new GenericDatumReader<>(plain, plain, GenericData.get());
+    }
     return new GenericDatumReader<>(writer, readerSchema.orElse(writer), GenericData.get());
+  }
+
+  /** The schema without {@code avro.java.string} properties: its strings read as {@code Utf8}. */
+  static Schema withoutJavaStringHints(Schema schema) {
+    try {
+      JsonNode tree = JSON.readTree(schema.toString());
+      dropJavaStringHints(tree);
+      return new Schema.Parser().parse(JSON.writeValueAsString(tree));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Avro printed a schema that is not JSON: " + e, e);
+    }
+  }
+
+  private static void dropJavaStringHints(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      object.remove(GenericData.STRING_PROP);
+    }
+    node.forEach(RegistryAvroDeserializer::dropJavaStringHints);
   }
 
   private static Schema schemaOfGeneratedClass(String className) {

@@ -17,7 +17,8 @@ public record RegistrySerdeConfig(
     Optional<String> basicAuthUserInfo,
     boolean specificAvroReader,
     Optional<String> specificValueType,
-    Optional<String> readerSchema) {
+    Optional<String> readerSchema,
+    boolean genericUtf8Strings) {
 
   /** Comma-separated base URLs of a Confluent-compatible registry API. Required. */
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -39,6 +40,14 @@ public record RegistrySerdeConfig(
 
   /** Avro schema JSON used as reader schema for generic records (schema evolution). */
   public static final String AVRO_READER_SCHEMA = "avro.reader.schema";
+
+  /**
+   * Generic records carry strings as Avro's {@code Utf8}, whatever the writer schema's {@code
+   * avro.java.string} hint says (default false). For a reader that only passes strings on as bytes
+   * (the sink writes them to Parquet), decoding each to a Java String and encoding it again is
+   * wasted work.
+   */
+  public static final String GENERIC_UTF8_STRINGS = "avro.generic.utf8.strings";
 
   public RegistrySerdeConfig {
     if (registryUrls.isEmpty()) {
@@ -89,7 +98,8 @@ public record RegistrySerdeConfig(
         userInfo,
         bool(configs, SPECIFIC_AVRO_READER, false) || valueType.isPresent(),
         valueType,
-        string(configs, AVRO_READER_SCHEMA));
+        string(configs, AVRO_READER_SCHEMA),
+        bool(configs, GENERIC_UTF8_STRINGS, false));
   }
 
   private static Optional<String> string(Map<String, ?> configs, String key) {
@@ -128,6 +138,8 @@ public record RegistrySerdeConfig(
         + specificValueType.orElse("-")
         + ", readerSchema="
         + (readerSchema.isPresent() ? "set" : "-")
+        + ", genericUtf8Strings="
+        + genericUtf8Strings
         + "]";
   }
 }

@@ -27,10 +27,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.util.Utf8;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,39 @@ class RegistryAvroSerdeIT {
 
     assertThat(read).isEqualTo(original);
     assertThat(read.getActivityTimestamp()).isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z"));
+  }
+
+  @Test
+  void genericRecordsCarryUtf8StringsWhenAsked(RegistryFixture registry) {
+    String topic = topic();
+    RegistryAvroSerializer<LearnerActivity> serializer = new RegistryAvroSerializer<>();
+    serializer.configure(registry.serdeConfig(), false);
+    byte[] bytes = serializer.serialize(topic, activity("a-utf8-\u00e9"));
+    Map<String, Object> utf8Config = registry.serdeConfig();
+    utf8Config.put(RegistrySerdeConfig.GENERIC_UTF8_STRINGS, "true");
+
+    GenericRecord asStrings =
+        RegistryAvroSerdeIT.<GenericRecord>deserializer(registry.serdeConfig())
+            .deserialize(topic, bytes);
+    GenericRecord asUtf8 =
+        RegistryAvroSerdeIT.<GenericRecord>deserializer(utf8Config).deserialize(topic, bytes);
+
+    // The registered schema says avro.java.string=String (the generated class's): by default the
+    // generic reader follows it.
+    assertThat(asStrings.get("activity_id")).isInstanceOf(String.class);
+    assertThat(asUtf8.get("activity_id")).isInstanceOf(Utf8.class);
+    assertThat(((Map<?, ?>) asUtf8.get("attributes")).keySet())
+        .allSatisfy(k -> assertThat(k).isInstanceOf(Utf8.class));
+    assertThat(asUtf8.get("status")).isInstanceOf(Utf8.class);
+    for (Schema.Field field : asStrings.getSchema().getFields()) {
+      assertThat(String.valueOf(asUtf8.get(field.pos())))
+          .as(field.name())
+          .isEqualTo(String.valueOf(asStrings.get(field.pos())));
+    }
+    assertThat(asUtf8.getSchema().toString()).doesNotContain(GenericData.STRING_PROP);
+    // Same structure: the Parsing Canonical Form leaves the hint out.
+    assertThat(SchemaNormalization.parsingFingerprint64(asUtf8.getSchema()))
+        .isEqualTo(SchemaNormalization.parsingFingerprint64(asStrings.getSchema()));
   }
 
   /**

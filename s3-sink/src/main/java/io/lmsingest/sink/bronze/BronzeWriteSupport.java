@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.avro.AvroWriteSupport;
@@ -179,7 +180,7 @@ final class BronzeWriteSupport extends WriteSupport<BronzeWriteSupport.Row> {
   private static Optional<ValueWriter> primitive(Schema schema) {
     return Optional.ofNullable(
         switch (schema.getType()) {
-          case STRING, ENUM -> (c, v) -> c.addBinary(Binary.fromString(v.toString()));
+          case STRING, ENUM -> (c, v) -> c.addBinary(utf8(v));
           case LONG -> (c, v) -> c.addLong((Long) v);
           case INT -> (c, v) -> c.addInteger((Integer) v);
           case DOUBLE -> (c, v) -> c.addDouble((Double) v);
@@ -187,6 +188,16 @@ final class BronzeWriteSupport extends WriteSupport<BronzeWriteSupport.Row> {
           case BOOLEAN -> (c, v) -> c.addBoolean((Boolean) v);
           default -> null;
         });
+  }
+
+  /**
+   * A string's UTF-8 bytes: a {@link Utf8}'s own (the sink reads strings as Utf8), others encoded.
+   * Parquet copies a value it keeps (a dictionary entry), so the bytes need not outlive the call.
+   */
+  private static Binary utf8(Object value) {
+    return value instanceof Utf8 u
+        ? Binary.fromReusedByteArray(u.getBytes(), 0, u.getByteLength())
+        : Binary.fromString(value.toString());
   }
 
   /** A map as parquet-avro writes it: a group holding repeated key_value groups. */
@@ -199,7 +210,7 @@ final class BronzeWriteSupport extends WriteSupport<BronzeWriteSupport.Row> {
         for (Map.Entry<?, ?> entry : map.entrySet()) {
           c.startGroup();
           c.startField("key", 0);
-          c.addBinary(Binary.fromString(entry.getKey().toString()));
+          c.addBinary(utf8(entry.getKey()));
           c.endField("key", 0);
           if (entry.getValue() != null) {
             c.startField("value", 1);

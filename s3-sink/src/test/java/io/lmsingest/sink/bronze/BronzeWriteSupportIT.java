@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -19,6 +20,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.io.LocalOutputFile;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,11 @@ class BronzeWriteSupportIT {
     Path generic = dir.resolve("generic.parquet");
     write(BronzeWriteSupport.compiled(new LocalOutputFile(compiled), BRONZE), records);
     write(BronzeWriteSupport.generic(new LocalOutputFile(generic), BRONZE), records);
+    // The sink reads strings as Avro's Utf8: the same values, the same file.
+    Path fromUtf8 = dir.resolve("utf8.parquet");
+    write(
+        BronzeWriteSupport.compiled(new LocalOutputFile(fromUtf8), BRONZE),
+        records.stream().map(BronzeWriteSupportIT::withUtf8Strings).toList());
 
     try (var db = warehouse.connect(warehouse.newDatabase());
         Statement st = db.createStatement()) {
@@ -69,6 +76,8 @@ class BronzeWriteSupportIT {
       assertThat(rows(st, "SELECT count(*) FROM (" + a + ")")).containsExactly(List.of("20001"));
       assertThat(rows(st, "(" + a + ") EXCEPT ALL (" + b + ")")).isEmpty();
       assertThat(rows(st, "(" + b + ") EXCEPT ALL (" + a + ")")).isEmpty();
+      assertThat(rows(st, "(" + asText(fromUtf8) + ") EXCEPT ALL (" + b + ")")).isEmpty();
+      assertThat(rows(st, "(" + b + ") EXCEPT ALL (" + asText(fromUtf8) + ")")).isEmpty();
       assertThat(
               rows(
                   st,
@@ -109,6 +118,22 @@ class BronzeWriteSupportIT {
     assertThat(BronzeWriteSupport.supports(BronzeParquetWriter.bronzeSchema(nested))).isFalse();
     assertThatThrownBy(() -> new BronzeWriteSupport(BronzeParquetWriter.bronzeSchema(nested)))
         .hasMessageContaining("tags");
+  }
+
+  private static GenericRecord withUtf8Strings(GenericRecord record) {
+    GenericData.Record copy = new GenericData.Record(record.getSchema());
+    for (Schema.Field field : record.getSchema().getFields()) {
+      Object value = record.get(field.pos());
+      if (value instanceof String text) {
+        value = new Utf8(text);
+      } else if (value instanceof Map<?, ?> map) {
+        Map<Utf8, Utf8> utf8 = new LinkedHashMap<>();
+        map.forEach((k, v) -> utf8.put(new Utf8(k.toString()), new Utf8(v.toString())));
+        value = utf8;
+      }
+      copy.put(field.pos(), value);
+    }
+    return copy;
   }
 
   private static void write(
