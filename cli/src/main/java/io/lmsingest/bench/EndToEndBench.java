@@ -354,7 +354,7 @@ public final class EndToEndBench {
 
   static final String PRODUCER = "ProducerPerformance acks=all, raw's size";
   static final String CONSUMER = "ConsumerPerformance read_committed, v1";
-  static final String ENCODING = "parquet-avro encoding to local disk";
+  static final String ENCODING = "Parquet encoding, the sink's own writer";
   static final String CTAS = "DuckDB CTAS read_parquet, the run's Bronze";
 
   static double ceiling(StageCeilings c, String name) {

@@ -31,8 +31,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * What this box can do at best for each stage, measured on the data of the run just made: Kafka's
  * ProducerPerformance at the raw topic's mean record size (key and value), ConsumerPerformance over
- * the v1 topic, parquet-avro encoding of the same changes to local disk (the sink's own writer),
- * and DuckDB's CREATE TABLE AS SELECT * FROM read_parquet of the run's Bronze files.
+ * the v1 topic, Parquet encoding of the same changes to local disk (the sink's own writer), and
+ * DuckDB's CREATE TABLE AS SELECT * FROM read_parquet of the run's Bronze files.
  */
 record StageCeilings(
     int rawRecordBytes,

@@ -39,7 +39,7 @@ final class BenchCommand {
         "fresh directory per run: wall time (stack start included), changes/s, each process's peak RSS (VmHWM: native",
         "memory included) and CPU seconds, freshness (ingested_at - the poller's Kafka timestamp) p50/p95/p99, then",
         "`replay loader` of the same day from S3 into an empty warehouse; each stage's rate (its service's counter) next",
-        "to its ceiling measured on the run's own data (ProducerPerformance, ConsumerPerformance, parquet-avro encoding,",
+        "to its ceiling measured on the run's own data (ProducerPerformance, ConsumerPerformance, Parquet encoding,",
         "DuckDB CTAS); then one backfill of --scale x N (default 4x) for every process's peak RSS and heap at both sizes;",
         "then freshness in live mode at 5M/day and 50x that, default and low-latency configuration. Prints a table per run",
         "and the medians."
