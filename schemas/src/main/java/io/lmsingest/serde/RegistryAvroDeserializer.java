@@ -28,14 +28,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  * so a consumer on a newer schema reads records written with an older one.
  */
 public class RegistryAvroDeserializer<T> implements Deserializer<T> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   static {
     TrustedContracts.register();
   }
 
   private SchemaRegistryClient registry;
   private boolean specific;
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private Optional<Schema> readerSchema = Optional.empty();
   private boolean utf8Strings;
   private final Map<Integer, DatumReader<Object>> readersByWriterId = new ConcurrentHashMap<>();

@@ -36,6 +36,12 @@ final class BronzeWriteSupport extends WriteSupport<BronzeWriteSupport.Row> {
 
   private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
 
+  /**
+   * The Bronze schema is the value's fields, then this many lineage columns (partition, offset,
+   * timestamp).
+   */
+  private static final int LINEAGE_COLUMNS = 3;
+
   /** Writes one non-null value of one column (the caller starts and ends the field). */
   private interface ValueWriter {
     void write(RecordConsumer consumer, Object value);
@@ -68,7 +74,7 @@ final class BronzeWriteSupport extends WriteSupport<BronzeWriteSupport.Row> {
                               + field.name()
                               + " has a type the Bronze writer does not compile"));
     }
-    this.lineageStart = fields.size() - 3;
+    this.lineageStart = fields.size() - LINEAGE_COLUMNS;
   }
 
   /** A Parquet writer of Bronze rows through this compiled write support. */
@@ -142,9 +148,8 @@ final class BronzeWriteSupport extends WriteSupport<BronzeWriteSupport.Row> {
 
     @Override
     public void write(Row row) {
-      // By position: the Bronze schema is the value's fields, then the three lineage columns.
       GenericData.Record copy = new GenericData.Record(bronzeSchema);
-      int fields = bronzeSchema.getFields().size() - 3;
+      int fields = bronzeSchema.getFields().size() - LINEAGE_COLUMNS;
       for (int i = 0; i < fields; i++) {
         copy.put(i, row.value().get(i));
       }
