@@ -199,7 +199,7 @@ public final class DuckDbWarehouse implements Warehouse {
     String prefix = stagingDir.resolve(staged.batch().id()).toString() + "/";
     String select =
         fileColumns.stream()
-            .map(c -> "CAST(" + c.name() + " AS " + c.type() + ")")
+            .map(c -> c.type().equals("TIMESTAMP") ? utcTimestamp(c.name()) : cast(c))
             .collect(Collectors.joining(", "));
     String names = fileColumns.stream().map(Column::name).collect(Collectors.joining(", "));
     // Straight into RAW, which then is the batch's rows (batchRows): a temporary copy of the batch
@@ -217,6 +217,20 @@ public final class DuckDbWarehouse implements Warehouse {
             + id
             + "' FROM "
             + readParquet(staged));
+  }
+
+  private static String cast(Column column) {
+    return "CAST(" + column.name() + " AS " + column.type() + ")";
+  }
+
+  /**
+   * A file's timestamp as the UTC wall-clock TIMESTAMP the tables keep, by arithmetic on its epoch
+   * microseconds. The plain {@code CAST} of a UTC-adjusted (TIMESTAMP WITH TIME ZONE) value goes
+   * through ICU's calendar for every value: a fifth of a batch's copy (2M rows: 4.8 s against 3.8
+   * s). Same value for a timestamp without time zone, and for any session TimeZone.
+   */
+  static String utcTimestamp(String column) {
+    return "make_timestamp(epoch_us(" + column + "))";
   }
 
   private static String readParquet(Staged staged) {
