@@ -99,8 +99,17 @@ final class BronzeBench {
 
   /** DuckDB's own fastest load of the same files: CREATE TABLE AS SELECT * FROM read_parquet. */
   static double ctas(Path database, List<String> files, long records) throws Exception {
+    return ctas(database, files, records, List.of());
+  }
+
+  /** As {@link #ctas(Path, List, long)}, in a session that first runs {@code settings}. */
+  static double ctas(Path database, List<String> files, long records, List<String> settings)
+      throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database);
         Statement st = c.createStatement()) {
+      for (String set : settings) {
+        st.execute(set);
+      }
       long t0 = System.nanoTime();
       st.execute(
           "CREATE TABLE t AS SELECT * FROM read_parquet(["
