@@ -34,6 +34,7 @@ public final class LoaderConfig extends ServiceConfig {
   public static final String DUCKDB_CHECKPOINT_THRESHOLD = "duckdb.checkpoint.threshold";
   public static final String DUCKDB_CHECKPOINT_ROWS = "duckdb.checkpoint.rows";
   public static final String DUCKDB_DISABLED_COMPRESSION = "duckdb.disabled.compression";
+  public static final String DUCKDB_RAW_KEEP = "duckdb.raw.keep";
   public static final String BUCKET = CommonKeys.S3_BUCKET;
   public static final String REGION = CommonKeys.S3_REGION;
   public static final String ENDPOINT = CommonKeys.S3_ENDPOINT;
@@ -131,6 +132,15 @@ public final class LoaderConfig extends ServiceConfig {
               "DuckDB compression methods the warehouse does not try (empty = DuckDB chooses among"
                   + " all). FSST on the nearly distinct ids cost a fifth of a load's time; without it"
                   + " the file is about 1.8 times as large.")
+          .define(
+              DUCKDB_RAW_KEEP,
+              Type.BOOLEAN,
+              DuckDbSettings.DEFAULT_KEEP_RAW,
+              Importance.LOW,
+              "Also copy every batch's rows into raw_learner_activity (every version, tagged with"
+                  + " file and batch) and MERGE from there, as in Snowflake. Off: the MERGE reads the"
+                  + " batch's staged files straight, in about half the time, and the database holds"
+                  + " one copy of each row (the versions stay in Bronze).")
           .define(
               MANIFEST_PREFIX,
               Type.STRING,
@@ -275,7 +285,8 @@ public final class LoaderConfig extends ServiceConfig {
         getString(DUCKDB_CHECKPOINT_THRESHOLD).trim(),
         getLong(DUCKDB_CHECKPOINT_ROWS),
         getList(DUCKDB_DISABLED_COMPRESSION),
-        spillDirectory);
+        spillDirectory,
+        getBoolean(DUCKDB_RAW_KEEP));
   }
 
   /** Micro-batches bounded by this config's files, bytes and rows caps. */

@@ -33,14 +33,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @IntegrationTest
 class DuckDbLoaderIT {
   static final int RECORDS = Integer.getInteger("lms.it.loader.records", 2_000_000);
 
-  @Test
+  /** With RAW kept or not (the default): the same exact result. */
+  @ParameterizedTest(name = "keep RAW: {0}")
+  @ValueSource(booleans = {false, true})
   void manifestsOfTwoMillionChangesGiveExactlyTheLatestVersionsAndRedeliveryChangesNothing(
-      S3Fixture s3, @TempDir Path dir) throws Exception {
+      boolean keepRaw, S3Fixture s3, @TempDir Path dir) throws Exception {
     String bucket = s3.newBucket();
     ActivityTimeline timeline = BronzeFixture.timeline(61);
     long started = System.nanoTime();
@@ -64,7 +68,7 @@ class DuckDbLoaderIT {
     assertThat(summary.deleted()).as("the history has deletes").isPositive();
     assertThat(summary.activities()).as("the history has late updates").isLessThan(RECORDS);
 
-    try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir)) {
+    try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir, keepRaw)) {
       BatchLoader loader = new BatchLoader(warehouse, Clock.systemUTC());
       // Manifests in shuffled order, in micro-batches of at most 7 files: versions of one activity
       // arrive out of order.
@@ -97,6 +101,9 @@ class DuckDbLoaderIT {
                       + " AND a._kafka_offset BETWEEN l.start_offset AND l.end_offset)"))
           .isZero();
       assertThat(count(c, "SELECT COUNT(*) FROM load_ledger")).isEqualTo(manifests.size());
+      assertThat(count(c, "SELECT COUNT(*) FROM raw_learner_activity"))
+          .as("every version in RAW only when kept")
+          .isEqualTo(keepRaw ? RECORDS : 0);
 
       // Every manifest delivered again, shuffled differently and batched differently: nothing
       // changes.
@@ -127,7 +134,8 @@ class DuckDbLoaderIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             database,
-            new DuckDbSettings("192MB", 1, "256MB", 12_000, List.of("fsst"), dir.resolve("spill")),
+            new DuckDbSettings(
+                "192MB", 1, "256MB", 12_000, List.of("fsst"), dir.resolve("spill"), false),
             s3.client(),
             bucket,
             dir.resolve("staging"))) {
@@ -167,7 +175,7 @@ class DuckDbLoaderIT {
     List<BronzeManifest> manifests =
         BronzeFixture.filesOf5000Rows(s3, bucket, dir, BronzeFixture.timeline(65), 5_000);
     ExecutorService loaderThread = Executors.newSingleThreadExecutor();
-    try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir);
+    try (DuckDbWarehouse warehouse = warehouse(s3, bucket, dir, true);
         Connection stuck =
             DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("warehouse.duckdb"))) {
       Connection before = warehouse.connection();
@@ -201,10 +209,24 @@ class DuckDbLoaderIT {
   }
 
   static DuckDbWarehouse warehouse(S3Fixture s3, String bucket, Path dir) throws Exception {
+    return warehouse(s3, bucket, dir, DuckDbSettings.DEFAULT_KEEP_RAW);
+  }
+
+  /** The loader's default warehouse, copying the batches into RAW first or not. */
+  static DuckDbWarehouse warehouse(S3Fixture s3, String bucket, Path dir, boolean keepRaw)
+      throws Exception {
+    DuckDbSettings defaults = DuckDbSettings.defaults(dir.resolve("spill"));
     DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("warehouse.duckdb"),
-            DuckDbSettings.defaults(dir.resolve("spill")),
+            new DuckDbSettings(
+                defaults.memoryLimit(),
+                defaults.threads(),
+                defaults.checkpointThreshold(),
+                defaults.checkpointRows(),
+                defaults.disabledCompression(),
+                defaults.spillDirectory(),
+                keepRaw),
             s3.client(),
             bucket,
             dir.resolve("staging"));

@@ -54,7 +54,8 @@ class LoaderBehaviourIT {
             new long[3],
             LearnerActivity.getClassSchema());
     AtomicBoolean fail = new AtomicBoolean(true);
-    try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, dir)) {
+    // RAW kept, so that the rollback has copied rows to take back too.
+    try (DuckDbWarehouse duck = DuckDbLoaderIT.warehouse(s3, bucket, dir, true)) {
       // After COPY, quarantine, MERGE and the ledger rows: the commit fails once.
       Warehouse failingOnce = new FailingCommit(duck, fail);
       BatchLoader loader = new BatchLoader(failingOnce, Clock.systemUTC());
@@ -152,6 +153,30 @@ class LoaderBehaviourIT {
                   "SELECT COUNT(*) FROM load_quarantine WHERE reason = 'score_out_of_range' AND kafka_offset IS NOT NULL"))
           .isEqualTo(5);
       assertThat(count(c, "SELECT COUNT(*) FROM analytics_ready WHERE score > 100")).isZero();
+
+      // Files of the old schema again, after the column exists: read with it NULL.
+      List<BronzeManifest> olderAgain =
+          BronzeFixture.write(
+              s3,
+              bucket,
+              dir.resolve("old-again"),
+              timeline,
+              10_000,
+              12_000,
+              2,
+              10_000,
+              offsets,
+              LearnerActivity.getClassSchema());
+      var third = loader.load(MicroBatch.of(olderAgain), false);
+      assertThat(third.rowsCopied()).isEqualTo(2_000);
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM analytics_ready WHERE batch_id = '"
+                      + third.batchId()
+                      + "' AND grade_band IS NULL"))
+          .isEqualTo(third.rowsInserted() + third.rowsUpdated())
+          .isPositive();
     }
   }
 
@@ -238,6 +263,7 @@ class LoaderBehaviourIT {
     Path rebuilt = dir.resolve("rebuilt");
     Map<String, String> values =
         BronzeFixture.loaderConfig(s3, bucket, rebuilt.resolve("warehouse.duckdb"), dir);
+    values.put(LoaderConfig.DUCKDB_RAW_KEEP, "true"); // what a forced reload does to RAW
     var results = LoaderApp.replay(new LoaderConfig(values), Optional.empty(), false);
     assertThat(results.stream().mapToLong(r -> r.files()).sum()).isEqualTo(manifests.size());
     // Again, and forced: the ledger would skip every file; --force loads them all again and changes

@@ -47,7 +47,7 @@ class LoaderConfigTest {
     assertThat(config.duckDbSettings(Path.of("/tmp/spill")))
         .isEqualTo(
             new DuckDbSettings(
-                "192MB", 1, "256MB", 1_000_000, List.of("fsst"), Path.of("/tmp/spill")));
+                "192MB", 1, "256MB", 1_000_000, List.of("fsst"), Path.of("/tmp/spill"), false));
     Map<String, String> bad = minimal();
     bad.put(LoaderConfig.DUCKDB_MEMORY_LIMIT, "lots");
     assertThatThrownBy(() -> LoaderConfig.load(bad, Map.of()))

@@ -146,13 +146,8 @@ class LoaderCrashIT {
           == 0) {
         return 0;
       }
-      assertThat(
-              count(
-                  c,
-                  "SELECT COUNT(*) FROM (SELECT _batch_id, COUNT(*) n FROM raw_learner_activity GROUP BY _batch_id) r"
-                      + " FULL OUTER JOIN (SELECT batch_id, SUM(row_count) n FROM load_ledger GROUP BY batch_id) l ON r._batch_id = l.batch_id"
-                      + " WHERE r.n IS DISTINCT FROM l.n"))
-          .as("RAW rows of every batch = its ledger's row counts, and no RAW rows without a ledger")
+      assertThat(count(c, "SELECT COUNT(*) FROM raw_learner_activity"))
+          .as("the default loader merges from the staged files and copies nothing into RAW")
           .isZero();
       assertThat(
               count(

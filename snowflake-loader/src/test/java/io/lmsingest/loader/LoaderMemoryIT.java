@@ -56,7 +56,8 @@ class LoaderMemoryIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("warehouse.duckdb"),
-            new DuckDbSettings(MEMORY_LIMIT, 1, "256MB", 0, List.of("fsst"), dir.resolve("spill")),
+            new DuckDbSettings(
+                MEMORY_LIMIT, 1, "256MB", 0, List.of("fsst"), dir.resolve("spill"), false),
             s3.client(),
             bucket,
             dir.resolve("staging"))) {

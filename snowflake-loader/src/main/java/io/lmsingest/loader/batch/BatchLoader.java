@@ -148,7 +148,7 @@ public final class BatchLoader {
           evolve(c, fileColumns); // DDL first: in Snowflake it would commit an open transaction
       Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       String now = warehouse.timestampLiteral(started);
-      String batchRows = warehouse.batchRows(batch.id());
+      String batchRows = warehouse.batchRows(staged, fileColumns);
       MergeStatement.Unknowns unknowns =
           new MergeStatement.Unknowns(
               warehouse.timestampLiteral(EARLIEST_PLAUSIBLE), warehouse::emptyMapAsNull);

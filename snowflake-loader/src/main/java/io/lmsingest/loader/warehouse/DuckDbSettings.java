@@ -22,6 +22,12 @@ import java.util.regex.Pattern;
  * compression by a symbol table) is off by default: trying and applying it to every string segment
  * cost a fifth of a 5M-row replay (53.5 s against 43.4 s) for a file 1.8× smaller. The ids, nearly
  * all distinct, then stay uncompressed; low-cardinality strings keep their dictionaries.
+ *
+ * <p>{@code keepRaw}: also copy every batch's rows into {@code raw_learner_activity} (every
+ * version, tagged with file and batch), as Snowflake's COPY does, and MERGE from there. Off by
+ * default: the MERGE reads the batch's staged files straight, which halves a batch's time (the copy
+ * wrote every row a second time) and keeps one copy of each row in the database file; the versions
+ * stay in Bronze.
  */
 public record DuckDbSettings(
     String memoryLimit,
@@ -29,7 +35,8 @@ public record DuckDbSettings(
     String checkpointThreshold,
     long checkpointRows,
     List<String> disabledCompression,
-    Path spillDirectory) {
+    Path spillDirectory,
+    boolean keepRaw) {
   private static final Pattern SIZE =
       Pattern.compile(
           "\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
@@ -40,6 +47,7 @@ public record DuckDbSettings(
   public static final String DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
   public static final long DEFAULT_CHECKPOINT_ROWS = 1_000_000L;
   public static final List<String> DEFAULT_DISABLED_COMPRESSION = List.of("fsst");
+  public static final boolean DEFAULT_KEEP_RAW = false;
 
   /** The loader's defaults (its config's). */
   public static DuckDbSettings defaults(Path spillDirectory) {
@@ -49,7 +57,8 @@ public record DuckDbSettings(
         DEFAULT_CHECKPOINT_THRESHOLD,
         DEFAULT_CHECKPOINT_ROWS,
         DEFAULT_DISABLED_COMPRESSION,
-        spillDirectory);
+        spillDirectory,
+        DEFAULT_KEEP_RAW);
   }
 
   /** Empty (DuckDB's default) or a size DuckDB reads, such as 512MB or 2GB. */

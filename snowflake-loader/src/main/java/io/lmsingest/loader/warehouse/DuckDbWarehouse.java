@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The embedded warehouse. DuckDB cannot reach S3 here (httpfs is not downloadable offline), so a
  * batch's objects are fetched through the S3 client into a staging directory (size and SHA-256
- * checked against the manifest) and appended to RAW with {@code read_parquet}; the batch's rows are
- * then read back from RAW by batch id.
+ * checked against the manifest). The row checks, quarantine and MERGE then read the staged files
+ * with {@code read_parquet}; with {@code keepRaw} the files are first appended to RAW and the
+ * batch's rows read back from RAW by batch id, as in Snowflake.
  */
 public final class DuckDbWarehouse implements Warehouse {
   private static final DateTimeFormatter TS =
@@ -195,32 +196,40 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public List<String> copyStatements(Staged staged, List<Column> fileColumns) {
-    String id = RawBatch.id(staged.batch().id());
-    String prefix = stagingDir.resolve(staged.batch().id()).toString() + "/";
-    String select =
-        fileColumns.stream()
-            .map(c -> c.type().equals("TIMESTAMP") ? utcTimestamp(c.name()) : cast(c))
-            .collect(Collectors.joining(", "));
+    if (!settings.keepRaw()) {
+      return List.of(); // batchRows reads the staged files
+    }
     String names = fileColumns.stream().map(Column::name).collect(Collectors.joining(", "));
     // Straight into RAW, which then is the batch's rows (batchRows): a temporary copy of the batch
     // first cost a third of a large batch's time and spilled past memory_limit.
     return List.of(
         // Cheap when nothing is there: min/max of _batch_id skips the row groups.
-        RawBatch.delete(id),
+        RawBatch.delete(staged.batch().id()),
         "INSERT INTO raw_learner_activity ("
             + names
             + ", _file_key, _batch_id) SELECT "
-            + select
-            + ", substr(filename, "
-            + (prefix.length() + 1)
-            + "), '"
-            + id
-            + "' FROM "
+            + fileColumns.stream().map(DuckDbWarehouse::converted).collect(Collectors.joining(", "))
+            + ", "
+            + tags(staged)
+            + " FROM "
             + readParquet(staged));
   }
 
-  private static String cast(Column column) {
-    return "CAST(" + column.name() + " AS " + column.type() + ")";
+  /** A file column as its table column's type. */
+  private static String converted(Column column) {
+    return column.type().equals("TIMESTAMP")
+        ? utcTimestamp(column.name())
+        : "CAST(" + column.name() + " AS " + column.type() + ")";
+  }
+
+  /** The {@code _file_key} and {@code _batch_id} of a row read from the staged files. */
+  private String tags(Staged staged) {
+    String prefix = stagingDir.resolve(staged.batch().id()).toString() + "/";
+    return "substr(filename, "
+        + (prefix.length() + 1)
+        + ") AS _file_key, '"
+        + RawBatch.id(staged.batch().id())
+        + "' AS _batch_id";
   }
 
   /**
@@ -242,12 +251,54 @@ public final class DuckDbWarehouse implements Warehouse {
         + "], filename = true, union_by_name = true, hive_partitioning = false)";
   }
 
-  /** RAW's rows of the batch, each with its {@code rowid} as {@link #rowKey}. */
+  /**
+   * The batch's rows, each with a unique {@link #rowKey}: RAW's, keyed by {@code rowid}, with
+   * {@code keepRaw}; else the staged files' rows in RAW's columns, keyed by file and row number.
+   */
   @Override
-  public String batchRows(String batchId) {
-    return "(SELECT rowid AS _row, * FROM raw_learner_activity WHERE "
-        + RawBatch.filter(batchId)
+  public String batchRows(Staged staged, List<Column> fileColumns) throws SQLException {
+    if (settings.keepRaw()) {
+      return "(SELECT rowid AS _row, * FROM raw_learner_activity WHERE "
+          + RawBatch.filter(staged.batch().id())
+          + ") b";
+    }
+    List<String> select = new ArrayList<>();
+    // A Bronze file holds far fewer than 2^32 rows.
+    select.add("file_index::BIGINT * 4294967296 + file_row_number AS _row");
+    for (Column column : rawDataColumns()) {
+      Optional<Column> inFiles =
+          fileColumns.stream().filter(c -> c.name().equals(column.name())).findFirst();
+      select.add(
+          inFiles.map(DuckDbWarehouse::converted).orElse("CAST(NULL AS " + column.type() + ")")
+              + " AS "
+              + column.name());
+    }
+    return "(SELECT "
+        + String.join(", ", select)
+        + ", "
+        + tags(staged)
+        + " FROM "
+        + readParquet(staged)
         + ") b";
+  }
+
+  /** RAW's columns but its tags, in table order, with their types. */
+  private List<Column> rawDataColumns() throws SQLException {
+    List<Column> columns = new ArrayList<>();
+    try (Statement st = connection().createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name ="
+                    + " 'raw_learner_activity' AND table_schema = current_schema() ORDER BY"
+                    + " ordinal_position")) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        if (!name.equals("_file_key") && !name.equals("_batch_id")) {
+          columns.add(new Column(name, rs.getString(2)));
+        }
+      }
+    }
+    return columns;
   }
 
   /**

@@ -172,8 +172,10 @@ public final class SnowflakeWarehouse implements Warehouse {
   }
 
   @Override
-  public String batchRows(String batchId) {
-    return "(SELECT * FROM raw_learner_activity WHERE " + RawBatch.filter(batchId) + ") b";
+  public String batchRows(Staged staged, List<Column> fileColumns) {
+    return "(SELECT * FROM raw_learner_activity WHERE "
+        + RawBatch.filter(staged.batch().id())
+        + ") b";
   }
 
   @Override

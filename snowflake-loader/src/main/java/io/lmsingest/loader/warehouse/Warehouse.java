@@ -31,11 +31,18 @@ public interface Warehouse extends AutoCloseable {
   /** The columns of the batch's files, typed for this warehouse (read from the Parquet footers). */
   List<Column> fileColumns(Staged staged) throws SQLException;
 
-  /** Statements that put exactly the batch's rows into RAW, tagged with file key and batch id. */
+  /**
+   * Statements that put exactly the batch's rows into RAW, tagged with file key and batch id; none
+   * where {@link #batchRows} reads the staged files themselves.
+   */
   List<String> copyStatements(Staged staged, List<Column> fileColumns);
 
-  /** The relation MERGE and quarantine read the batch's rows from. */
-  String batchRows(String batchId);
+  /**
+   * The relation the row checks, quarantine and MERGE read the batch's rows from: RAW's rows of the
+   * batch, or the staged files (then with every column of RAW, NULL where the files lack one, and
+   * the {@code _file_key} and {@code _batch_id} tags). Called after RAW has the files' columns.
+   */
+  String batchRows(Staged staged, List<Column> fileColumns) throws SQLException;
 
   /**
    * A column of {@link #batchRows} unique to each row, if the warehouse has one: the MERGE source

@@ -23,7 +23,7 @@ class DuckDbSettingsIT {
     try (DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("w.duckdb"),
-            new DuckDbSettings("192MB", 1, "64MB", 1_000_000, List.of("fsst"), spill),
+            new DuckDbSettings("192MB", 1, "64MB", 1_000_000, List.of("fsst"), spill, false),
             s3.client(),
             s3.newBucket(),
             dir.resolve("staging"))) {

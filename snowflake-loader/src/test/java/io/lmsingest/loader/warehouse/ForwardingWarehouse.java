@@ -52,8 +52,8 @@ public abstract class ForwardingWarehouse implements Warehouse {
   }
 
   @Override
-  public String batchRows(String batchId) {
-    return delegate.batchRows(batchId);
+  public String batchRows(Staged staged, List<Column> fileColumns) throws SQLException {
+    return delegate.batchRows(staged, fileColumns);
   }
 
   @Override
