@@ -28,6 +28,9 @@ class LoaderBenchIT {
                 "within the loader's settings \\(threads 1, [^)]*\\): [\\d,]+ rows/s; the loader is (\\d+)% of it"))
         .as(out)
         .isPositive();
+    assertThat(percent(out, "keeping RAW \\(duckdb.raw.keep[^)]*\\): [\\d,]+ rows/s = (\\d+)% of"))
+        .as(out)
+        .isPositive();
     assertThat(percent(out, "the loader is (\\d+)x faster")).as(out).isPositive();
   }
 

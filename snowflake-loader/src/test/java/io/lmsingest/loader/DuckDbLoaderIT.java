@@ -215,18 +215,10 @@ class DuckDbLoaderIT {
   /** The loader's default warehouse, copying the batches into RAW first or not. */
   static DuckDbWarehouse warehouse(S3Fixture s3, String bucket, Path dir, boolean keepRaw)
       throws Exception {
-    DuckDbSettings defaults = DuckDbSettings.defaults(dir.resolve("spill"));
     DuckDbWarehouse warehouse =
         new DuckDbWarehouse(
             dir.resolve("warehouse.duckdb"),
-            new DuckDbSettings(
-                defaults.memoryLimit(),
-                defaults.threads(),
-                defaults.checkpointThreshold(),
-                defaults.checkpointRows(),
-                defaults.disabledCompression(),
-                defaults.spillDirectory(),
-                keepRaw),
+            DuckDbSettings.defaults(dir.resolve("spill")).withKeepRaw(keepRaw),
             s3.client(),
             bucket,
             dir.resolve("staging"));

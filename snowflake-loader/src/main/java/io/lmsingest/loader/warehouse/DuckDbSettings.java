@@ -61,6 +61,18 @@ public record DuckDbSettings(
         DEFAULT_KEEP_RAW);
   }
 
+  /** These settings, copying batches into RAW first or not. */
+  public DuckDbSettings withKeepRaw(boolean keep) {
+    return new DuckDbSettings(
+        memoryLimit,
+        threads,
+        checkpointThreshold,
+        checkpointRows,
+        disabledCompression,
+        spillDirectory,
+        keep);
+  }
+
   /** Empty (DuckDB's default) or a size DuckDB reads, such as 512MB or 2GB. */
   public static boolean isSize(String value) {
     return value.isEmpty() || SIZE.matcher(value).matches();
