@@ -70,6 +70,10 @@ public class RegistryAvroDeserializer<T> implements Deserializer<T> {
                 + e.getMessage());
       }
     }
+    if (utf8Strings && !specific) {
+      // The reader schema's hint decides a resolved string's class, so it goes too.
+      readerSchema = readerSchema.map(RegistryAvroDeserializer::withoutJavaStringHints);
+    }
   }
 
   @Override

@@ -115,6 +115,22 @@ class RegistryAvroSerdeIT {
     // Same structure: the Parsing Canonical Form leaves the hint out.
     assertThat(SchemaNormalization.parsingFingerprint64(asUtf8.getSchema()))
         .isEqualTo(SchemaNormalization.parsingFingerprint64(asStrings.getSchema()));
+
+    // A configured reader schema with the String hint does not undo the key.
+    Map<String, Object> withReader = registry.serdeConfig();
+    withReader.put(
+        RegistrySerdeConfig.AVRO_READER_SCHEMA, LearnerActivity.getClassSchema().toString());
+    GenericRecord readAsStrings =
+        RegistryAvroSerdeIT.<GenericRecord>deserializer(withReader).deserialize(topic, bytes);
+    withReader.put(RegistrySerdeConfig.GENERIC_UTF8_STRINGS, "true");
+    GenericRecord readAsUtf8 =
+        RegistryAvroSerdeIT.<GenericRecord>deserializer(withReader).deserialize(topic, bytes);
+    assertThat(readAsStrings.get("activity_id")).isInstanceOf(String.class);
+    assertThat(readAsUtf8.get("activity_id")).isInstanceOf(Utf8.class);
+    assertThat(readAsUtf8.get("status")).isInstanceOf(Utf8.class);
+    assertThat(((Map<?, ?>) readAsUtf8.get("attributes")).keySet())
+        .allSatisfy(k -> assertThat(k).isInstanceOf(Utf8.class));
+    assertThat(readAsUtf8.toString()).isEqualTo(asStrings.toString());
   }
 
   /**
