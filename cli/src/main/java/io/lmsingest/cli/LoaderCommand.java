@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Follow lms.bronze.manifests and load each micro-batch of Bronze files into the warehouse in ONE transaction:",
       "COPY into RAW_LEARNER_ACTIVITY, quarantine, MERGE into ANALYTICS_READY, LOAD_LEDGER; then commit the topic offsets.",
+      "The embedded DuckDB merges straight from the batch's files unless duckdb.raw.keep=true.",
       "Config: a properties file; LMS_<KEY> environment variables override it.",
       "`loader check --config FILE` checks a Snowflake account for everything the loader needs."
     })
