@@ -1,10 +1,10 @@
 package io.lmsingest.cli;
 
+import io.lmsingest.stack.PipelineProbe;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -49,7 +49,7 @@ final class SqlCommand implements Callable<Integer> {
       return 1;
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+    try (Connection c = PipelineProbe.warehouse(file, false);
         Statement st = c.createStatement()) {
       if (!st.execute(sql)) {
         out.println(st.getUpdateCount() + " row(s) changed");

@@ -8,7 +8,6 @@ import io.lmsingest.stack.PipelineServices;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -104,9 +103,7 @@ final class StatusCommand implements Callable<Integer> {
       out.println("warehouse  none yet");
       return;
     }
-    try (Connection c =
-            DriverManager.getConnection(
-                "jdbc:duckdb:" + layout.warehouse().toAbsolutePath(), readOnly());
+    try (Connection c = PipelineProbe.warehouse(layout.warehouse(), true);
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
@@ -146,11 +143,5 @@ final class StatusCommand implements Callable<Integer> {
               ? String.format("%,.0f ms", metrics.get("lms_loader_freshness_seconds") * 1000)
               : "unknown");
     }
-  }
-
-  private static Properties readOnly() {
-    Properties p = new Properties();
-    p.setProperty("duckdb.read_only", "true");
-    return p;
   }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -55,10 +56,20 @@ public final class PipelineProbe {
    * A connection to the stack's warehouse whose DuckDB holds at most {@link #CHECK_MEMORY_LIMIT}.
    */
   public static Connection warehouse(StackLayout layout) throws SQLException {
+    return warehouse(layout.warehouse(), false);
+  }
+
+  /**
+   * A connection to the DuckDB file {@code database}, under {@link #CHECK_MEMORY_LIMIT}: the
+   * launcher's {@code sql} and {@code status} as well as its checks.
+   */
+  public static Connection warehouse(Path database, boolean readOnly) throws SQLException {
     Properties settings = new Properties();
     settings.setProperty("memory_limit", CHECK_MEMORY_LIMIT);
-    return DriverManager.getConnection(
-        "jdbc:duckdb:" + layout.warehouse().toAbsolutePath(), settings);
+    if (readOnly) {
+      settings.setProperty("duckdb.read_only", "true");
+    }
+    return DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath(), settings);
   }
 
   /**

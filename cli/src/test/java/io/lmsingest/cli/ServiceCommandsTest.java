@@ -64,6 +64,15 @@ class ServiceCommandsTest {
                 "SELECT activity_id, score FROM analytics_ready"))
         .isZero();
     assertThat(out.toString()).isEqualTo("activity_id\tscore\na1\t42\n");
+    // Under the launcher's bound, not DuckDB's 80 % of RAM (256 MB is 244.1 MiB).
+    StringWriter limit = new StringWriter();
+    CommandLine bounded = LmsIngest.commandLine();
+    bounded.setOut(new PrintWriter(limit, true));
+    assertThat(
+            bounded.execute(
+                "sql", "--database", db.toString(), "SELECT current_setting('memory_limit') AS m"))
+        .isZero();
+    assertThat(limit.toString()).isEqualTo("m\n244.1 MiB\n");
 
     StringWriter err = new StringWriter();
     CommandLine missing = LmsIngest.commandLine();

@@ -34,5 +34,15 @@ class PipelineProbeWarehouseTest {
       }
     }
     assertThat(layout.warehouse()).exists();
+    // status reads the same way, read-only.
+    try (Connection c = PipelineProbe.warehouse(layout.warehouse(), true);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT current_setting('memory_limit'), current_setting('access_mode')")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("244.1 MiB");
+      assertThat(rs.getString(2)).isEqualTo("read_only");
+    }
   }
 }
