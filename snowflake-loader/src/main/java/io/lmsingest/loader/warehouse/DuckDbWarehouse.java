@@ -302,9 +302,9 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * DuckDB's MERGE source picks each activity's newest row by key and rowid, then reads only those
-   * rows whole: sorting whole rows for the window spilled a large batch to disk and more than
-   * doubled its MERGE.
+   * DuckDB's MERGE source picks each activity's newest row by key and row key (see {@link
+   * #batchRows}), then reads only those rows whole: sorting whole rows for the window spilled a
+   * large batch to disk and more than doubled its MERGE.
    */
   @Override
   public Optional<String> rowKey() {
