@@ -34,7 +34,42 @@ public final class GroundTruthCheck {
 
   private GroundTruthCheck() {}
 
+  /**
+   * Activities compared per pass. A full outer join of a 16M-row table with its truth needed more
+   * than the launcher's 256 MB DuckDB limit (it fails instead of spilling); a pass compares the
+   * activities of one hash slice.
+   */
+  static final long ROWS_PER_PASS = 4_000_000;
+
   public static Result compare(Connection connection, Path groundTruth) throws SQLException {
+    long rows;
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM analytics_ready")) {
+      rs.next();
+      rows = rs.getLong(1);
+    }
+    return compare(connection, groundTruth, (int) Math.max(1, (rows - 1) / ROWS_PER_PASS + 1));
+  }
+
+  /** The comparison in {@code passes} slices of activity ids by hash, added up. */
+  static Result compare(Connection connection, Path groundTruth, int passes) throws SQLException {
+    long onlyInTable = 0;
+    long onlyInTruth = 0;
+    long different = 0;
+    long truthRows = 0;
+    for (int pass = 0; pass < passes; pass++) {
+      Result slice = compareSlice(connection, groundTruth, passes, pass);
+      onlyInTable += slice.onlyInTable();
+      onlyInTruth += slice.onlyInTruth();
+      different += slice.different();
+      truthRows += slice.truthRows();
+    }
+    return new Result(onlyInTable, onlyInTruth, different, truthRows);
+  }
+
+  private static Result compareSlice(Connection connection, Path groundTruth, int passes, int pass)
+      throws SQLException {
+    String slice = passes == 1 ? "" : " WHERE hash(activity_id) % " + passes + " = " + pass;
     StringBuilder differs = new StringBuilder("false");
     for (String c : COLUMNS) {
       if (c.equals("attributes")) {
@@ -50,14 +85,18 @@ public final class GroundTruthCheck {
             + " CAST(updated_at AS TIMESTAMP) AS updated_at, status, score, duration_seconds, session_id, attributes, is_deleted"
             + " FROM read_parquet('"
             + groundTruth.toAbsolutePath().toString().replace("'", "''")
-            + "'))";
+            + "')"
+            + slice
+            + ")";
     String sql =
         "SELECT COUNT(*) FILTER (WHERE g.activity_id IS NULL), COUNT(*) FILTER (WHERE a.activity_id IS NULL),"
             + " COUNT(*) FILTER (WHERE a.activity_id IS NOT NULL AND g.activity_id IS NOT NULL AND ("
             + differs
             + ")),"
             + " COUNT(g.activity_id)"
-            + " FROM analytics_ready a FULL OUTER JOIN "
+            + " FROM (SELECT * FROM analytics_ready"
+            + slice
+            + ") a FULL OUTER JOIN "
             + truth
             + " g ON a.activity_id = g.activity_id";
     try (Statement st = connection.createStatement();
