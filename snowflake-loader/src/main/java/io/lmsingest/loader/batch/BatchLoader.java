@@ -49,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
-  private static final Set<String> NOT_DATA = Set.of("_file_key", "_batch_id");
 
   /** Before this, an activity_timestamp is the poller's placeholder for a missing one. */
   private static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2000-01-01T00:00:00Z");
@@ -473,7 +472,7 @@ public final class BatchLoader {
       }
     }
     return columnsOf(c, "raw_learner_activity").keySet().stream()
-        .filter(n -> !NOT_DATA.contains(n))
+        .filter(n -> !Warehouse.RAW_TAGS.contains(n))
         .collect(Collectors.toList());
   }
 

@@ -293,7 +293,7 @@ public final class DuckDbWarehouse implements Warehouse {
                     + " ordinal_position")) {
       while (rs.next()) {
         String name = rs.getString(1);
-        if (!name.equals("_file_key") && !name.equals("_batch_id")) {
+        if (!RAW_TAGS.contains(name)) {
           columns.add(new Column(name, rs.getString(2)));
         }
       }

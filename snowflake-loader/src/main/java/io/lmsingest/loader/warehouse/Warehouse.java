@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The seam between the loader and a warehouse. The loader's SQL (quarantine, MERGE, ledger) is
@@ -17,6 +18,9 @@ import java.util.Optional;
  * confirmed.
  */
 public interface Warehouse extends AutoCloseable {
+  /** RAW's columns that tag a row with its file and batch; every other column is data. */
+  Set<String> RAW_TAGS = Set.of("_file_key", "_batch_id");
+
   /** {@code duckdb} or {@code snowflake}: also the DDL directory under {@code db/}. */
   String dialect();
 
