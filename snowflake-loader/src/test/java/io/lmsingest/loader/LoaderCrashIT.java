@@ -26,12 +26,14 @@ import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The loader as its own process, following the manifest topic, killed with SIGKILL at random
- * moments and restarted.
+ * moments and restarted: on the default (merging straight from the staged files) and with {@code
+ * duckdb.raw.keep}, where RAW must also hold whole batches only.
  */
 @IntegrationTest
 class LoaderCrashIT {
@@ -40,9 +42,14 @@ class LoaderCrashIT {
 
   static final int RECORDS = Integer.getInteger("lms.it.loader.crash.records", 400_000);
 
-  @Test
+  @ParameterizedTest(name = "duckdb.raw.keep={0}")
+  @ValueSource(booleans = {false, true})
   void killedHardTwentyTimesNoPartialBatchIsEverVisibleAndTheTableEndsExact(
-      KafkaFixture kafka, RegistryFixture registry, S3Fixture s3, @TempDir Path dir)
+      boolean keepRaw,
+      KafkaFixture kafka,
+      RegistryFixture registry,
+      S3Fixture s3,
+      @TempDir Path dir)
       throws Exception {
     String bucket = s3.newBucket();
     String topic = kafka.createTopic("manifests", 1);
@@ -76,7 +83,8 @@ class LoaderCrashIT {
     String group = values.get(LoaderConfig.GROUP_ID);
     values.put(
         LoaderConfig.MAX_FILES, "6"); // many small batches: many moments to be killed inside one
-    values.put("kafka.group.instance.id", "loader-crash-1");
+    values.put(LoaderConfig.DUCKDB_RAW_KEEP, Boolean.toString(keepRaw));
+    values.put("kafka.group.instance.id", "loader-crash-" + keepRaw);
     values.put("kafka.session.timeout.ms", "15000");
     Path config = ServiceUnderTest.writeConfig(dir.resolve("loader.properties"), values);
     Path log = dir.resolve("loader.log");
@@ -99,7 +107,7 @@ class LoaderCrashIT {
         loader.kill();
         kills++;
       }
-      batchesSeen = assertNoPartialBatch(database);
+      batchesSeen = assertNoPartialBatch(database, keepRaw);
     }
     assertThat(batchesSeen).as("batches committed between kills").isPositive();
     try (ServiceUnderTest finisher =
@@ -119,7 +127,7 @@ class LoaderCrashIT {
         RECORDS, manifests.size(), kills, batchesSeen);
     assertThat(kills).isGreaterThanOrEqualTo(5);
 
-    assertNoPartialBatch(database);
+    assertNoPartialBatch(database, keepRaw);
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database)) {
       GroundTruthCheck.Result result = GroundTruthCheck.compare(c, truth);
       assertThat(result.exact()).as("%s", result).isTrue();
@@ -128,6 +136,11 @@ class LoaderCrashIT {
           .isEqualTo(manifests.size());
       assertThat(count(c, "SELECT COUNT(DISTINCT file_key) FROM load_ledger"))
           .isEqualTo(manifests.size());
+      if (keepRaw) {
+        assertThat(count(c, "SELECT COUNT(*) FROM raw_learner_activity"))
+            .as("RAW keeps every version of every file once")
+            .isEqualTo(RECORDS);
+      }
     }
     assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
   }
@@ -136,7 +149,7 @@ class LoaderCrashIT {
    * A reader opening the warehouse after a kill sees whole batches only. Returns the number of
    * committed batches.
    */
-  static int assertNoPartialBatch(Path database) throws Exception {
+  static int assertNoPartialBatch(Path database, boolean keepRaw) throws Exception {
     if (!Files.exists(database)) {
       return 0;
     }
@@ -146,9 +159,21 @@ class LoaderCrashIT {
           == 0) {
         return 0;
       }
-      assertThat(count(c, "SELECT COUNT(*) FROM raw_learner_activity"))
-          .as("the default loader merges from the staged files and copies nothing into RAW")
-          .isZero();
+      if (keepRaw) {
+        assertThat(
+                count(
+                    c,
+                    "SELECT COUNT(*) FROM (SELECT _batch_id, COUNT(*) n FROM raw_learner_activity GROUP BY _batch_id) r"
+                        + " FULL OUTER JOIN (SELECT batch_id, SUM(row_count) n FROM load_ledger GROUP BY batch_id) l"
+                        + " ON r._batch_id = l.batch_id WHERE r.n IS DISTINCT FROM l.n"))
+            .as(
+                "RAW rows of every batch = its ledger's row counts, and no RAW rows without a ledger")
+            .isZero();
+      } else {
+        assertThat(count(c, "SELECT COUNT(*) FROM raw_learner_activity"))
+            .as("the default loader merges from the staged files and copies nothing into RAW")
+            .isZero();
+      }
       assertThat(
               count(
                   c,
