@@ -8,6 +8,7 @@ import io.lmsingest.stack.PipelineServices;
 import io.lmsingest.stack.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -106,12 +110,13 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       long target = Long.parseLong(settings.getProperty("simulator.records", "-1"));
       long deadline = System.nanoTime() + Duration.ofMinutes(timeoutMinutes).toNanos();
-      int quietChecks = 0;
+      DrainWatch watch = new DrainWatch(target, Duration.ofSeconds(interval));
+      GroundTruthWrite truth = null;
       try (Admin admin =
           Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
         progressAdmin.set(admin);
         while (!interrupted.get()) {
-          Thread.sleep(interval * 1000L);
+          Thread.sleep(watch.nextReading().toMillis());
           Progress p = Progress.read(stack, services, layout, admin);
           out.printf(
               "[%5ds] fetched %,d%s | lag: validator %s, sink %s, loader %s | merged %,d rows | newest change %s old | dlq %,d%n",
@@ -138,19 +143,24 @@ final class DemoCommand implements Callable<Integer> {
           if (!untilDrained) {
             continue;
           }
-          boolean quiet = p.served() >= target && p.drained();
-          quietChecks = quiet ? quietChecks + 1 : 0;
-          if (quietChecks >= 2) {
+          DrainWatch.Step step = watch.after(p.served(), p.drained());
+          if (step != DrainWatch.Step.WAIT && truth == null) {
+            // Everything is served, so the ground truth is final: it is written while the
+            // drain is confirmed, and once.
+            truth = GroundTruthWrite.start(stack, layout);
+          }
+          if (step == DrainWatch.Step.COMPARE) {
             // The loader holds DuckDB's write lock: stop it to compare, start it again if not done.
             services.stop("loader");
-            GroundTruthCheck.Result result = compare(stack, layout);
+            truth.await();
+            GroundTruthCheck.Result result = compare(layout);
             if (result.exact()) {
               summary(out, stack, layout, started, result);
               return 0;
             }
             out.printf("not equal yet (%s); the loader goes on%n", result);
             services.start("loader");
-            quietChecks = 0;
+            watch.notEqualYet();
           }
           if (System.nanoTime() > deadline) {
             spec.commandLine()
@@ -190,11 +200,38 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static GroundTruthCheck.Result compare(LocalStack stack, StackLayout layout)
-      throws Exception {
-    PipelineProbe.writeGroundTruth(stack, layout);
+  private static GroundTruthCheck.Result compare(StackLayout layout) throws Exception {
     try (Connection c = PipelineProbe.warehouse(layout)) {
       return GroundTruthCheck.compare(c, layout.groundTruth());
+    }
+  }
+
+  /** The simulator writing its ground truth, on a thread of its own. */
+  private record GroundTruthWrite(CompletableFuture<Void> written) {
+    static GroundTruthWrite start(LocalStack stack, StackLayout layout) {
+      return new GroundTruthWrite(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  PipelineProbe.writeGroundTruth(stack, layout);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new CompletionException(e);
+                }
+              }));
+    }
+
+    void await() throws Exception {
+      try {
+        written.get();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw cause instanceof UncheckedIOException io
+            ? io.getCause()
+            : cause instanceof Exception ex ? ex : e;
+      }
     }
   }
 
