@@ -8,7 +8,6 @@ import io.lmsingest.stack.PipelineServices;
 import io.lmsingest.stack.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,9 +17,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -207,30 +205,26 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** The simulator writing its ground truth, on a thread of its own. */
-  private record GroundTruthWrite(CompletableFuture<Void> written) {
+  private record GroundTruthWrite(FutureTask<Void> written) {
     static GroundTruthWrite start(LocalStack stack, StackLayout layout) {
-      return new GroundTruthWrite(
-          CompletableFuture.runAsync(
+      FutureTask<Void> task =
+          new FutureTask<>(
               () -> {
-                try {
-                  PipelineProbe.writeGroundTruth(stack, layout);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new CompletionException(e);
-                }
-              }));
+                PipelineProbe.writeGroundTruth(stack, layout);
+                return null;
+              });
+      Thread writer = new Thread(task, "ground-truth-write");
+      writer.setDaemon(true);
+      writer.start();
+      return new GroundTruthWrite(task);
     }
 
+    /** Waits for the write; rethrows what it failed with. */
     void await() throws Exception {
       try {
         written.get();
       } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof UncheckedIOException io
-            ? io.getCause()
-            : cause instanceof Exception ex ? ex : e;
+        throw e.getCause() instanceof Exception cause ? cause : e;
       }
     }
   }
